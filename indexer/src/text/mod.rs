@@ -1,0 +1,3 @@
+//! Vietnamese text normalisation, one concern per module.
+
+pub mod legacy;
