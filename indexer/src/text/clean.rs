@@ -1,0 +1,231 @@
+//! Character-level clean-up: Unicode NFC, invisible characters, ligatures and white space.
+//!
+//! Each step is a separate function so that callers (and tests) can use exactly the one they
+//! need; [`super::normalize`] chains them.
+
+use std::borrow::Cow;
+
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+/// Composes text to Unicode NFC.
+///
+/// Vietnamese PDFs produced by Word often carry decomposed text (`a` + U+0301); tantivy's
+/// tokenizers split on the combining mark, so every syllable would break in two.
+pub fn nfc(text: &str) -> Cow<'_, str> {
+    match is_nfc_quick(text.chars()) {
+        IsNormalized::Yes => Cow::Borrowed(text),
+        _ => {
+            let composed: String = text.nfc().collect();
+            if composed == text {
+                Cow::Borrowed(text)
+            } else {
+                Cow::Owned(composed)
+            }
+        }
+    }
+}
+
+/// True for characters that never carry meaning in running text: soft hyphens, zero-width
+/// spaces and joiners, the BOM, bidi marks and the Mongolian vowel separator. PDF producers
+/// leave them in the middle of words, where they would split a syllable.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{FEFF}'
+    )
+}
+
+/// Removes [invisible](is_invisible) characters.
+pub fn strip_invisible(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_invisible) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(text.chars().filter(|&c| !is_invisible(c)).collect())
+}
+
+/// The letters a typographic ligature stands for, or `None` for any other character.
+pub fn ligature(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{FB00}' => "ff",
+        '\u{FB01}' => "fi",
+        '\u{FB02}' => "fl",
+        '\u{FB03}' => "ffi",
+        '\u{FB04}' => "ffl",
+        '\u{FB05}' | '\u{FB06}' => "st",
+        '\u{0132}' => "IJ",
+        '\u{0133}' => "ij",
+        '\u{0152}' => "OE",
+        '\u{0153}' => "oe",
+        '\u{00C6}' => "AE",
+        '\u{00E6}' => "ae",
+        _ => return None,
+    })
+}
+
+/// Expands [ligatures](ligature) into their letters, so `ﬁnd` is found by `find`.
+pub fn expand_ligatures(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| ligature(c).is_some()) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match ligature(c) {
+            Some(s) => out.push_str(s),
+            None => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Folds white space: every run of horizontal white space (including no-break and ideographic
+/// spaces and tabs) becomes one ASCII space, line breaks are kept (`\r\n` and lone `\r` become
+/// `\n`, more than one blank line becomes one blank line), and spaces at line ends are dropped.
+///
+/// Line breaks are kept because they carry the page layout that snippets and first-page
+/// metadata heuristics rely on.
+pub fn fold_whitespace(text: &str) -> Cow<'_, str> {
+    if is_folded(text) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    let mut newlines = 0usize;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let c = if c == '\r' {
+            if chars.peek() == Some(&'\n') {
+                continue;
+            }
+            '\n'
+        } else {
+            c
+        };
+        if matches!(c, '\n' | '\u{2028}' | '\u{2029}' | '\u{000B}' | '\u{000C}') {
+            pending_space = false;
+            newlines += 1;
+        } else if c.is_whitespace() || c.is_control() {
+            pending_space = true;
+        } else {
+            if !out.is_empty() {
+                if newlines > 0 {
+                    out.push_str(if newlines > 1 { "\n\n" } else { "\n" });
+                } else if pending_space {
+                    out.push(' ');
+                }
+            }
+            newlines = 0;
+            pending_space = false;
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Cheap check that [`fold_whitespace`] would change nothing, so the common case copies nothing.
+fn is_folded(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if bytes.first().is_some_and(|b| b.is_ascii_whitespace())
+        || bytes.last().is_some_and(|b| b.is_ascii_whitespace())
+    {
+        return false;
+    }
+    let mut prev = b'x';
+    let mut prev2 = b'x';
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b' ' if prev == b' ' || prev == b'\n' => return false,
+            b'\n' if prev == b' ' || (prev == b'\n' && prev2 == b'\n') => return false,
+            b'\t' | b'\r' | 0x0B | 0x0C => return false,
+            0..=0x1F if b != b'\n' => return false,
+            0x7F => return false,
+            // Non-ASCII white space starts with one of these lead bytes (U+0085, U+00A0,
+            // U+1680, U+2000.., U+3000); look closer only then.
+            0xC2 | 0xE1 | 0xE2 | 0xE3 => {
+                if let Some(c) = text[i..].chars().next() {
+                    if c.is_whitespace() || c.is_control() {
+                        return false;
+                    }
+                }
+            }
+            _ => {}
+        }
+        prev2 = prev;
+        prev = b;
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nfc_composes_decomposed_vietnamese() {
+        let cases = [
+            // Word-produced PDFs give base letter + combining marks.
+            ("Tru\u{031B}o\u{031B}\u{0300}ng", "Trường"),
+            ("đa\u{0323}i ho\u{0323}c", "đại học"),
+            ("Vie\u{0302}\u{0323}t Nam", "Việt Nam"),
+            ("Trường đại học", "Trường đại học"),
+            ("plain ascii", "plain ascii"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(nfc(input), want, "{input:?}");
+        }
+        assert!(matches!(nfc("Trường"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn invisible_characters_are_removed() {
+        let cases = [
+            ("nghiên\u{00AD}cứu", "nghiêncứu"),
+            ("khoa\u{200B} học", "khoa học"),
+            ("\u{FEFF}Lời nói đầu", "Lời nói đầu"),
+            ("ngôn\u{200D}ngữ", "ngônngữ"),
+            ("không đổi", "không đổi"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(strip_invisible(input), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn ligatures_are_expanded() {
+        let cases = [
+            ("e\u{FB03}cient", "efficient"),
+            ("\u{FB01}nd the \u{FB02}ow", "find the flow"),
+            ("o\u{FB00}set", "offset"),
+            ("Các ﬁle PDF", "Các file PDF"),
+            ("no ligature", "no ligature"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(expand_ligatures(input), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn whitespace_is_folded_but_lines_kept() {
+        let cases = [
+            ("  Luận   văn\tthạc sĩ  ", "Luận văn thạc sĩ"),
+            ("TRƯỜNG\u{00A0}ĐẠI HỌC", "TRƯỜNG ĐẠI HỌC"),
+            ("dòng một  \r\ndòng hai", "dòng một\ndòng hai"),
+            ("đoạn một\n\n\n\nđoạn hai", "đoạn một\n\nđoạn hai"),
+            ("a \n b", "a\nb"),
+            ("a\u{3000}b\u{2009}c", "a b c"),
+            ("already folded\ntext", "already folded\ntext"),
+            ("", ""),
+        ];
+        for (input, want) in cases {
+            assert_eq!(fold_whitespace(input), want, "{input:?}");
+        }
+        assert!(matches!(
+            fold_whitespace("Khoa học\n\nMáy tính"),
+            Cow::Borrowed(_)
+        ));
+    }
+}

@@ -1,0 +1,173 @@
+//! The Vietnamese vowel table: 12 vowel letters × 6 tones, lower and upper case.
+//!
+//! Written by hand because it is small, fixed by the orthography, and the hot paths (tone
+//! placement, folding) need a lookup that does not decompose every character.
+
+use std::sync::OnceLock;
+
+/// The six tones, in the conventional order. `Level` (ngang) carries no mark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Tone {
+    Level,
+    Grave,
+    Acute,
+    Hook,
+    Tilde,
+    Dot,
+}
+
+impl Tone {
+    const ALL: [Tone; 6] = [
+        Tone::Level,
+        Tone::Grave,
+        Tone::Acute,
+        Tone::Hook,
+        Tone::Tilde,
+        Tone::Dot,
+    ];
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Rows: the 12 vowel letters; columns: the tones in [`Tone::ALL`] order.
+const LOWER: [[char; 6]; 12] = [
+    ['a', 'à', 'á', 'ả', 'ã', 'ạ'],
+    ['ă', 'ằ', 'ắ', 'ẳ', 'ẵ', 'ặ'],
+    ['â', 'ầ', 'ấ', 'ẩ', 'ẫ', 'ậ'],
+    ['e', 'è', 'é', 'ẻ', 'ẽ', 'ẹ'],
+    ['ê', 'ề', 'ế', 'ể', 'ễ', 'ệ'],
+    ['i', 'ì', 'í', 'ỉ', 'ĩ', 'ị'],
+    ['o', 'ò', 'ó', 'ỏ', 'õ', 'ọ'],
+    ['ô', 'ồ', 'ố', 'ổ', 'ỗ', 'ộ'],
+    ['ơ', 'ờ', 'ớ', 'ở', 'ỡ', 'ợ'],
+    ['u', 'ù', 'ú', 'ủ', 'ũ', 'ụ'],
+    ['ư', 'ừ', 'ứ', 'ử', 'ữ', 'ự'],
+    ['y', 'ỳ', 'ý', 'ỷ', 'ỹ', 'ỵ'],
+];
+
+/// The ASCII letter each row folds to when every diacritic is removed.
+const ROW_ASCII: [char; 12] = ['a', 'a', 'a', 'e', 'e', 'i', 'o', 'o', 'o', 'u', 'u', 'y'];
+
+/// A Vietnamese vowel letter, decomposed into its parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Vowel {
+    /// Row in the table: the letter with its quality mark (ă, â, ê, ô, ơ, ư) but no tone.
+    row: u8,
+    pub tone: Tone,
+    pub upper: bool,
+}
+
+impl Vowel {
+    /// The letter without its tone, keeping the quality mark and case (`ộ` → `ô`).
+    pub fn toneless(self) -> char {
+        self.with_tone(Tone::Level)
+    }
+
+    /// The lower-case letter without its tone.
+    pub fn toneless_lower(self) -> char {
+        LOWER[self.row as usize][0]
+    }
+
+    /// The same letter and case carrying `tone`.
+    pub fn with_tone(self, tone: Tone) -> char {
+        let c = LOWER[self.row as usize][tone.index()];
+        if self.upper {
+            upper(c)
+        } else {
+            c
+        }
+    }
+
+    /// The ASCII base letter, same case (`Ự` → `U`).
+    pub fn ascii(self) -> char {
+        let c = ROW_ASCII[self.row as usize];
+        if self.upper {
+            c.to_ascii_uppercase()
+        } else {
+            c
+        }
+    }
+}
+
+fn upper(c: char) -> char {
+    // Every letter of the table has a one-character upper case.
+    c.to_uppercase().next().unwrap_or(c)
+}
+
+fn table() -> &'static [(char, Vowel)] {
+    static TABLE: OnceLock<Vec<(char, Vowel)>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut v = Vec::with_capacity(144);
+        for (row, tones) in LOWER.iter().enumerate() {
+            for (tone, &c) in Tone::ALL.iter().zip(tones) {
+                let row = row as u8;
+                v.push((
+                    c,
+                    Vowel {
+                        row,
+                        tone: *tone,
+                        upper: false,
+                    },
+                ));
+                v.push((
+                    upper(c),
+                    Vowel {
+                        row,
+                        tone: *tone,
+                        upper: true,
+                    },
+                ));
+            }
+        }
+        v.sort_by_key(|(c, _)| *c);
+        v
+    })
+}
+
+/// Looks up a (precomposed, NFC) Vietnamese vowel letter.
+pub fn vowel(c: char) -> Option<Vowel> {
+    if c.is_ascii() {
+        return match c {
+            'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'A' | 'E' | 'I' | 'O' | 'U' | 'Y' => {
+                let lower = c.to_ascii_lowercase();
+                let row = LOWER.iter().position(|r| r[0] == lower)? as u8;
+                Some(Vowel {
+                    row,
+                    tone: Tone::Level,
+                    upper: c.is_ascii_uppercase(),
+                })
+            }
+            _ => None,
+        };
+    }
+    let t = table();
+    t.binary_search_by_key(&c, |(k, _)| *k)
+        .ok()
+        .map(|i| t[i].1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_round_trips_every_letter() {
+        for row in LOWER {
+            for c in row {
+                let v = vowel(c).unwrap();
+                assert_eq!(v.with_tone(v.tone), c);
+                let u = upper(c);
+                let vu = vowel(u).unwrap();
+                assert!(vu.upper);
+                assert_eq!(vu.with_tone(vu.tone), u);
+            }
+        }
+        assert_eq!(vowel('ộ').unwrap().toneless(), 'ô');
+        assert_eq!(vowel('Ự').unwrap().ascii(), 'U');
+        assert_eq!(vowel('ỷ').unwrap().tone, Tone::Hook);
+        assert!(vowel('đ').is_none());
+        assert!(vowel('b').is_none());
+    }
+}
