@@ -7,8 +7,16 @@
 //! - [`pdf`]: page text from positioned glyphs, fonts and encodings, on top of lopdf.
 //! - [`metadata`]: title, authors, doc_type... from PDF metadata and first-page heuristics.
 //! - [`doc`]: the document model every stage hands to the next.
+//! - [`analysis`]: tantivy analyzers (exact, folded, syllable pairs, English stems).
+//! - [`schema`]: the index schema and the conversion of a [`doc::Document`] into it.
+//! - [`index`]: [`index::open`], the one way to open an index (registers the analyzers).
+//! - [`query`]: turns user text into a tantivy query over the analysed fields.
 
+pub mod analysis;
 pub mod doc;
+pub mod index;
 pub mod metadata;
 pub mod pdf;
+pub mod query;
+pub mod schema;
 pub mod text;

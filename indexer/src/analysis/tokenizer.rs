@@ -1,0 +1,385 @@
+//! The syllable tokenizer: splits text into lower-case syllables and words, normalised.
+//!
+//! Vietnamese writes one syllable per space-separated unit, so "word" splitting is syllable
+//! splitting; compound words (`khoa học`) are recovered by the pair field, not here.
+//!
+//! Rules:
+//! - a token is a run of letters and digits; combining marks stay inside the token (NFD input
+//!   is composed per token, so `ho` + U+0323 + `c` is one token `học`) and invisible characters
+//!   (soft hyphen, zero-width space) inside a word are dropped;
+//! - digits joined by `.` or `,` stay one token (`3.14`, `1,5`, DOI prefixes `10.1038`);
+//! - hyphenated compounds give their parts and then the parts joined, at the position of the
+//!   first part (`COVID-19` → `covid`, `19`, `covid19`; `e-mail` → `e`, `mail`, `email`), so
+//!   both spellings match;
+//! - URLs and DOIs split at their punctuation (`doi.org/10.1038/nature12373` → `doi`, `org`,
+//!   `10.1038`, `nature12373`);
+//! - tokens are lower-cased, ligatures expanded and tones placed canonically (see
+//!   [`crate::text::tone`]);
+//! - clause punctuation (`. , ; : ! ? ( ) " …` and dashes) and blank lines leave a one-position
+//!   gap, so adjacent-syllable pairs and phrases never span a clause boundary.
+//!
+//! Offsets point into the text given to the tokenizer, whatever per-token normalisation did, so
+//! highlighting the stored text is exact.
+
+use std::collections::VecDeque;
+
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use unicode_normalization::char::is_combining_mark;
+
+use crate::text::clean::{is_invisible, ligature};
+use crate::text::tone::canonical_syllable;
+
+/// Tokens longer than this (in bytes) are dropped: they are base64, hashes or glued garbage,
+/// never something a user types.
+pub const MAX_TOKEN_BYTES: usize = 64;
+
+/// Hyphenated compounds longer than this many bytes are not joined (they are lists, not words).
+const MAX_JOINED_BYTES: usize = 32;
+
+/// See the [module documentation](self).
+#[derive(Debug, Clone, Default)]
+pub struct SyllableTokenizer {
+    queue: VecDeque<Token>,
+}
+
+impl Tokenizer for SyllableTokenizer {
+    type TokenStream<'a> = SyllableTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> SyllableTokenStream<'a> {
+        self.queue.clear();
+        SyllableTokenStream {
+            text,
+            pos: 0,
+            next_position: 0,
+            emitted: false,
+            token: Token::default(),
+            queue: &mut self.queue,
+        }
+    }
+}
+
+/// The stream produced by [`SyllableTokenizer`].
+#[derive(Debug)]
+pub struct SyllableTokenStream<'a> {
+    text: &'a str,
+    /// Byte offset where scanning resumes.
+    pos: usize,
+    next_position: usize,
+    emitted: bool,
+    token: Token,
+    /// Tokens of a hyphenated compound waiting to be emitted (the later parts, the joined form).
+    queue: &'a mut VecDeque<Token>,
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || (!c.is_ascii() && is_combining_mark(c))
+}
+
+/// Separators after which adjacent-syllable pairs must not be formed.
+fn is_clause_break(c: char) -> bool {
+    matches!(
+        c,
+        '.' | ','
+            | ';'
+            | ':'
+            | '!'
+            | '?'
+            | '('
+            | ')'
+            | '['
+            | ']'
+            | '{'
+            | '}'
+            | '"'
+            | '“'
+            | '”'
+            | '„'
+            | '«'
+            | '»'
+            | '…'
+            | '–'
+            | '—'
+            | '•'
+            | '·'
+            | '|'
+    )
+}
+
+fn is_hyphen(c: char) -> bool {
+    matches!(c, '-' | '\u{2010}' | '\u{2011}')
+}
+
+impl<'a> SyllableTokenStream<'a> {
+    /// Skips separators from `self.pos`; returns whether a clause break was crossed.
+    fn skip_separators(&mut self) -> bool {
+        let mut gap = false;
+        let mut newlines = 0;
+        let rest = &self.text[self.pos..];
+        for (i, c) in rest.char_indices() {
+            if is_word_char(c) {
+                self.pos += i;
+                return gap;
+            }
+            if c == '\n' {
+                newlines += 1;
+                if newlines >= 2 {
+                    gap = true;
+                }
+            } else if !c.is_whitespace() {
+                newlines = 0;
+                if is_clause_break(c) {
+                    gap = true;
+                }
+            }
+        }
+        self.pos = self.text.len();
+        gap
+    }
+
+    /// Scans one word starting at `start`; returns its end offset.
+    fn scan_word(&self, start: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        let mut end = start;
+        let mut prev_digit = false;
+        let rest = &self.text[start..];
+        for (i, c) in rest.char_indices() {
+            if is_word_char(c) || (end > start && is_invisible(c)) {
+                prev_digit = c.is_ascii_digit();
+                end = start + i + c.len_utf8();
+            } else if (c == '.' || c == ',')
+                && prev_digit
+                && bytes.get(start + i + 1).is_some_and(u8::is_ascii_digit)
+            {
+                // `3.14`: the separator belongs to the number.
+                end = start + i + 1;
+                prev_digit = false;
+            } else {
+                break;
+            }
+        }
+        end
+    }
+
+    /// Normalised token text for `text[from..to]`, or `None` when it is too long or empty.
+    fn token_text(&self, from: usize, to: usize, out: &mut String) -> bool {
+        out.clear();
+        let raw = &self.text[from..to];
+        let mut has_mark = false;
+        if raw.is_ascii() {
+            out.push_str(raw);
+            out.make_ascii_lowercase();
+        } else {
+            for c in raw.chars() {
+                if is_invisible(c) {
+                    continue;
+                }
+                if let Some(l) = ligature(c) {
+                    out.extend(l.chars().map(|c| c.to_ascii_lowercase()));
+                    continue;
+                }
+                if is_combining_mark(c) {
+                    has_mark = true;
+                }
+                if c.is_uppercase() {
+                    out.extend(c.to_lowercase());
+                } else {
+                    out.push(c);
+                }
+            }
+            if has_mark {
+                let composed = crate::text::clean::nfc(out).into_owned();
+                *out = composed;
+            }
+            if let Some(fixed) = canonical_syllable(out) {
+                *out = fixed;
+            }
+        }
+        !out.is_empty() && out.len() <= MAX_TOKEN_BYTES
+    }
+
+    fn make_token(&self, from: usize, to: usize, position: usize) -> Option<Token> {
+        let mut text = String::new();
+        if !self.token_text(from, to, &mut text) {
+            return None;
+        }
+        Some(Token {
+            offset_from: from,
+            offset_to: to,
+            position,
+            text,
+            position_length: 1,
+        })
+    }
+}
+
+impl TokenStream for SyllableTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        if let Some(t) = self.queue.pop_front() {
+            self.token = t;
+            return true;
+        }
+        loop {
+            let gap = self.skip_separators();
+            if self.pos >= self.text.len() {
+                return false;
+            }
+            if gap && self.emitted {
+                self.next_position += 1;
+            }
+            let start = self.pos;
+            let mut end = self.scan_word(start);
+            // Collect the parts of a hyphenated compound: `COVID-19`, `SARS-CoV-2`.
+            let mut parts: Vec<(usize, usize)> = vec![(start, end)];
+            loop {
+                let mut chars = self.text[end..].chars();
+                match (chars.next(), chars.next()) {
+                    (Some(h), Some(n)) if is_hyphen(h) && is_word_char(n) => {
+                        let part_start = end + h.len_utf8();
+                        let part_end = self.scan_word(part_start);
+                        parts.push((part_start, part_end));
+                        end = part_end;
+                    }
+                    _ => break,
+                }
+            }
+            self.pos = end;
+
+            let mut tokens: Vec<Token> = Vec::with_capacity(parts.len() + 1);
+            let first_position = self.next_position;
+            for &(from, to) in &parts {
+                if let Some(t) = self.make_token(from, to, self.next_position) {
+                    tokens.push(t);
+                    self.next_position += 1;
+                }
+            }
+            if tokens.is_empty() {
+                continue;
+            }
+            if tokens.len() > 1 {
+                let joined: String = tokens.iter().map(|t| t.text.as_str()).collect();
+                if joined.len() <= MAX_JOINED_BYTES {
+                    // Emitted last: a term's positions must increase within a document, and
+                    // this one goes back to the first part's position.
+                    tokens.push(Token {
+                        offset_from: start,
+                        offset_to: end,
+                        position: first_position,
+                        text: joined,
+                        position_length: 1,
+                    });
+                }
+            }
+            self.emitted = true;
+            let mut iter = tokens.into_iter();
+            if let Some(first) = iter.next() {
+                self.token = first;
+            }
+            self.queue.extend(iter);
+            return true;
+        }
+    }
+
+    fn token(&self) -> &Token {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(text: &str) -> Vec<(String, usize)> {
+        let mut tok = SyllableTokenizer::default();
+        let mut stream = tok.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            let t = stream.token();
+            out.push((t.text.clone(), t.position));
+        }
+        out
+    }
+
+    fn texts(text: &str) -> Vec<String> {
+        tokens(text).into_iter().map(|(t, _)| t).collect()
+    }
+
+    #[test]
+    fn splits_syllables_and_words() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "Trường Đại học Bách khoa",
+                &["trường", "đại", "học", "bách", "khoa"],
+            ),
+            ("H2O và CO2", &["h2o", "và", "co2"]),
+            ("π ≈ 3.14, tỉ lệ 1,5%", &["π", "3.14", "tỉ", "lệ", "1,5"]),
+            ("COVID-19", &["covid", "19", "covid19"]),
+            ("e-mail", &["e", "mail", "email"]),
+            (
+                "https://doi.org/10.1038/nature12373",
+                &["https", "doi", "org", "10.1038", "nature12373"],
+            ),
+            ("end. 2020", &["end", "2020"]),
+            ("THUỶ LỢI hoà", &["thủy", "lợi", "hòa"]),
+            ("ﬁnd", &["find"]),
+            ("nghiên\u{00AD}cứu", &["nghiêncứu"]),
+            ("", &[]),
+            ("  ,.;  ", &[]),
+        ];
+        for (input, want) in cases {
+            assert_eq!(texts(input), *want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn nfd_and_old_style_tokens_equal_nfc_new_style() {
+        assert_eq!(
+            texts("Ho\u{0300}a bi\u{0300}nh, thuy\u{0309} lơ\u{0323}i"),
+            texts("Hòa bình, thủy lợi")
+        );
+        assert_eq!(texts("khoẻ loà"), texts("khỏe lòa"));
+    }
+
+    #[test]
+    fn offsets_point_into_the_original_text() {
+        let text = "Ho\u{0300}a bình và COVID-19";
+        let mut tok = SyllableTokenizer::default();
+        let mut stream = tok.token_stream(text);
+        let mut spans = Vec::new();
+        while stream.advance() {
+            let t = stream.token();
+            spans.push(&text[t.offset_from..t.offset_to]);
+        }
+        assert_eq!(
+            spans,
+            ["Ho\u{0300}a", "bình", "và", "COVID", "19", "COVID-19"]
+        );
+    }
+
+    #[test]
+    fn clause_breaks_leave_a_position_gap() {
+        assert_eq!(
+            tokens("khoa học, công nghệ"),
+            [
+                ("khoa".to_string(), 0),
+                ("học".to_string(), 1),
+                ("công".to_string(), 3),
+                ("nghệ".to_string(), 4)
+            ]
+        );
+        let positions: Vec<usize> = tokens("dòng một\ndòng hai\n\nđoạn")
+            .into_iter()
+            .map(|(_, p)| p)
+            .collect();
+        assert_eq!(positions, [0, 1, 2, 3, 5]);
+    }
+
+    #[test]
+    fn overlong_tokens_are_dropped() {
+        let long = "a".repeat(MAX_TOKEN_BYTES + 1);
+        assert_eq!(texts(&format!("x {long} y")), ["x", "y"]);
+    }
+}
