@@ -11,10 +11,14 @@
 //! - [`schema`]: the index schema and the conversion of a [`doc::Document`] into it.
 //! - [`index`]: [`index::open`], the one way to open an index (registers the analyzers).
 //! - [`query`]: turns user text into a tantivy query over the analysed fields.
+//! - [`lang`]: language identification (whatlang) as ISO 639-1 codes.
+//! - [`data_dir`]: where the index and reports live inside a data directory.
 
 pub mod analysis;
+pub mod data_dir;
 pub mod doc;
 pub mod index;
+pub mod lang;
 pub mod metadata;
 pub mod pdf;
 pub mod query;

@@ -1,1 +1,7 @@
-fn main() {}
+//! The `indexer` command line: analyse text, extract PDFs, ingest collections.
+
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::main()
+}

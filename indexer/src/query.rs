@@ -4,8 +4,9 @@
 //! - a term on the folded field (so `duong` finds `đường` and `dương`);
 //! - when the syllable carries diacritics, also a term on the exact field, so documents with
 //!   the exact spelling score higher (`đường` above `dương`);
-//! - for English stems, a term on the stemmed field (English documents only have one);
-//! and every pair of syllables adjacent in the query becomes a term on the pair field, so
+//! - for English stems, a term on the stemmed field (English documents only have one).
+//!
+//! Every pair of syllables adjacent in the query becomes a term on the pair field, so
 //! documents where the syllables are adjacent and in order rank above documents where they are
 //! scattered. All clauses are optional (`OR`); BM25 and the weights below do the ranking.
 

@@ -1,0 +1,52 @@
+//! Command-line front end of the indexer. Each subcommand lives in its own file; this one parses
+//! arguments, sets up logging and prints errors with their whole chain.
+
+mod analyze;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Index Vietnamese and English scholarly PDFs and catalogue records for search.
+#[derive(Debug, Parser)]
+#[command(name = "indexer", version, about)]
+pub struct Cli {
+    /// Data directory holding the index and reports (shared with search-server).
+    #[arg(long, global = true, default_value = indexer::data_dir::DEFAULT, env = "INDEXER_DATA_DIR")]
+    pub data_dir: PathBuf,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the tokens every index field would get for TEXT, as JSON.
+    Analyze(analyze::Args),
+}
+
+/// Parses the command line, runs the subcommand and maps the outcome to an exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    let result = match cli.command {
+        Command::Analyze(args) => analyze::run(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("INDEXER_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

@@ -1,0 +1,44 @@
+//! The layout of a data directory, shared by the `indexer` and `search-server` binaries.
+//!
+//! ```text
+//! data/
+//!   index/     the tantivy index (open it with crate::index::open)
+//!   reports/   JSON reports of ingestion runs
+//! ```
+
+use std::path::{Path, PathBuf};
+
+/// Default data directory, relative to the current directory.
+pub const DEFAULT: &str = "data";
+
+/// A data directory (it may not exist yet).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataDir {
+    root: PathBuf,
+}
+
+impl DataDir {
+    pub fn new(root: impl Into<PathBuf>) -> DataDir {
+        DataDir { root: root.into() }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Where the tantivy index lives.
+    pub fn index_dir(&self) -> PathBuf {
+        self.root.join("index")
+    }
+
+    /// Where ingestion reports are written.
+    pub fn reports_dir(&self) -> PathBuf {
+        self.root.join("reports")
+    }
+}
+
+impl Default for DataDir {
+    fn default() -> Self {
+        DataDir::new(DEFAULT)
+    }
+}
