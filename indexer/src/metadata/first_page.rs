@@ -1,0 +1,1081 @@
+//! Cover-page heuristics for Vietnamese theses and reports.
+//!
+//! A Vietnamese cover is a stack of centred lines in a fixed order: ministry or university
+//! header (`BỘ GIÁO DỤC VÀ ĐÀO TẠO`, `TRƯỜNG ĐẠI HỌC …`, `KHOA …`), the author, the kind of
+//! work (`LUẬN VĂN THẠC SĨ`), the title in the largest type, labelled fields (`Người hướng dẫn
+//! khoa học: …`, `Sinh viên thực hiện: …`) and the place and year at the foot. Each line is
+//! classified once ([`classify`]); the fields are then read off the classified lines.
+
+use crate::doc::{DocType, Page};
+
+use super::people::{clean_name, is_name_shaped, looks_like_name, title_case_words};
+use super::{match_key, one_line, LayoutLine, PdfInfo};
+
+/// What a cover line is, for the purpose of finding the title among the others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    /// No letters (`o0o`, `----------`, a page number, a student id).
+    Decoration,
+    /// Ministry, university, faculty, national motto.
+    Header,
+    /// The kind of work: `LUẬN VĂN THẠC SĨ`, `BÁO CÁO MÔN HỌC`, `ĐỒ ÁN CUỐI KÌ`.
+    DocType,
+    /// `ĐỀ TÀI:` / `Tên đề tài:`: the title follows (on the same line or the next ones).
+    TitleLabel,
+    /// Any other labelled field: `Giảng viên hướng dẫn: …`, `Lớp: …`, `Chuyên ngành: …`.
+    Label,
+    /// The place-and-date line (`Hà Nội – 2019`).
+    Date,
+    /// A person's name (`NGUYỄN THỊ THANH HÒA`, `PHẠM ĐỨC MINH HIẾU – 52100796`).
+    Name,
+    /// Anything else: title candidates.
+    Text,
+}
+
+/// Header prefixes that are headers wherever they stand on the page.
+const STRONG_HEADERS: [&str; 16] = [
+    "bo giao duc",
+    "truong dai hoc",
+    "dai hoc",
+    "hoc vien",
+    "cong hoa xa hoi",
+    "doc lap tu do",
+    "tong lien doan",
+    "bo cong thuong",
+    "bo y te",
+    "bo quoc phong",
+    "bo cong an",
+    "bo tai chinh",
+    "bo nong nghiep",
+    "bo xay dung",
+    "bo tu phap",
+    "bo van hoa",
+];
+
+/// Header prefixes that are headers only in the top part of the cover (`TRƯỜNG ĐIỆN – ĐIỆN TỬ`
+/// is a school, but `TRƯỜNG ĐIỆN TỪ …` could start a physics title further down).
+const WEAK_HEADERS: [&str; 9] = [
+    "truong ",
+    "vien ",
+    "khoa ",
+    "bo mon",
+    "trung tam",
+    "phan hieu",
+    "so giao duc",
+    "uy ban",
+    "bo ",
+];
+
+/// Labels whose value is a person or a course detail, never the title.
+const LABELS: [&str; 44] = [
+    "giang vien",
+    "giao vien",
+    "gvhd",
+    "gvpb",
+    "nguoi huong dan",
+    "can bo huong dan",
+    "sinh vien",
+    "nhom sinh vien",
+    "svth",
+    "hoc vien",
+    "nguoi thuc hien",
+    "tac gia",
+    "ncs",
+    "nhom",
+    "thanh vien",
+    "tham gia",
+    "lop",
+    "mssv",
+    "ma so",
+    "ma sv",
+    "chuyen nganh",
+    "chuyen sau",
+    "nganh",
+    "mon",
+    "hoc phan",
+    "ho va ten",
+    "ho ten",
+    "stt",
+    "hoi dong",
+    "linh vuc",
+    "co so",
+    "so thu tu",
+    "thoi gian",
+    "chu nhiem",
+    "email",
+    "dien thoai",
+    "nam hoc",
+    "hoc ky",
+    "ky su",
+    "cu nhan",
+    "supervisor",
+    "advisor",
+    "student",
+    "khoa hoc may tinh",
+];
+
+/// Labels after which the title is written.
+const TITLE_LABELS: [&str; 5] = ["ten de tai", "de tai", "noi dung", "topic", "title"];
+
+/// True when `key` starts with `prefix` as whole words.
+fn starts_with_words(key: &str, prefix: &str) -> bool {
+    key.starts_with(prefix)
+        && (prefix.ends_with(' ')
+            || key.len() == prefix.len()
+            || key.as_bytes().get(prefix.len()) == Some(&b' '))
+}
+
+/// The kind of work a cover phrase names, with a rank: the strongest phrase of a cover wins
+/// (`BÁO CÁO ĐỒ ÁN` is a report; `ĐỒ ÁN TỐT NGHIỆP` a thesis even when `BÁO CÁO` is on the
+/// cover too). Case- and diacritic-insensitive.
+pub fn doc_type_of(text: &str) -> Option<(DocType, u8)> {
+    let key = match_key(text);
+    let padded = format!(" {key} ");
+    let has = |p: &str| padded.contains(&format!(" {p} "));
+    let starts = |p: &str| starts_with_words(&key, p);
+    // Vietnamese degrees first: they are unambiguous.
+    if has("luan an tien si") || has("luan an tien sy") || has("luan an") && starts("luan an") {
+        return Some((DocType::Doctoral, 9));
+    }
+    if has("luan van thac si") || has("luan van thac sy") || has("luan van cao hoc") {
+        return Some((DocType::Master, 8));
+    }
+    if has("khoa luan tot nghiep")
+        || has("do an tot nghiep")
+        || has("luan van tot nghiep")
+        || has("khoa luan")
+    {
+        return Some((DocType::Thesis, 7));
+    }
+    // English degrees.
+    if has("phd thesis") || has("doctoral thesis") || has("doctoral dissertation") {
+        return Some((DocType::Doctoral, 9));
+    }
+    if has("dissertation") || has("doctor of philosophy") {
+        return Some((DocType::Doctoral, 6));
+    }
+    if has("master s thesis") || has("master thesis") || has("masters thesis") {
+        return Some((DocType::Master, 8));
+    }
+    if has("bachelor s thesis") || has("bachelor thesis") || has("graduation thesis") {
+        return Some((DocType::Thesis, 7));
+    }
+    if starts("luan van") {
+        return Some((DocType::Master, 5));
+    }
+    if starts("bao cao")
+        || has("bao cao tong ket")
+        || has("de tai nghien cuu khoa hoc")
+        || starts("bai tap lon")
+        || starts("tieu luan")
+        || starts("du an")
+        || starts("chuyen de")
+        || starts("thuc tap")
+        || has("technical report")
+        || has("internship report")
+        || has("project report")
+    {
+        return Some((DocType::Report, 4));
+    }
+    if starts("do an") && !starts("do an toan") {
+        return Some((DocType::Thesis, 3));
+    }
+    if has("journal of statistical software") || has("the r journal") {
+        return Some((DocType::Article, 2));
+    }
+    if has("user s guide")
+        || has("users guide")
+        || has("user guide")
+        || has("reference manual")
+        || has("reference card")
+        || has("manual")
+        || starts("reference")
+        || has("handbook")
+    {
+        return Some((DocType::Book, 1));
+    }
+    if starts("slides") || has("presentation slides") {
+        return Some((DocType::Slides, 1));
+    }
+    None
+}
+
+/// True when `text` is nothing but a doc-type phrase (`ĐỒ ÁN TỐT NGHIỆP`, `Luận văn thạc sĩ`):
+/// such an Info title is a template left-over.
+pub fn is_doc_type_only(text: &str) -> bool {
+    doc_type_of(text).is_some() && match_key(text).split(' ').count() <= 5
+}
+
+/// The qualifiers that continue a doc-type line (`THỰC TẬP KỸ THUẬT` under `BÁO CÁO`).
+fn is_doc_type_line(key: &str) -> bool {
+    [
+        "thuc tap",
+        "tot nghiep",
+        "cuoi ky",
+        "cuoi ki",
+        "mon hoc",
+        "de tai nghien cuu",
+    ]
+    .iter()
+    .any(|p| starts_with_words(key, p))
+}
+
+/// Classifies one cover line. `upper` says whether the line is in the top part of the cover,
+/// where `TRƯỜNG …` / `KHOA …` are headers rather than title words.
+pub fn classify(text: &str, upper: bool) -> LineKind {
+    let key = match_key(text);
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    if letters < 2
+        || key
+            .split(' ')
+            .all(|w| w.len() <= 3 && w.contains(char::is_numeric))
+    {
+        return LineKind::Decoration;
+    }
+    if ["o0o", "q0q"].contains(&key.as_str()) {
+        return LineKind::Decoration;
+    }
+    for l in TITLE_LABELS {
+        if starts_with_words(&key, l) {
+            let after_label = text.find(':').is_some_and(|i| {
+                match_key(&text[..i]).split(' ').count() <= l.split(' ').count() + 1
+            });
+            if key == l || after_label {
+                return LineKind::TitleLabel;
+            }
+        }
+    }
+    if key != "khoa hoc may tinh" && !starts_with_words(&key, "khoa luan") {
+        if STRONG_HEADERS.iter().any(|p| starts_with_words(&key, p)) {
+            return LineKind::Header;
+        }
+        if upper
+            && WEAK_HEADERS.iter().any(|p| starts_with_words(&key, p))
+            && !starts_with_words(&key, "khoa hoc")
+        {
+            return LineKind::Header;
+        }
+    }
+    if doc_type_of(text).is_some() || is_doc_type_line(&key) {
+        return LineKind::DocType;
+    }
+    if super::year::year_from_line(text).is_some() && text.split_whitespace().count() <= 10 {
+        return LineKind::Date;
+    }
+    if LABELS.iter().any(|p| starts_with_words(&key, p)) {
+        return LineKind::Label;
+    }
+    // `Field: value` with a short field name is a label whatever the field.
+    if let Some((head, _)) = text.split_once(':') {
+        let n = head.split_whitespace().count();
+        if (1..=4).contains(&n) {
+            return LineKind::Label;
+        }
+    }
+    if let Some(n) = clean_name(text) {
+        if is_name_shaped(&n) && n.split_whitespace().count() == name_words(text) {
+            return LineKind::Name;
+        }
+    }
+    LineKind::Text
+}
+
+/// Number of letter words before any id or separator: `PHẠM ĐỨC MINH HIẾU – 52100796` → 4.
+fn name_words(text: &str) -> usize {
+    text.split_whitespace()
+        .take_while(|w| w.chars().all(char::is_alphabetic))
+        .count()
+}
+
+/// A cover line with its kind.
+#[derive(Debug, Clone)]
+struct Classified<'a> {
+    line: &'a LayoutLine,
+    kind: LineKind,
+}
+
+fn classify_all(lines: &[LayoutLine]) -> Vec<Classified<'_>> {
+    let (lo, hi) = lines.iter().fold((f32::MAX, f32::MIN), |(lo, hi), l| {
+        (lo.min(l.top), hi.max(l.top))
+    });
+    // The top 30% of the cover, but at least the first few lines of a short one.
+    let limit = lo + ((hi - lo) * 0.3).max(80.0);
+    lines
+        .iter()
+        .map(|line| Classified {
+            line,
+            kind: classify(&line.text, line.top <= limit),
+        })
+        .collect()
+}
+
+/// Normalises a layout line's text.
+///
+/// Lines set in legacy TCVN3/VNI fonts should be repaired here once the extractor cannot decode
+/// them itself (`crate::text::legacy` is the place); for now only normalisation.
+pub fn repair_line(line: &LayoutLine) -> LayoutLine {
+    LayoutLine {
+        text: one_line(&line.text),
+        ..line.clone()
+    }
+}
+
+/// How much a page looks like a cover: headers, a doc-type phrase, a date line; negative for
+/// front matter (`LỜI CAM ĐOAN`, `MỤC LỤC`).
+fn cover_score(lines: &[&LayoutLine]) -> i32 {
+    let mut score = 0;
+    let owned: Vec<LayoutLine> = lines.iter().map(|l| (*l).clone()).collect();
+    for c in classify_all(&owned) {
+        score += match c.kind {
+            LineKind::Header => 2,
+            LineKind::DocType => 3,
+            LineKind::Date => 1,
+            LineKind::TitleLabel => 2,
+            _ => 0,
+        };
+    }
+    if let Some(first) = lines.first() {
+        let k = match_key(&first.text);
+        if [
+            "loi cam doan",
+            "loi cam on",
+            "muc luc",
+            "tom tat",
+            "abstract",
+            "contents",
+        ]
+        .iter()
+        .any(|p| starts_with_words(&k, p))
+        {
+            score -= 5;
+        }
+    }
+    score.min(8)
+}
+
+/// The lines of the cover page, top to bottom: page 1 unless it is empty or clearly not a
+/// cover while page 2 or 3 is one (a scanned or decorative first page, an inner cover).
+///
+/// Without layout lines (a scan, an extractor without positions) the first page's text stands
+/// in, one line per text line, all of the same size.
+pub fn cover_lines(layout: &[LayoutLine], pages: &[Page]) -> Vec<LayoutLine> {
+    if layout.is_empty() {
+        let Some(p) = pages.iter().find(|p| !p.text.trim().is_empty()) else {
+            return Vec::new();
+        };
+        return p
+            .text
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .take(40)
+            .enumerate()
+            .map(|(i, l)| LayoutLine {
+                text: one_line(l),
+                font_size: 0.0,
+                page: 0,
+                top: i as f32 * 12.0,
+                bold: false,
+            })
+            .collect();
+    }
+    let max_page = layout.iter().map(|l| l.page).max().unwrap_or(0).min(2);
+    let by_page = |p: usize| -> Vec<&LayoutLine> {
+        layout
+            .iter()
+            .filter(|l| l.page == p && !l.text.trim().is_empty())
+            .collect()
+    };
+    let first = by_page(0);
+    let first_score = cover_score(&first);
+    let mut best = (0, first_score);
+    if first_score < 4 {
+        for p in 1..=max_page {
+            let s = cover_score(&by_page(p));
+            if s > best.1 + 1 {
+                best = (p, s);
+            }
+        }
+    }
+    let page = if by_page(best.0).is_empty() {
+        (0..=max_page)
+            .find(|&p| !by_page(p).is_empty())
+            .unwrap_or(0)
+    } else {
+        best.0
+    };
+    let mut lines: Vec<LayoutLine> = by_page(page).into_iter().cloned().collect();
+    lines.sort_by(|a, b| a.top.total_cmp(&b.top));
+    lines
+}
+
+/// Two lines belong to one title block when their type is about the same size and they are
+/// close: titles wrap onto a second line, the English subtitle sits further down.
+pub(crate) fn same_block(a: &LayoutLine, b: &LayoutLine) -> bool {
+    let (small, big) = if a.font_size < b.font_size {
+        (a.font_size, b.font_size)
+    } else {
+        (b.font_size, a.font_size)
+    };
+    let sizes = big <= 0.0 || small / big >= 0.78;
+    let gap = (b.top - a.top).abs();
+    sizes && gap <= 2.3 * big.max(8.0)
+}
+
+/// Joins title lines into one line, keeping their case, without trailing punctuation.
+pub(crate) fn join_title(lines: &[&LayoutLine]) -> Option<String> {
+    let joined = one_line(
+        &lines
+            .iter()
+            .map(|l| l.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+    );
+    let t = joined
+        .trim_matches(|c: char| c.is_whitespace() || matches!(c, '“' | '”' | '"' | ':'))
+        .trim_end_matches(['.', ',', ';'])
+        .trim()
+        .to_string();
+    (t.chars().filter(|c| c.is_alphabetic()).count() >= 2).then_some(t)
+}
+
+/// The title on a Vietnamese cover: the lines after `ĐỀ TÀI:` / `Tên đề tài:` when there is
+/// such a label, else the block of consecutive lines in the largest type that are not header,
+/// doc type, name, label or date (a long block in nearly the largest type beats a two-word
+/// course name in slightly larger type).
+pub fn title(cover: &[LayoutLine]) -> Option<String> {
+    let classified = classify_all(cover);
+    if let Some(i) = classified
+        .iter()
+        .position(|c| c.kind == LineKind::TitleLabel)
+    {
+        let label = classified[i].line;
+        let mut parts: Vec<&LayoutLine> = Vec::new();
+        let rest = label
+            .text
+            .split_once(':')
+            .map(|(_, r)| r.trim())
+            .unwrap_or("");
+        let rest_line;
+        if rest.chars().any(char::is_alphabetic) {
+            rest_line = LayoutLine {
+                text: rest.to_string(),
+                ..label.clone()
+            };
+            parts.push(&rest_line);
+        }
+        for c in &classified[i + 1..] {
+            let ok_kind = matches!(c.kind, LineKind::Text | LineKind::Name | LineKind::DocType);
+            match parts.last() {
+                None if ok_kind => parts.push(c.line),
+                None => break,
+                Some(prev) if ok_kind && same_block(prev, c.line) => parts.push(c.line),
+                Some(_) => break,
+            }
+        }
+        if let Some(t) = join_title(&parts) {
+            return Some(t);
+        }
+    }
+    let mut blocks: Vec<Vec<&LayoutLine>> = Vec::new();
+    let mut open = false;
+    for c in &classified {
+        if c.kind != LineKind::Text {
+            open = false;
+            continue;
+        }
+        match blocks.last_mut() {
+            Some(b) if open && same_block(b.last().unwrap(), c.line) => b.push(c.line),
+            _ => {
+                blocks.push(vec![c.line]);
+                open = true;
+            }
+        }
+    }
+    let score = |b: &Vec<&LayoutLine>| {
+        let size = b.iter().map(|l| l.font_size).fold(0.0f32, f32::max);
+        let letters: usize = b
+            .iter()
+            .map(|l| l.text.chars().filter(|c| c.is_alphabetic()).count())
+            .sum();
+        size * (1.0 + 0.15 * (letters as f32 / 40.0).min(1.0))
+    };
+    let best = blocks
+        .iter()
+        .filter(|b| !b.is_empty())
+        .max_by(|a, b| score(a).total_cmp(&score(b)))?;
+    join_title(best)
+}
+
+/// The title quoted in the front matter when a PDF has no cover: declarations say
+/// `tên đề tài “Nghiên cứu …”`.
+pub fn title_from_text(pages: &[&str]) -> Option<String> {
+    for text in pages.iter().take(4) {
+        let flat = one_line(text);
+        let key_positions = ["đề tài “", "đề tài \"", "Đề tài “", "đề tài: “"];
+        for k in key_positions {
+            if let Some(i) = flat.find(k) {
+                let rest = &flat[i + k.len()..];
+                if let Some(end) = rest.find(['”', '"']) {
+                    let t = rest[..end].trim();
+                    if t.split_whitespace().count() >= 3 {
+                        return Some(t.to_string());
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The kind of work: Beamer/PowerPoint files are slides whatever their first page says; then
+/// the strongest phrase on the cover; then the Info title and subject; then the front pages'
+/// running text (declarations name the degree: `Luận văn thạc sỹ chuyên ngành …`).
+pub fn doc_type(cover: &[LayoutLine], info: &PdfInfo, front_pages: &[&str]) -> DocType {
+    let creator = format!(
+        "{} {}",
+        info.creator.as_deref().unwrap_or(""),
+        info.producer.as_deref().unwrap_or("")
+    )
+    .to_lowercase();
+    if creator.contains("beamer") || creator.contains("powerpoint") || creator.contains("impress") {
+        return DocType::Slides;
+    }
+    let best = cover
+        .iter()
+        .filter_map(|l| doc_type_of(&l.text))
+        .max_by_key(|(_, rank)| *rank);
+    if let Some((t, _)) = best {
+        return t;
+    }
+    for s in [info.title.as_deref(), info.subject.as_deref()]
+        .into_iter()
+        .flatten()
+    {
+        if let Some((t, _)) = doc_type_of(s) {
+            return t;
+        }
+    }
+    for text in front_pages.iter().take(4) {
+        let key = format!(" {} ", match_key(text));
+        for (p, t) in [
+            (" luan an tien si", DocType::Doctoral),
+            (" luan van thac s", DocType::Master),
+            (" khoa luan tot nghiep ", DocType::Thesis),
+            (" do an tot nghiep ", DocType::Thesis),
+        ] {
+            if key.contains(p) {
+                return t;
+            }
+        }
+    }
+    DocType::Other
+}
+
+/// The institution lines of a cover: the university (or academy, institute) and the faculty.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Institution {
+    /// `Trường Đại Học Công Nghệ Thông Tin`, `Học Viện …`, `Đại Học Bách Khoa Hà Nội`.
+    pub university: Option<String>,
+    /// `Khoa Công Nghệ Thông Tin`, `Viện Toán Ứng Dụng Và Tin Học`, `Bộ Môn …`.
+    pub faculty: Option<String>,
+}
+
+/// Acronyms kept in capitals when an ALL-CAPS header is put in title case.
+const ACRONYMS: [&str; 8] = ["TP", "HCM", "TPHCM", "ĐHQG", "CNTT", "VNU", "HN", "KHTN"];
+
+/// Title case for ALL-CAPS headers, acronyms (`TP.HCM`) kept.
+fn header_case(text: &str) -> String {
+    if text.chars().any(char::is_lowercase) {
+        return text.to_string();
+    }
+    text.split(' ')
+        .map(|w| {
+            let bare = w.trim_matches(|c: char| !c.is_alphanumeric());
+            if w.contains('.') || ACRONYMS.contains(&bare) {
+                w.to_string()
+            } else {
+                title_case_words(w)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The university and faculty named by the cover's header lines.
+///
+/// The university is preferred for [`crate::doc::DocMetadata::institution`] (it is a facet, and
+/// faculties would split it); the faculty is kept here for callers that show both. A national
+/// university (`ĐẠI HỌC QUỐC GIA …`) or a university system (`ĐẠI HỌC THÁI NGUYÊN`) yields to
+/// the member university printed under it.
+pub fn institution(cover: &[LayoutLine]) -> Option<Institution> {
+    let classified = classify_all(cover);
+    let headers: Vec<(String, String)> = classified
+        .iter()
+        .filter(|c| c.kind == LineKind::Header)
+        .map(|c| (match_key(&c.line.text), c.line.text.clone()))
+        .collect();
+    let find = |pred: &dyn Fn(&str) -> bool| {
+        headers
+            .iter()
+            .find(|(k, _)| pred(k))
+            .map(|(_, t)| header_case(&one_line(t)))
+    };
+    let university = find(&|k| starts_with_words(k, "truong dai hoc"))
+        .or_else(|| find(&|k| starts_with_words(k, "hoc vien")))
+        .or_else(|| {
+            find(&|k| starts_with_words(k, "dai hoc") && !starts_with_words(k, "dai hoc quoc gia"))
+        })
+        .or_else(|| find(&|k| starts_with_words(k, "truong")))
+        .or_else(|| find(&|k| starts_with_words(k, "dai hoc quoc gia")))
+        .or_else(|| find(&|k| starts_with_words(k, "vien")));
+    let faculty = find(&|k| {
+        starts_with_words(k, "khoa")
+            || starts_with_words(k, "bo mon")
+            || starts_with_words(k, "vien")
+    })
+    .filter(|f| Some(f) != university.as_ref());
+    if university.is_none() && faculty.is_none() {
+        return None;
+    }
+    Some(Institution {
+        university,
+        faculty,
+    })
+}
+
+/// Labels that announce the authors.
+const AUTHOR_LABELS: [&str; 16] = [
+    "sinh vien thuc hien",
+    "nhom sinh vien thuc hien",
+    "sinh vien",
+    "svth",
+    "hoc vien",
+    "nguoi thuc hien",
+    "tac gia",
+    "ncs",
+    "thanh vien",
+    "ho va ten sinh vien",
+    "nhom thuc hien",
+    "tham gia thuc hien",
+    "ho va ten",
+    "ho ten",
+    "student",
+    "author",
+];
+
+/// Labels that announce the advisor.
+const ADVISOR_LABELS: [&str; 11] = [
+    "nguoi huong dan khoa hoc",
+    "nguoi huong dan",
+    "gvhd",
+    "giao vien huong dan",
+    "giang vien huong dan",
+    "can bo huong dan",
+    "giang vien hd",
+    "giang vien phu trach",
+    "thay huong dan",
+    "supervisor",
+    "advisor",
+];
+
+/// Table headers and ids between a label and the names it announces.
+fn is_table_noise(key: &str) -> bool {
+    key.is_empty()
+        || key.chars().all(|c| c.is_ascii_digit() || c == ' ')
+        || [
+            "stt",
+            "tt",
+            "ten",
+            "ho ten",
+            "ho va ten",
+            "mssv",
+            "ho va ten mssv",
+            "ma so sinh vien",
+        ]
+        .contains(&key)
+        || key.starts_with("mssv")
+        || key.starts_with("ma so")
+        || !key.contains(|c: char| c.is_alphabetic())
+        || key
+            .split(' ')
+            .all(|w| w.chars().any(|c| c.is_ascii_digit()))
+}
+
+/// Names announced by a label among `labels`: the rest of the label's line, then the following
+/// lines while they are names (ids and table headers in between are skipped).
+fn labelled_names(classified: &[Classified<'_>], labels: &[&str], max: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (i, c) in classified.iter().enumerate() {
+        let key = match_key(&c.line.text);
+        let Some(label) = labels.iter().find(|l| starts_with_words(&key, l)) else {
+            continue;
+        };
+        // The value on the label's own line, after the colon or after the label words.
+        let rest = match c.line.text.split_once(':') {
+            Some((_, r)) => r.trim().to_string(),
+            None => {
+                let n = label.split(' ').count();
+                c.line
+                    .text
+                    .split_whitespace()
+                    .skip(n)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            }
+        };
+        if let Some(n) = clean_name(&rest) {
+            out.push(n);
+        }
+        let mut misses = 0;
+        for next in &classified[i + 1..] {
+            if out.len() >= max {
+                break;
+            }
+            let k = match_key(&next.line.text);
+            if is_table_noise(&k) {
+                continue;
+            }
+            // `SVTH 2: …` under `SVTH 1: …`: the same label again, with the next name.
+            if labels.iter().any(|l| starts_with_words(&k, l)) {
+                if let Some(n) = next
+                    .line
+                    .text
+                    .split_once(':')
+                    .and_then(|(_, r)| clean_name(r))
+                {
+                    if !out.contains(&n) {
+                        out.push(n);
+                    }
+                    continue;
+                }
+            }
+            let stop = matches!(
+                next.kind,
+                LineKind::Header | LineKind::DocType | LineKind::Date | LineKind::TitleLabel
+            ) || next.kind == LineKind::Label
+                && !next.line.text.trim_start().starts_with(':');
+            if stop {
+                break;
+            }
+            match clean_name(&next.line.text) {
+                Some(n) if looks_like_name(&n) => {
+                    if !out.contains(&n) {
+                        out.push(n);
+                    }
+                    misses = 0;
+                }
+                _ => {
+                    misses += 1;
+                    if misses > 2 || !out.is_empty() {
+                        break;
+                    }
+                }
+            }
+        }
+        if !out.is_empty() {
+            break;
+        }
+    }
+    out
+}
+
+/// The authors on a cover: the names after `Sinh viên thực hiện:` / `Học viên:` / `Tác giả:`…,
+/// or else the name-shaped lines (2–5 capitalised syllables starting with a family name)
+/// that are not the advisor's.
+pub fn authors(cover: &[LayoutLine]) -> Vec<String> {
+    let classified = classify_all(cover);
+    let labelled = labelled_names(&classified, &AUTHOR_LABELS, 12);
+    if !labelled.is_empty() {
+        return labelled;
+    }
+    let advisor = advisor(cover);
+    let mut out = Vec::new();
+    for c in &classified {
+        if c.kind != LineKind::Name {
+            continue;
+        }
+        if let Some(n) = clean_name(&c.line.text) {
+            if Some(&n) != advisor.as_ref() && !out.contains(&n) {
+                out.push(n);
+            }
+        }
+    }
+    out
+}
+
+/// The advisor, without academic title: `Người hướng dẫn khoa học: PGS.TS. Nguyễn Văn A` →
+/// `Nguyễn Văn A`; the name may be on the line after the label.
+pub fn advisor(cover: &[LayoutLine]) -> Option<String> {
+    let classified = classify_all(cover);
+    labelled_names(&classified, &ADVISOR_LABELS, 1)
+        .into_iter()
+        .next()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Cover lines as (text, font size); tops 24 points apart, empty texts leave a gap.
+    fn cover(lines: &[(&str, f32)]) -> Vec<LayoutLine> {
+        lines
+            .iter()
+            .enumerate()
+            .filter(|(_, (t, _))| !t.is_empty())
+            .map(|(i, (t, s))| LayoutLine {
+                text: t.to_string(),
+                font_size: *s,
+                page: 0,
+                top: 60.0 + 24.0 * i as f32,
+                bold: false,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn doc_types_of_cover_phrases() {
+        let cases = [
+            ("LUẬN VĂN THẠC SĨ KHOA HỌC MÁY TÍNH", Some(DocType::Master)),
+            ("LUẬN VĂN THẠC SỸ TOÁN ỨNG DỤNG", Some(DocType::Master)),
+            ("LUẬN ÁN TIẾN SĨ KINH TẾ", Some(DocType::Doctoral)),
+            (
+                "KHÓA LUẬN TỐT NGHIỆP ĐẠI HỌC HỆ CHÍNH QUY",
+                Some(DocType::Thesis),
+            ),
+            ("LUẬN VĂN TỐT NGHIỆP ĐẠI HỌC", Some(DocType::Thesis)),
+            ("ĐỒ ÁN TỐT NGHIỆP", Some(DocType::Thesis)),
+            ("ĐỒ ÁN CUỐI KÌ", Some(DocType::Thesis)),
+            ("BÁO CÁO ĐỒ ÁN", Some(DocType::Report)),
+            ("BÁO CÁO TỔNG KẾT", Some(DocType::Report)),
+            (
+                "ĐỀ TÀI NGHIÊN CỨU KHOA HỌC SINH VIÊN",
+                Some(DocType::Report),
+            ),
+            ("BÀI TẬP LỚN NHẬP MÔN TRÍ", Some(DocType::Report)),
+            ("DỰ ÁN CÔNG NGHỆ THÔNG TIN", Some(DocType::Report)),
+            ("do an tot nghiep", Some(DocType::Thesis)),
+            (
+                "A Master's Thesis in Computer Science",
+                Some(DocType::Master),
+            ),
+            ("PhD Thesis", Some(DocType::Doctoral)),
+            ("Journal of Statistical Software", Some(DocType::Article)),
+            ("Gmsh Reference Manual", Some(DocType::Book)),
+            ("ĐỘ AN TOÀN CỦA HỆ THỐNG", None),
+            ("KHOA CÔNG NGHỆ THÔNG TIN", None),
+        ];
+        for (input, want) in cases {
+            assert_eq!(doc_type_of(input).map(|t| t.0), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn line_kinds_on_real_covers() {
+        let cases = [
+            ("BỘ GIÁO DỤC VÀ ĐÀO TẠO", true, LineKind::Header),
+            ("TRƯỜNG ĐẠI HỌC CÔNG NGHIỆP TP.HCM", false, LineKind::Header),
+            ("KHOA CÔNG NGHỆ THÔNG TIN", true, LineKind::Header),
+            ("TRƯỜNG ĐIỆN – ĐIỆN TỬ", true, LineKind::Header),
+            ("KHÓA LUẬN TỐT NGHIỆP", false, LineKind::DocType),
+            ("THỰC TẬP KỸ THUẬT", false, LineKind::DocType),
+            ("ĐỀ TÀI:", false, LineKind::TitleLabel),
+            (
+                "Tên đề tài: Sử dụng phương pháp lọc cộng tác cho bài",
+                false,
+                LineKind::TitleLabel,
+            ),
+            ("ĐỀ TÀI: AI CHƠI CỜ CARO", false, LineKind::TitleLabel),
+            (
+                "Giảng viên hướng dẫn: PGS.TS Huỳnh Trung Hiếu",
+                false,
+                LineKind::Label,
+            ),
+            ("Môn: Nhập môn trí tuệ nhân tạo", false, LineKind::Label),
+            ("HÀ NỘI - 2022", false, LineKind::Date),
+            ("NGUYỄN THỊ THANH HÒA", false, LineKind::Name),
+            ("PHẠM ĐỨC MINH HIẾU – 52100796", false, LineKind::Name),
+            ("o0o", true, LineKind::Decoration),
+            ("———————o0o———————", false, LineKind::Decoration),
+            (
+                "TIẾP CẬN HỖ TRỢ CHẨN ĐOÁN UNG THƯ TỪ",
+                false,
+                LineKind::Text,
+            ),
+            ("TỰ NHIÊN", false, LineKind::Text),
+        ];
+        for (input, upper, want) in cases {
+            assert_eq!(classify(input, upper), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn titles_of_real_covers() {
+        let cases: Vec<(Vec<(&str, f32)>, &str)> = vec![
+            (
+                vec![
+                    ("BỘ CÔNG THƯƠNG", 14.3),
+                    ("TRƯỜNG ĐẠI HỌC CÔNG NGHIỆP TP.HCM", 14.3),
+                    ("KHOA CÔNG NGHỆ THÔNG TIN", 14.3),
+                    ("NGUYỄN THỊ THANH HÒA", 15.5),
+                    ("KHÓA LUẬN TỐT NGHIỆP", 22.2),
+                    ("TIẾP CẬN HỖ TRỢ CHẨN ĐOÁN UNG THƯ TỪ", 22.2),
+                    ("NHŨ ẢNH SỬ DỤNG PHƯƠNG PHÁP HỌC SÂU", 22.2),
+                    ("Giảng viên hướng dẫn: PGS.TS Huỳnh Trung Hiếu", 15.5),
+                    ("THÀNH PHỐ HỒ CHÍ MINH, THÁNG 5, NĂM 2023", 14.3),
+                ],
+                "TIẾP CẬN HỖ TRỢ CHẨN ĐOÁN UNG THƯ TỪ NHŨ ẢNH SỬ DỤNG PHƯƠNG PHÁP HỌC SÂU",
+            ),
+            (
+                vec![
+                    ("TRƯỜNG ĐẠI HỌC BÁCH KHOA HÀ NỘI", 18.9),
+                    ("VIỆN TOÁN ỨNG DỤNG VÀ TIN HỌC", 18.9),
+                    ("BÁO CÁO MÔN HỌC", 25.5),
+                    ("Môn học: Mô hình mô phỏng", 21.0),
+                    ("ĐỀ TÀI: MÔ PHỎNG DÒNG CHẢY MỘT ĐOẠN", 18.9),
+                    ("SÔNG CỬU LONG", 18.9),
+                    ("Giảng viên hướng dẫn:", 14.3),
+                    ("Hà Nội – 2019", 14.3),
+                ],
+                "MÔ PHỎNG DÒNG CHẢY MỘT ĐOẠN SÔNG CỬU LONG",
+            ),
+            (
+                vec![
+                    ("ĐẠI HỌC QUỐC GIA TP. HCM", 14.3),
+                    ("TRƯỜNG ĐẠI HỌC CÔNG NGHỆ THÔNG TIN", 14.3),
+                    ("BÁO CÁO ĐỒ ÁN", 15.5),
+                    ("DỮ LIỆU LỚN", 18.0),
+                    ("", 0.0),
+                    ("", 0.0),
+                    ("BIẾN THỂ MÔ HÌNH HỌC SÂU TIÊN TIẾN", 14.4),
+                    ("KẾT HỢP LOGISTIC REGRESSION TRONG XỬ LÝ ẢNH", 17.7),
+                    ("PHÁT HIỆN TẾ BÀO UNG THƯ CỔ TỬ CUNG", 17.7),
+                ],
+                "BIẾN THỂ MÔ HÌNH HỌC SÂU TIÊN TIẾN KẾT HỢP LOGISTIC REGRESSION TRONG XỬ LÝ ẢNH PHÁT HIỆN TẾ BÀO UNG THƯ CỔ TỬ CUNG",
+            ),
+        ];
+        for (lines, want) in cases {
+            assert_eq!(title(&cover(&lines)).as_deref(), Some(want));
+        }
+    }
+
+    #[test]
+    fn institutions_prefer_the_university() {
+        let cases: Vec<(Vec<&str>, Option<&str>, Option<&str>)> = vec![
+            (
+                vec!["ĐẠI HỌC QUỐC GIA TP.HCM", "TRƯỜNG ĐẠI HỌC KINH TẾ - LUẬT"],
+                Some("Trường Đại Học Kinh Tế - Luật"),
+                None,
+            ),
+            (
+                vec!["ĐẠI HỌC BÁCH KHOA HÀ NỘI", "TRƯỜNG ĐIỆN – ĐIỆN TỬ"],
+                Some("Đại Học Bách Khoa Hà Nội"),
+                None,
+            ),
+            (
+                vec![
+                    "HỌC VIỆN CÔNG NGHỆ BƯU CHÍNH VIỄN THÔNG",
+                    "KHOA CÔNG NGHỆ THÔNG TIN 1",
+                ],
+                Some("Học Viện Công Nghệ Bưu Chính Viễn Thông"),
+                Some("Khoa Công Nghệ Thông Tin 1"),
+            ),
+            (
+                vec![
+                    "Trường Đại Học Bách Khoa Hà Nội",
+                    "Viện Toán ứng dụng và Tin học",
+                ],
+                Some("Trường Đại Học Bách Khoa Hà Nội"),
+                Some("Viện Toán ứng dụng và Tin học"),
+            ),
+            (
+                vec!["TRƯỜNG ĐẠI HỌC CÔNG NGHIỆP TP.HCM"],
+                Some("Trường Đại Học Công Nghiệp TP.HCM"),
+                None,
+            ),
+        ];
+        for (lines, uni, fac) in cases {
+            let c = cover(&lines.iter().map(|l| (*l, 14.0)).collect::<Vec<_>>());
+            let got = institution(&c).unwrap();
+            assert_eq!(got.university.as_deref(), uni, "{lines:?}");
+            assert_eq!(got.faculty.as_deref(), fac, "{lines:?}");
+        }
+    }
+
+    #[test]
+    fn authors_and_advisors_of_real_covers() {
+        let cases: Vec<(Vec<&str>, Vec<&str>, Option<&str>)> = vec![
+            (
+                vec![
+                    "BÁO CÁO ĐỒ ÁN Ⅰ",
+                    "Giảng viên hướng dẫn: TS Đoàn Thị Ngọc Hiền",
+                    "Sinh viên thực hiện:",
+                    "Chu Quang Khải – 20210457",
+                    "Trần Phương Anh – 20213811",
+                    "Hà Nội, tháng 06 năm 2024",
+                ],
+                vec!["Chu Quang Khải", "Trần Phương Anh"],
+                Some("Đoàn Thị Ngọc Hiền"),
+            ),
+            (
+                vec![
+                    "TRƯỜNG ĐẠI HỌC CÔNG NGHỆ",
+                    "Lê Tiến Chiến",
+                    "HỆ THỐNG THỰC HIỆN A/B TEST TRONG QUẢNG CÁO",
+                    "KHÓA LUẬN TỐT NGHIỆP ĐẠI HỌC HỆ CHÍNH QUY",
+                ],
+                vec!["Lê Tiến Chiến"],
+                None,
+            ),
+            (
+                vec![
+                    "GVHD: PGS. TS. THOẠI NAM",
+                    "GVPB: ThS. NGUYỄN CAO ĐẠT",
+                    "SVTH 1: PHAN MINH CƯỜNG (1510381)",
+                    "SVTH 2: HUỲNH BẢO HIẾU (1511004)",
+                ],
+                vec!["Phan Minh Cường", "Huỳnh Bảo Hiếu"],
+                Some("Thoại Nam"),
+            ),
+            (
+                vec![
+                    "NGƯỜI HƯỚNG DẪN KHOA HỌC",
+                    "PGS.TS. NGUYỄN VĂN AN",
+                    "Học viên: Trần Thị Bình",
+                ],
+                vec!["Trần Thị Bình"],
+                Some("Nguyễn Văn An"),
+            ),
+            (
+                vec![
+                    "Nhóm sinh viên thực hiện",
+                    "STT",
+                    "Tên",
+                    "MSSV",
+                    "1",
+                    "Nguyễn Như Long",
+                    "19521790",
+                    "2",
+                    "Hồ Anh Dũng",
+                    "18520630",
+                    "TP. Hồ Chí Minh, 12/2021",
+                ],
+                vec!["Nguyễn Như Long", "Hồ Anh Dũng"],
+                None,
+            ),
+        ];
+        for (lines, want_authors, want_advisor) in cases {
+            let c = cover(&lines.iter().map(|l| (*l, 14.0)).collect::<Vec<_>>());
+            assert_eq!(authors(&c), want_authors, "{lines:?}");
+            assert_eq!(advisor(&c).as_deref(), want_advisor, "{lines:?}");
+        }
+    }
+
+    #[test]
+    fn title_quoted_in_a_declaration() {
+        let pages = ["LỜI CAM ĐOAN\nTôi xin cam đoan: Luận văn thạc sỹ chuyên ngành Khoa học máy tính, tên\nđề tài “Nghiên cứu hỗ trợ chuẩn đoán bệnh lao dựa vào học máy” là công trình"];
+        assert_eq!(
+            title_from_text(&pages).as_deref(),
+            Some("Nghiên cứu hỗ trợ chuẩn đoán bệnh lao dựa vào học máy")
+        );
+    }
+}

@@ -1,0 +1,301 @@
+//! People's names on covers: recognising them, cleaning them (labels, student ids, academic
+//! titles) and putting ALL-CAPS names in title case.
+//!
+//! Academic titles (`PGS.TS.`, `ThS.`) are kept out of names: people search names, and a
+//! facet of advisors must not split `TS. Nguyễn Văn A` from `Nguyễn Văn A`.
+
+use super::{match_key, one_line};
+
+/// Common Vietnamese family names, lower case with their diacritics (`Từ` is a family name,
+/// `TỰ` in `TỰ NHIÊN` is not): an unlabelled line is taken for a name only when it starts with
+/// one, so that two capitalised words of a title are not.
+const SURNAMES: [&str; 74] = [
+    "nguyễn", "trần", "lê", "phạm", "hoàng", "huỳnh", "phan", "vũ", "võ", "đặng", "bùi", "đỗ",
+    "hồ", "ngô", "dương", "lý", "đoàn", "đinh", "lâm", "trương", "mai", "tạ", "cao", "chu",
+    "nghiêm", "lưu", "hà", "tô", "thái", "châu", "quách", "kiều", "lương", "đào", "phùng", "vương",
+    "trịnh", "tăng", "triệu", "khổng", "lại", "la", "mạc", "tôn", "thân", "từ", "hứa", "diệp",
+    "giang", "tống", "âu", "đàm", "kim", "lục", "nông", "ông", "phí", "quan", "tất", "thạch",
+    "văn", "lữ", "khúc", "lã", "doãn", "hầu", "lò", "ninh", "phó", "vi", "trình", "bạch", "cù",
+    "đồng",
+];
+
+/// The same names written without diacritics (`Le Chi Thong`), for ASCII-only words.
+const SURNAMES_ASCII: [&str; 24] = [
+    "nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang", "bui", "ngo",
+    "duong", "ly", "doan", "dinh", "lam", "truong", "mai", "cao", "chu", "luu", "trinh", "dao",
+];
+
+/// True when `word` is a common Vietnamese family name.
+pub fn is_surname(word: &str) -> bool {
+    let lower = crate::text::normalize(word).to_lowercase();
+    if lower.is_ascii() {
+        SURNAMES_ASCII.contains(&lower.as_str())
+    } else {
+        SURNAMES.contains(&lower.as_str())
+    }
+}
+
+/// Academic and courtesy titles, as the dot-separated parts they are written with (`PGS.TS.`,
+/// `Th.S`, `ThS`).
+const TITLE_PARTS: [&str; 16] = [
+    "pgs", "gs", "ts", "tskh", "ths", "ks", "cn", "ncs", "dr", "prof", "thay", "co", "mr", "ms",
+    "mrs", "bs",
+];
+
+/// Removes leading academic titles: `PGS.TS. Nguyễn Văn A` → `Nguyễn Văn A`,
+/// `Th.S Đỗ Văn Tiến` → `Đỗ Văn Tiến`, `Thầy Nguyễn Hồ Duy Trí` → `Nguyễn Hồ Duy Trí`.
+pub fn strip_academic_title(name: &str) -> String {
+    let mut words: Vec<String> = name.split_whitespace().map(str::to_string).collect();
+    while let Some(first) = words.first().cloned() {
+        let parts: Vec<&str> = first.split('.').collect();
+        let keys: Vec<String> = parts.iter().map(|p| match_key(p)).collect();
+        let title_len = (0..keys.len())
+            .take_while(|&i| {
+                let k = keys[i].as_str();
+                // `S` and `Th` only as the two halves of `Th.S`: English initials stay.
+                match k {
+                    "" => i > 0,
+                    "s" => i > 0 && keys[i - 1] == "th",
+                    "th" => keys.get(i + 1).is_some_and(|n| n == "s"),
+                    _ => TITLE_PARTS.contains(&k),
+                }
+            })
+            .count();
+        if title_len == 0 {
+            break;
+        }
+        if title_len == parts.len() {
+            if words.len() == 1 {
+                break;
+            }
+            words.remove(0);
+        } else {
+            words[0] = parts[title_len..].join(".");
+            break;
+        }
+    }
+    words.join(" ")
+}
+
+/// True when every word is capitalised (first letter upper case) and made of letters.
+fn capitalised_words(words: &[&str]) -> bool {
+    words.iter().all(|w| {
+        let mut cs = w.chars();
+        cs.next().is_some_and(char::is_uppercase) && w.chars().all(|c| c.is_alphabetic())
+    })
+}
+
+/// A Vietnamese personal name as covers print it: 2–5 capitalised syllables of letters, the
+/// first one a family name (`Lê Tiến Chiến`, `NGUYỄN THỊ THANH HÒA`).
+pub fn is_name_shaped(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    (2..=5).contains(&words.len()) && capitalised_words(&words) && is_surname(words[0])
+}
+
+/// A looser test for text that a label (`Sinh viên thực hiện:`) announced as a name: 2–6
+/// capitalised words; foreign names and unusual family names pass.
+pub fn looks_like_name(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    (2..=6).contains(&words.len())
+        && words.iter().all(|w| {
+            let mut cs = w.chars();
+            cs.next().is_some_and(char::is_uppercase)
+                && w.chars()
+                    .all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '.')
+        })
+}
+
+/// `NGUYỄN VĂN AN` → `Nguyễn Văn An`; names already in mixed case are kept.
+pub fn title_case_name(name: &str) -> String {
+    let has_lower = name.chars().any(char::is_lowercase);
+    if has_lower {
+        return name.to_string();
+    }
+    title_case_words(name)
+}
+
+/// Every word with an upper-case first letter and the rest lower case.
+pub(crate) fn title_case_words(text: &str) -> String {
+    text.split(' ')
+        .map(|w| {
+            let mut cs = w.chars();
+            match cs.next() {
+                Some(f) => f
+                    .to_uppercase()
+                    .chain(cs.flat_map(char::to_lowercase))
+                    .collect(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The person's name in one cover entry, or `None` when there is none: strips a label
+/// (`Họ và tên:`), numbering (`1.`), the student id (`– 20210457`, `MSSV: …`, `(1510381)`) and
+/// academic titles, then title-cases ALL CAPS.
+pub fn clean_name(raw: &str) -> Option<String> {
+    let mut s = one_line(raw);
+    // The student id label and everything after it (`Nguyễn Khánh Linh MSSV: B21DCCN484`).
+    for pat in ["MSSV", "Mssv", "mssv", "MSV", "Mã số", "Mã SV"] {
+        if let Some(i) = s.find(pat) {
+            s.truncate(i);
+        }
+    }
+    // A label before a colon: keep what follows (`Sinh viên: TRẦN CÔNG HUY`).
+    if let Some((head, tail)) = s.split_once(':') {
+        if !tail.trim().is_empty()
+            && (head.trim().is_empty() || head.chars().any(char::is_alphabetic))
+        {
+            s = tail.trim().to_string();
+        }
+    }
+    // Numbering of table rows: `1.`, `2`, `1)`.
+    let s = s.trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '.' | ')' | ' '));
+    // The id and everything after it.
+    let mut cut = s.len();
+    for pat in [" – ", " - ", "–", " —", "(", ":", ","] {
+        if let Some(i) = s.find(pat) {
+            cut = cut.min(i);
+        }
+    }
+    if let Some(i) = s.find(|c: char| c.is_ascii_digit()) {
+        cut = cut.min(i);
+    }
+    let s = s[..cut]
+        .trim()
+        .trim_end_matches(['-', '–', '.', ','])
+        .trim();
+    let s = strip_academic_title(s);
+    looks_like_name(&s).then(|| title_case_name(&s))
+}
+
+/// Names in one line of an author list: split on `,`, `;`, `and`, `&`, footnote marks,
+/// e-mails and affiliations' numbers removed (`Đỗ Văn Nam ∗ , Trần Nhật Nam ∗`).
+pub fn split_names(line: &str) -> Vec<String> {
+    let line = one_line(line);
+    let mut out = Vec::new();
+    let replaced = line
+        .replace(" and ", ",")
+        .replace(" & ", ",")
+        .replace(';', ",");
+    for part in replaced.split(',') {
+        let cleaned: String = part
+            .split_whitespace()
+            .filter(|w| !w.contains('@') && !w.starts_with("http"))
+            .map(|w| {
+                w.trim_matches(|c: char| {
+                    c.is_ascii_digit() || matches!(c, '*' | '∗' | '†' | '‡' | '§' | '¶' | '#')
+                })
+            })
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let name = strip_academic_title(&cleaned);
+        if looks_like_name(&name) {
+            let n = title_case_name(&name);
+            if !out.contains(&n) {
+                out.push(n);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn academic_titles_are_stripped() {
+        let cases = [
+            ("PGS.TS. Nguyễn Văn A", "Nguyễn Văn A"),
+            ("PGS. TS. THOẠI NAM", "THOẠI NAM"),
+            ("PGS.TS Huỳnh Trung Hiếu", "Huỳnh Trung Hiếu"),
+            ("Th.S Đỗ Văn Tiến", "Đỗ Văn Tiến"),
+            ("ThS. Nguyễn Trọng Chỉnh", "Nguyễn Trọng Chỉnh"),
+            ("Ths. Vũ Hoài Thư", "Vũ Hoài Thư"),
+            ("TS Đoàn Thị Ngọc Hiền", "Đoàn Thị Ngọc Hiền"),
+            ("Thầy Nguyễn Hồ Duy Trí", "Nguyễn Hồ Duy Trí"),
+            ("TS.Nguyễn Đình Hưng", "Nguyễn Đình Hưng"),
+            ("Tạ Thị Thanh Mai", "Tạ Thị Thanh Mai"),
+            ("S. Wood", "S. Wood"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(strip_academic_title(input), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn name_shapes() {
+        let cases = [
+            ("Lê Tiến Chiến", true),
+            ("NGUYỄN THỊ THANH HÒA", true),
+            ("Nghiêm Minh Hoàng", true),
+            ("TỰ NHIÊN", false),
+            ("KHOA HỌC MÁY TÍNH", false),
+            ("DỮ LIỆU LỚN", false),
+            ("Nguyễn", false),
+            ("Lớp: CS211.M11", false),
+        ];
+        for (input, want) in cases {
+            assert_eq!(is_name_shaped(input), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn cover_entries_to_names() {
+        let cases = [
+            ("PHẠM ĐỨC MINH HIẾU – 52100796", Some("Phạm Đức Minh Hiếu")),
+            ("Chu Quang Khải – 20210457", Some("Chu Quang Khải")),
+            (
+                "Người thực hiện: NGUYỄN TẤN ĐẠT– 21022831",
+                Some("Nguyễn Tấn Đạt"),
+            ),
+            ("SVTH 1: PHAN MINH CƯỜNG (1510381)", Some("Phan Minh Cường")),
+            (
+                "Sinh viên: NGUYỄN THANH HẢI - 20170734",
+                Some("Nguyễn Thanh Hải"),
+            ),
+            ("1. Lê Châu Khánh Vy,", Some("Lê Châu Khánh Vy")),
+            (
+                "Nguyễn Khánh Linh MSSV: B21DCCN484",
+                Some("Nguyễn Khánh Linh"),
+            ),
+            (": Lê Trọng Kha (60131234)", Some("Lê Trọng Kha")),
+            ("Họ và tên: Nguyễn Lâm Tùng", Some("Nguyễn Lâm Tùng")),
+            ("GVHD: PGS. TS. THOẠI NAM", Some("Thoại Nam")),
+            ("19521790", None),
+            ("Nhóm 4", None),
+        ];
+        for (input, want) in cases {
+            assert_eq!(clean_name(input).as_deref(), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn author_lists() {
+        let cases = [
+            (
+                "Đỗ Văn Nam ∗ , Trần Nhật Nam ∗ , Lê Đình Bảo Long ∗ , Trần Thành Luân∗",
+                vec![
+                    "Đỗ Văn Nam",
+                    "Trần Nhật Nam",
+                    "Lê Đình Bảo Long",
+                    "Trần Thành Luân",
+                ],
+            ),
+            (
+                "Karline Soetaert, Thomas Petzoldt and R. Woodrow Setzer",
+                vec!["Karline Soetaert", "Thomas Petzoldt", "R. Woodrow Setzer"],
+            ),
+            (
+                "Achim Zeileis1 and Christian Kleiber2",
+                vec!["Achim Zeileis", "Christian Kleiber"],
+            ),
+        ];
+        for (input, want) in cases {
+            assert_eq!(split_names(input), want, "{input:?}");
+        }
+    }
+}
