@@ -245,7 +245,9 @@ pub fn classify(text: &str, upper: bool) -> LineKind {
             }
         }
     }
-    if key != "khoa hoc may tinh" && !starts_with_words(&key, "khoa luan") {
+    // `Học viện` (academy) and `Học viên` (graduate student) fold alike.
+    let student = is_student_label(text);
+    if key != "khoa hoc may tinh" && !starts_with_words(&key, "khoa luan") && !student {
         if STRONG_HEADERS.iter().any(|p| starts_with_words(&key, p)) {
             return LineKind::Header;
         }
@@ -278,6 +280,13 @@ pub fn classify(text: &str, upper: bool) -> LineKind {
         }
     }
     LineKind::Text
+}
+
+/// True when `text` starts with `Học viên` (a graduate student), not `Học viện` (an academy).
+fn is_student_label(text: &str) -> bool {
+    crate::text::normalize(text)
+        .to_lowercase()
+        .starts_with("học viên")
 }
 
 /// Number of letter words before any id or separator: `PHẠM ĐỨC MINH HIẾU – 52100796` → 4.
@@ -320,6 +329,26 @@ pub fn repair_line(line: &LayoutLine) -> LayoutLine {
     }
 }
 
+/// Headings of front matter that is not a cover (`LỜI CAM ĐOAN`, `MỤC LỤC`…).
+const FRONT_MATTER: [&str; 7] = [
+    "loi cam doan",
+    "loi cam on",
+    "muc luc",
+    "tom tat",
+    "abstract",
+    "contents",
+    "loi mo dau",
+];
+
+/// True when the chosen "cover" is front matter (the PDF has no cover page): its first line
+/// is a heading such as `LỜI CAM ĐOAN`. Its largest type is then a heading, not the title.
+pub fn is_front_matter(cover: &[LayoutLine]) -> bool {
+    cover.first().is_some_and(|l| {
+        let k = match_key(&l.text);
+        FRONT_MATTER.iter().any(|p| starts_with_words(&k, p))
+    })
+}
+
 /// How much a page looks like a cover: headers, a doc-type phrase, a date line; negative for
 /// front matter (`LỜI CAM ĐOAN`, `MỤC LỤC`).
 fn cover_score(lines: &[&LayoutLine]) -> i32 {
@@ -334,21 +363,8 @@ fn cover_score(lines: &[&LayoutLine]) -> i32 {
             _ => 0,
         };
     }
-    if let Some(first) = lines.first() {
-        let k = match_key(&first.text);
-        if [
-            "loi cam doan",
-            "loi cam on",
-            "muc luc",
-            "tom tat",
-            "abstract",
-            "contents",
-        ]
-        .iter()
-        .any(|p| starts_with_words(&k, p))
-        {
-            score -= 5;
-        }
+    if is_front_matter(&owned) {
+        score -= 5;
     }
     score.min(8)
 }
@@ -403,9 +419,28 @@ pub fn cover_lines(layout: &[LayoutLine], pages: &[Page]) -> Vec<LayoutLine> {
     } else {
         best.0
     };
-    let mut lines: Vec<LayoutLine> = by_page(page).into_iter().cloned().collect();
-    lines.sort_by(|a, b| a.top.total_cmp(&b.top));
-    lines
+    reading_order(by_page(page).into_iter().cloned().collect())
+}
+
+/// Sorts lines into rows top to bottom, keeping the extraction order inside a row: a label and
+/// its value set in different sizes (`Thành viên:` and `Lưu Minh Chiến`) sit on slightly
+/// different baselines, and the label must still come first.
+fn reading_order(lines: Vec<LayoutLine>) -> Vec<LayoutLine> {
+    let mut indexed: Vec<(usize, LayoutLine)> = lines.into_iter().enumerate().collect();
+    indexed.sort_by(|a, b| a.1.top.total_cmp(&b.1.top));
+    let mut rows: Vec<(usize, usize, LayoutLine)> = Vec::with_capacity(indexed.len());
+    let mut row = 0;
+    let mut row_top = f32::MIN;
+    for (i, l) in indexed {
+        let tolerance = 0.5 * l.font_size.max(4.0);
+        if l.top - row_top > tolerance {
+            row += 1;
+            row_top = l.top;
+        }
+        rows.push((row, i, l));
+    }
+    rows.sort_by_key(|(row, i, _)| (*row, *i));
+    rows.into_iter().map(|(_, _, l)| l).collect()
 }
 
 /// Two lines belong to one title block when their type is about the same size and they are
@@ -418,7 +453,7 @@ pub(crate) fn same_block(a: &LayoutLine, b: &LayoutLine) -> bool {
     };
     let sizes = big <= 0.0 || small / big >= 0.78;
     let gap = (b.top - a.top).abs();
-    sizes && gap <= 2.3 * big.max(8.0)
+    sizes && gap <= 2.7 * big.max(8.0)
 }
 
 /// Joins title lines into one line, keeping their case, without trailing punctuation.
@@ -568,6 +603,26 @@ pub fn doc_type(cover: &[LayoutLine], info: &PdfInfo, front_pages: &[&str]) -> D
             }
         }
     }
+    // A university cover with an advisor or students but no kind printed is a course report
+    // (`XỬ LÝ NGÔN NGỮ TỰ NHIÊN` / `Giáo viên hướng dẫn: …` / `Sinh viên thực hiện: …`).
+    let classified = classify_all(cover);
+    let university = classified.iter().any(|c| {
+        let k = match_key(&c.line.text);
+        c.kind == LineKind::Header
+            && ["truong", "dai hoc", "hoc vien"]
+                .iter()
+                .any(|p| starts_with_words(&k, p))
+    });
+    let people = classified.iter().any(|c| {
+        let k = match_key(&c.line.text);
+        ADVISOR_LABELS
+            .iter()
+            .chain(AUTHOR_LABELS.iter())
+            .any(|p| starts_with_words(&k, p))
+    });
+    if university && people {
+        return DocType::Report;
+    }
     DocType::Other
 }
 
@@ -678,6 +733,31 @@ const ADVISOR_LABELS: [&str; 11] = [
     "advisor",
 ];
 
+/// Labels that end a list of names.
+const STOP_LABELS: [&str; 21] = [
+    "nguoi huong dan",
+    "gvhd",
+    "gvpb",
+    "giao vien",
+    "giang vien",
+    "can bo huong dan",
+    "lop",
+    "chuyen nganh",
+    "chuyen sau",
+    "nganh",
+    "mon",
+    "hoc phan",
+    "khoa",
+    "hoi dong",
+    "sinh vien",
+    "svth",
+    "nguoi thuc hien",
+    "tac gia",
+    "thoi gian",
+    "co so",
+    "linh vuc",
+];
+
 /// Table headers and ids between a label and the names it announces.
 fn is_table_noise(key: &str) -> bool {
     key.is_empty()
@@ -710,6 +790,9 @@ fn labelled_names(classified: &[Classified<'_>], labels: &[&str], max: usize) ->
         let Some(label) = labels.iter().find(|l| starts_with_words(&key, l)) else {
             continue;
         };
+        if *label == "hoc vien" && !is_student_label(&c.line.text) {
+            continue;
+        }
         // The value on the label's own line, after the colon or after the label words.
         let rest = match c.line.text.split_once(':') {
             Some((_, r)) => r.trim().to_string(),
@@ -749,11 +832,12 @@ fn labelled_names(classified: &[Classified<'_>], labels: &[&str], max: usize) ->
                     continue;
                 }
             }
+            // Other fields end the list; table columns (`Điện thoại`, `Email`) do not.
             let stop = matches!(
                 next.kind,
                 LineKind::Header | LineKind::DocType | LineKind::Date | LineKind::TitleLabel
             ) || next.kind == LineKind::Label
-                && !next.line.text.trim_start().starts_with(':');
+                && STOP_LABELS.iter().any(|l| starts_with_words(&k, l));
             if stop {
                 break;
             }
@@ -766,7 +850,7 @@ fn labelled_names(classified: &[Classified<'_>], labels: &[&str], max: usize) ->
                 }
                 _ => {
                     misses += 1;
-                    if misses > 2 || !out.is_empty() {
+                    if misses > 5 || !out.is_empty() {
                         break;
                     }
                 }

@@ -90,12 +90,14 @@ pub fn infer(info: &PdfInfo, layout: &[LayoutLine], pages: &[Page]) -> DocMetada
         .into_iter()
         .flatten()
         .find_map(clean_info_title);
-    let layout_title = if english {
+    let layout_title = if first_page::is_front_matter(&cover) {
+        // No cover in the file: the declaration quotes the title.
+        first_page::title_from_text(&front_text)
+    } else if english {
         english::title(&cover)
     } else {
-        title(&cover)
-    }
-    .or_else(|| first_page::title_from_text(&front_text));
+        title(&cover).or_else(|| first_page::title_from_text(&front_text))
+    };
     meta.title = pick_title(info_title, layout_title, &cover, pages);
 
     meta.institution = institution(&cover).and_then(|i| i.university.or(i.faculty));
