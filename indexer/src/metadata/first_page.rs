@@ -264,7 +264,8 @@ pub fn classify(text: &str, upper: bool) -> LineKind {
     if super::year::year_from_line(text).is_some() && text.split_whitespace().count() <= 10 {
         return LineKind::Date;
     }
-    if LABELS.iter().any(|p| starts_with_words(&key, p)) {
+    // `: DHKHMT16A` is the value of a label set as a separate text box.
+    if LABELS.iter().any(|p| starts_with_words(&key, p)) || text.trim_start().starts_with(':') {
         return LineKind::Label;
     }
     // `Field: value` with a short field name is a label whatever the field.
@@ -453,7 +454,17 @@ pub(crate) fn same_block(a: &LayoutLine, b: &LayoutLine) -> bool {
     };
     let sizes = big <= 0.0 || small / big >= 0.78;
     let gap = (b.top - a.top).abs();
-    sizes && gap <= 2.7 * big.max(8.0)
+    sizes && gap <= 2.7 * big.max(8.0) && !language_switch(a, b)
+}
+
+/// True when one line is Vietnamese and the other a whole English sentence: bilingual covers
+/// print the English title under the Vietnamese one, in nearly the same type.
+fn language_switch(a: &LayoutLine, b: &LayoutLine) -> bool {
+    let english = |l: &LayoutLine| {
+        l.text.split_whitespace().count() >= 4 && crate::lang::vietnamese_share(&l.text) == 0.0
+    };
+    let vietnamese = |l: &LayoutLine| crate::lang::vietnamese_share(&l.text) >= 0.2;
+    (vietnamese(a) && english(b)) || (english(a) && vietnamese(b))
 }
 
 /// Joins title lines into one line, keeping their case, without trailing punctuation.
@@ -511,34 +522,65 @@ pub fn title(cover: &[LayoutLine]) -> Option<String> {
             return Some(t);
         }
     }
-    let mut blocks: Vec<Vec<&LayoutLine>> = Vec::new();
+    // Blocks of title candidates, each remembering whether it comes right after the doc-type
+    // line (where a short block is the course name: `BÁO CÁO ĐỒ ÁN` / `DỮ LIỆU LỚN`).
+    let mut blocks: Vec<(Vec<&LayoutLine>, bool)> = Vec::new();
     let mut open = false;
+    let mut after_doc_type = false;
     for c in &classified {
-        if c.kind != LineKind::Text {
-            open = false;
-            continue;
+        match c.kind {
+            LineKind::Text => {}
+            LineKind::Decoration => {
+                open = false;
+                continue;
+            }
+            kind => {
+                open = false;
+                after_doc_type = kind == LineKind::DocType;
+                continue;
+            }
         }
         match blocks.last_mut() {
-            Some(b) if open && same_block(b.last().unwrap(), c.line) => b.push(c.line),
+            Some((b, _)) if open && same_block(b.last().unwrap(), c.line) => b.push(c.line),
             _ => {
-                blocks.push(vec![c.line]);
+                blocks.push((vec![c.line], after_doc_type));
                 open = true;
             }
         }
+        after_doc_type = false;
     }
-    let score = |b: &Vec<&LayoutLine>| {
-        let size = b.iter().map(|l| l.font_size).fold(0.0f32, f32::max);
+    let size = |b: &[&LayoutLine]| b.iter().map(|l| l.font_size).fold(0.0f32, f32::max);
+    // Words of letters only: `DHKHMT16A - 420300371104` is no title.
+    let words = |b: &[&LayoutLine]| -> usize {
+        b.iter()
+            .flat_map(|l| l.text.split_whitespace())
+            .filter(|w| w.chars().all(char::is_alphabetic))
+            .count()
+    };
+    let score = |b: &[&LayoutLine]| {
         let letters: usize = b
             .iter()
             .map(|l| l.text.chars().filter(|c| c.is_alphabetic()).count())
             .sum();
-        size * (1.0 + 0.15 * (letters as f32 / 40.0).min(1.0))
+        size(b) * (1.0 + 0.15 * (letters as f32 / 40.0).min(1.0))
     };
-    let best = blocks
+    let mut best = blocks
         .iter()
-        .filter(|b| !b.is_empty())
-        .max_by(|a, b| score(a).total_cmp(&score(b)))?;
-    join_title(best)
+        .filter(|b| !b.0.is_empty())
+        .max_by(|a, b| score(&a.0).total_cmp(&score(&b.0)))?;
+    // A course name under the doc type yields to a real title in nearly as large type.
+    if best.1 && words(&best.0) <= 3 {
+        let floor = 0.7 * size(&best.0);
+        let first = best.0[0].top;
+        if let Some(alt) = blocks
+            .iter()
+            .filter(|b| b.0[0].top != first && words(&b.0) >= 4 && size(&b.0) >= floor)
+            .max_by(|a, b| score(&a.0).total_cmp(&score(&b.0)))
+        {
+            best = alt;
+        }
+    }
+    join_title(&best.0)
 }
 
 /// The title quoted in the front matter when a PDF has no cover: declarations say
@@ -1033,6 +1075,25 @@ mod tests {
                     ("BIẾN THỂ MÔ HÌNH HỌC SÂU TIÊN TIẾN", 14.4),
                     ("KẾT HỢP LOGISTIC REGRESSION TRONG XỬ LÝ ẢNH", 17.7),
                     ("PHÁT HIỆN TẾ BÀO UNG THƯ CỔ TỬ CUNG", 17.7),
+                ],
+                "BIẾN THỂ MÔ HÌNH HỌC SÂU TIÊN TIẾN KẾT HỢP LOGISTIC REGRESSION TRONG XỬ LÝ ẢNH PHÁT HIỆN TẾ BÀO UNG THƯ CỔ TỬ CUNG",
+            ),
+            (
+                // The same cover with the sizes the crate's extractor measures, English title
+                // included.
+                vec![
+                    ("TRƯỜNG ĐẠI HỌC CÔNG NGHỆ THÔNG TIN", 13.0),
+                    ("", 0.0),
+                    ("", 0.0),
+                    ("BÁO CÁO ĐỒ ÁN", 14.0),
+                    ("DỮ LIỆU LỚN", 20.0),
+                    ("", 0.0),
+                    ("", 0.0),
+                    ("BIẾN THỂ MÔ HÌNH HỌC SÂU TIÊN TIẾN", 16.0),
+                    ("KẾT HỢP LOGISTIC REGRESSION TRONG XỬ LÝ ẢNH", 16.0),
+                    ("PHÁT HIỆN TẾ BÀO UNG THƯ CỔ TỬ CUNG", 16.0),
+                    ("ADVANCED DEEP LEARNING MODEL VARIANTS", 14.0),
+                    ("IN CERVICAL CANCER CELL DETECTION", 14.0),
                 ],
                 "BIẾN THỂ MÔ HÌNH HỌC SÂU TIÊN TIẾN KẾT HỢP LOGISTIC REGRESSION TRONG XỬ LÝ ẢNH PHÁT HIỆN TẾ BÀO UNG THƯ CỔ TỬ CUNG",
             ),
