@@ -13,11 +13,13 @@
 //! - [`query`]: turns user text into a tantivy query over the analysed fields.
 //! - [`lang`]: language identification (whatlang) as ISO 639-1 codes.
 //! - [`data_dir`]: where the index and reports live inside a data directory.
+//! - [`ingest`]: bulk ingestion of PDF folders and catalogue records (`indexer add`), incremental.
 
 pub mod analysis;
 pub mod data_dir;
 pub mod doc;
 pub mod index;
+pub mod ingest;
 pub mod lang;
 pub mod metadata;
 pub mod pdf;

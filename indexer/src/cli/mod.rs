@@ -1,7 +1,11 @@
 //! Command-line front end of the indexer. Each subcommand lives in its own file; this one parses
 //! arguments, sets up logging and prints errors with their whole chain.
 
+mod add;
 mod analyze;
+mod collections;
+mod remove;
+mod stats;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -24,14 +28,27 @@ pub struct Cli {
 pub enum Command {
     /// Print the tokens every index field would get for TEXT, as JSON.
     Analyze(analyze::Args),
+    /// Ingest PDFs, folders of PDFs and catalogue records (.jsonl, .csv) into a collection.
+    Add(add::Args),
+    /// Remove a collection, or some of its files or ids, from the index.
+    Remove(remove::Args),
+    /// List the collections with their document and page counts.
+    Collections(collections::Args),
+    /// Print what the index holds: documents, pages, languages, types, size on disk.
+    Stats(stats::Args),
 }
 
 /// Parses the command line, runs the subcommand and maps the outcome to an exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing();
+    let data_dir = indexer::data_dir::DataDir::new(cli.data_dir);
     let result = match cli.command {
         Command::Analyze(args) => analyze::run(&args),
+        Command::Add(args) => add::run(&data_dir, args),
+        Command::Remove(args) => remove::run(&data_dir, args),
+        Command::Collections(args) => collections::run(&data_dir, args),
+        Command::Stats(args) => stats::run(&data_dir, args),
     };
     match result {
         Ok(code) => code,
@@ -44,7 +61,9 @@ pub fn main() -> ExitCode {
 
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("INDEXER_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        // lopdf logs a warning for every font quirk it works around; in a batch of thousands of
+        // PDFs that drowns the summary, so it speaks only on errors unless INDEXER_LOG says so.
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,lopdf=error"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

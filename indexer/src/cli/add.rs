@@ -1,0 +1,59 @@
+//! `indexer add PATH... --collection NAME`: ingest PDFs, folders and record files.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use indexer::data_dir::DataDir;
+use indexer::ingest::{self, AddOptions, ProgressMode};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// PDF files, folders (searched recursively for PDFs) and record files (.jsonl, .csv).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Collection the documents belong to (letters, digits, '-', '_', '.').
+    #[arg(long, short)]
+    pub collection: String,
+    /// CSV or JSONL file of metadata overrides, keyed by `file` (file name or path relative to
+    /// the folder given).
+    #[arg(long)]
+    pub metadata: Option<PathBuf>,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Where to write the JSON report (default: DATA_DIR/reports/add-COLLECTION-TIME.json).
+    #[arg(long)]
+    pub report: Option<PathBuf>,
+    /// Commit after this many documents (a crash loses at most this much work).
+    #[arg(long, default_value_t = 200, hide = true)]
+    pub commit_every: usize,
+    /// Commit at least this often, in seconds.
+    #[arg(long, default_value_t = 10, hide = true)]
+    pub commit_seconds: u64,
+    /// Index writer memory budget in MB.
+    #[arg(long, default_value_t = 128)]
+    pub writer_mb: usize,
+}
+
+pub fn run(data_dir: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
+    let mut opts = AddOptions::new(args.collection, args.paths);
+    opts.metadata = args.metadata;
+    opts.report = args.report;
+    opts.progress = if args.quiet {
+        ProgressMode::Hidden
+    } else {
+        ProgressMode::Auto
+    };
+    opts.commit_every = args.commit_every.max(1);
+    opts.commit_interval = Duration::from_secs(args.commit_seconds.max(1));
+    opts.writer_memory = args.writer_mb.max(16) << 20;
+    let report = ingest::add(data_dir, &opts)?;
+    eprint!("{}", report.render_summary());
+    eprintln!("report: {}", report.report_path.display());
+    Ok(if report.summary.failed > 0 {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
