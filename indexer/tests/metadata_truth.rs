@@ -216,7 +216,10 @@ fn parse_pdfinfo(text: &str) -> PdfInfo {
     info
 }
 
-fn poppler_inputs(file: &Path) -> (PdfInfo, Vec<LayoutLine>, Vec<Page>) {
+/// What `infer` reads: Info, layout lines of the first pages, page texts.
+type Inputs = (PdfInfo, Vec<LayoutLine>, Vec<Page>);
+
+fn poppler_inputs(file: &Path) -> Inputs {
     let info = parse_pdfinfo(&run("pdfinfo", &["-isodates", "{}"], file));
     let layout = parse_bbox(&run(
         "pdftotext",
@@ -274,11 +277,7 @@ const FIELDS: [&str; 5] = ["title", "doc_type", "year", "institution", "author"]
 
 /// Runs `infer` on every row with inputs from `inputs`, prints the table, returns the share of
 /// right fields.
-fn evaluate(
-    shared: &Path,
-    label: &str,
-    inputs: &dyn Fn(&Path) -> Option<(PdfInfo, Vec<LayoutLine>, Vec<Page>)>,
-) -> Option<f64> {
+fn evaluate(shared: &Path, label: &str, inputs: &dyn Fn(&Path) -> Option<Inputs>) -> Option<f64> {
     let mut right = [0usize; 5];
     let mut total = [0usize; 5];
     println!("\n== metadata ground truth, inputs from {label} ==");
