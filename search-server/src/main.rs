@@ -1,1 +1,140 @@
-fn main() {}
+//! `search-server [--data-dir DIR] [--bind ADDR] [--token-file FILE] [--corpus DIR]`
+//!
+//! Opens (or creates) the index in the data directory, ingests the bundled `corpus/` first when
+//! the index is empty, and serves the JSON API and the web page.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::Parser;
+use indexer::data_dir::DataDir;
+use indexer::ingest::{self, ProgressMode};
+use search_server::{app, AppState, Token};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Debug, Parser)]
+#[command(
+    version,
+    about = "Search server: JSON API and web page over the scholarly index"
+)]
+struct Args {
+    /// Data directory (index, reports, uploads); the same flag as `indexer`.
+    #[arg(long, default_value = indexer::data_dir::DEFAULT)]
+    data_dir: PathBuf,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    bind: SocketAddr,
+    /// File holding the bearer token that enables the write routes (overrides
+    /// SEARCH_SERVER_TOKEN).
+    #[arg(long)]
+    token_file: Option<PathBuf>,
+    /// Folder whose sub-folders are ingested as collections when the index is empty; default
+    /// `corpus/` of the workspace (or of the current directory).
+    #[arg(long)]
+    corpus: Option<PathBuf>,
+    /// Do not ingest anything at start-up.
+    #[arg(long)]
+    no_ingest: bool,
+}
+
+fn token(args: &Args) -> Result<Option<Token>> {
+    if let Some(f) = &args.token_file {
+        let s = std::fs::read_to_string(f)
+            .with_context(|| format!("cannot read the token file {}", f.display()))?;
+        let t =
+            Token::new(&s).with_context(|| format!("the token file {} is empty", f.display()))?;
+        return Ok(Some(t));
+    }
+    Ok(std::env::var("SEARCH_SERVER_TOKEN")
+        .ok()
+        .and_then(|s| Token::new(&s)))
+}
+
+fn default_corpus() -> Option<PathBuf> {
+    let here = PathBuf::from("corpus");
+    if here.is_dir() {
+        return Some(here);
+    }
+    let built = Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus");
+    built.is_dir().then_some(built)
+}
+
+async fn shutdown() {
+    let _ = tokio::signal::ctrl_c().await;
+    tracing::info!("shutting down");
+}
+
+async fn run(args: Args) -> Result<()> {
+    let data_dir = DataDir::new(&args.data_dir);
+    let token = token(&args)?;
+    if !args.no_ingest {
+        if let Some(corpus) = args.corpus.clone().or_else(default_corpus) {
+            let dd = data_dir.clone();
+            let c = corpus.clone();
+            let reports = tokio::task::spawn_blocking(move || {
+                ingest::ingest_corpus_if_empty(&dd, &c, ProgressMode::Auto)
+            })
+            .await
+            .context("ingestion task")?
+            .with_context(|| format!("cannot ingest {}", corpus.display()))?;
+            for r in reports.into_iter().flatten() {
+                eprint!("{}", r.render_summary());
+            }
+        }
+    }
+    let index = indexer::index::open(&data_dir.index_dir()).with_context(|| {
+        format!(
+            "cannot open the data directory {}",
+            data_dir.root().display()
+        )
+    })?;
+    let state = AppState::new(index, data_dir, token).context("cannot start")?;
+    let writes = state.token.is_some();
+    // Build the suggestion list before the first keystroke needs it.
+    let warm = state.clone();
+    tokio::task::spawn_blocking(move || {
+        if let Err(e) = warm.suggest.get(&warm) {
+            tracing::warn!(error = %search_server::error::chain(&e), "suggestions not prepared");
+        }
+    });
+    let listener = tokio::net::TcpListener::bind(args.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.bind))?;
+    eprintln!(
+        "search-server: {} documents, listening on http://{} (writes {})",
+        state.searcher().num_docs(),
+        listener.local_addr()?,
+        if writes { "enabled" } else { "disabled" }
+    );
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown())
+        .await
+        .context("server failed")?;
+    Ok(())
+}
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let args = Args::parse();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            std::process::exit(1);
+        }
+    };
+    if let Err(e) = rt.block_on(run(args)) {
+        // The whole chain: what failed and why, down to the OS error.
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,255 @@
+//! Read-only JSON routes.
+
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+use serde_json::json;
+use tower::ServiceExt;
+use tower_http::services::ServeFile;
+
+use crate::cite::{self, Format};
+use crate::docs::{self, DocumentJson};
+use crate::error::AppError;
+use crate::search::{self, SearchParams, SearchRequest};
+use crate::similar;
+use crate::state::AppState;
+
+pub async fn search(
+    State(state): State<AppState>,
+    params: Result<Query<SearchParams>, QueryRejection>,
+) -> Result<Response, AppError> {
+    let Query(params) = params?;
+    let req = SearchRequest::from_params(&params)?;
+    let resp = state.blocking(move |s| search::run(s, &req)).await?;
+    Ok(Json(resp).into_response())
+}
+
+pub async fn document(
+    State(state): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+) -> Result<Response, AppError> {
+    let Path(id) = id?;
+    let d = state
+        .blocking(move |s| docs::get(&s.searcher(), &s.index.fields, &id))
+        .await?;
+    Ok(Json(DocumentJson::from(&d)).into_response())
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> Result<Response, AppError> {
+    let Path((id, n)) = path?;
+    let n: usize =
+        n.parse().ok().filter(|n| *n >= 1).ok_or_else(|| {
+            AppError::bad_request(format!("page must be a number from 1, not {n:?}"))
+        })?;
+    let d = state
+        .blocking(move |s| docs::get(&s.searcher(), &s.index.fields, &id))
+        .await?;
+    let text = d.pages.get(n - 1).ok_or_else(|| {
+        AppError::not_found(format!(
+            "document {:?} has {} pages, not {n}",
+            d.id,
+            d.pages.len()
+        ))
+    })?;
+    Ok(Json(json!({
+        "id": d.id,
+        "page": n,
+        "page_count": d.pages.len(),
+        "text": text,
+    }))
+    .into_response())
+}
+
+/// The original PDF, with Range support from tower-http's `ServeFile`. Only the stored
+/// source path of this document is served, canonicalised, and only when it is a regular file:
+/// ids are looked up in the index, never joined onto a path, so no request can name another
+/// file.
+pub async fn file(
+    State(state): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+    req: Request,
+) -> Result<Response, AppError> {
+    let Path(id) = id?;
+    let (path, name) = state
+        .blocking(move |s| {
+            let d = docs::get(&s.searcher(), &s.index.fields, &id)?;
+            let missing = || AppError::not_found(format!("document {:?} has no file", d.id));
+            let src = d.source_path.as_deref().ok_or_else(missing)?;
+            let canon = std::fs::canonicalize(src).map_err(|_| missing())?;
+            let meta = std::fs::metadata(&canon).map_err(|_| missing())?;
+            if !meta.is_file() {
+                return Err(missing());
+            }
+            Ok((
+                canon,
+                d.file_name.clone().unwrap_or_else(|| "document.pdf".into()),
+            ))
+        })
+        .await?;
+    let resp = ServeFile::new_with_mime(&path, &mime::APPLICATION_PDF)
+        .oneshot(req)
+        .await
+        .map_err(AppError::internal("serving file"))?;
+    let mut resp = resp.map(axum::body::Body::new);
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"{ascii}\"")) {
+        resp.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(resp)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CiteParams {
+    format: Option<String>,
+    download: Option<String>,
+}
+
+/// The scheme and host the client used, for absolute URLs in citations.
+pub fn base_url(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        })
+        .unwrap_or("localhost");
+    format!("http://{host}")
+}
+
+pub async fn cite(
+    State(state): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+    params: Result<Query<CiteParams>, QueryRejection>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let Path(id) = id?;
+    let Query(params) = params?;
+    let raw = params.format.unwrap_or_else(|| "bibtex".into());
+    let format = Format::parse(&raw).ok_or_else(|| {
+        AppError::bad_request(format!("format must be bibtex, ris or csl, not {raw:?}"))
+    })?;
+    let base = base_url(&headers);
+    let d = state
+        .blocking(move |s| docs::get(&s.searcher(), &s.index.fields, &id))
+        .await?;
+    let body = match format {
+        Format::Bibtex => cite::bibtex(&d, &base),
+        Format::Ris => cite::ris(&d, &base),
+        Format::Csl => serde_json::to_string_pretty(&cite::csl(&d, &base))
+            .map_err(AppError::internal("csl"))?,
+    };
+    let mut resp = (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, format.content_type())],
+        body,
+    )
+        .into_response();
+    if params.download.is_some() {
+        let disp = format!(
+            "attachment; filename=\"{}.{}\"",
+            cite::cite_key(&d),
+            format.extension()
+        );
+        if let Ok(v) = HeaderValue::from_str(&disp) {
+            resp.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+        }
+    }
+    Ok(resp)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LimitParams {
+    limit: Option<String>,
+}
+
+pub async fn similar(
+    State(state): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+    params: Result<Query<LimitParams>, QueryRejection>,
+) -> Result<Response, AppError> {
+    let Path(id) = id?;
+    let Query(params) = params?;
+    let limit = parse_limit(params.limit.as_deref(), 5, 20)?;
+    let hits = state
+        .blocking(move |s| similar::similar(s, &id, limit))
+        .await?;
+    Ok(Json(json!({ "hits": hits })).into_response())
+}
+
+fn parse_limit(raw: Option<&str>, default: usize, max: usize) -> Result<usize, AppError> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(default),
+        Some(s) => s
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=max).contains(n))
+            .ok_or_else(|| {
+                AppError::bad_request(format!(
+                    "limit must be an integer from 1 to {max}, not {s:?}"
+                ))
+            }),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SuggestParams {
+    q: Option<String>,
+    limit: Option<String>,
+}
+
+pub async fn suggest(
+    State(state): State<AppState>,
+    params: Result<Query<SuggestParams>, QueryRejection>,
+) -> Result<Response, AppError> {
+    let Query(params) = params?;
+    let limit = parse_limit(params.limit.as_deref(), 8, 20)?;
+    let q: String = params.q.unwrap_or_default().chars().take(200).collect();
+    let q2 = q.clone();
+    let list = state
+        .blocking(move |s| Ok(s.suggest.get(s)?.complete(&q2, limit)))
+        .await?;
+    Ok(Json(json!({ "query": q, "suggestions": list })).into_response())
+}
+
+pub async fn collections(State(state): State<AppState>) -> Result<Response, AppError> {
+    let list = state
+        .blocking(|s| {
+            indexer::ingest::collections(&s.index).map_err(AppError::internal("collections"))
+        })
+        .await?;
+    Ok(Json(list).into_response())
+}
+
+pub async fn health(State(state): State<AppState>) -> Response {
+    Json(json!({
+        "status": "ok",
+        "documents": state.searcher().num_docs(),
+        "writes_enabled": state.token.is_some(),
+        "version": env!("CARGO_PKG_VERSION"),
+    }))
+    .into_response()
+}
+
+pub async fn openapi() -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        crate::OPENAPI_JSON,
+    )
+        .into_response()
+}

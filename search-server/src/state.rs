@@ -1,0 +1,121 @@
+//! Shared server state: the index, its reader, the data directory and the write token.
+
+use std::sync::Arc;
+
+use indexer::data_dir::DataDir;
+use indexer::index::SearchIndex;
+use indexer::query::Weights;
+use tantivy::{IndexReader, ReloadPolicy, Searcher};
+
+use crate::error::AppError;
+use crate::snippet::FoldCache;
+use crate::suggest::SuggestCache;
+
+/// The write token, kept only as its blake3 digest: `blake3::Hash` compares in constant time,
+/// and comparing digests also hides the token's length.
+#[derive(Clone)]
+pub struct Token(blake3::Hash);
+
+impl Token {
+    /// `None` for an empty (or all white space) token: an empty token would let anyone write.
+    pub fn new(secret: &str) -> Option<Token> {
+        let s = secret.trim();
+        (!s.is_empty()).then(|| Token(blake3::hash(s.as_bytes())))
+    }
+
+    /// Constant-time check of a presented token.
+    pub fn verify(&self, presented: &str) -> bool {
+        blake3::hash(presented.as_bytes()) == self.0
+    }
+}
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Token(…)")
+    }
+}
+
+/// Why the state could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    #[error("cannot open an index reader")]
+    Reader(#[source] tantivy::TantivyError),
+}
+
+/// Everything handlers share. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct AppState(Arc<Inner>);
+
+pub struct Inner {
+    pub index: SearchIndex,
+    pub reader: IndexReader,
+    pub data_dir: DataDir,
+    pub token: Option<Token>,
+    pub weights: Weights,
+    /// Writes go one at a time: tantivy allows one writer per index.
+    pub write_lock: tokio::sync::Mutex<()>,
+    pub folded_pages: FoldCache,
+    pub suggest: SuggestCache,
+}
+
+impl std::fmt::Debug for Inner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Inner")
+            .field("index", &self.index)
+            .field("data_dir", &self.data_dir)
+            .field("writes_enabled", &self.token.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    /// State over an opened index. The reader reloads by itself shortly after every commit
+    /// (by this server's writes or by an `indexer add` run beside it), so new documents become
+    /// searchable without a restart.
+    pub fn new(
+        index: SearchIndex,
+        data_dir: DataDir,
+        token: Option<Token>,
+    ) -> Result<AppState, StateError> {
+        let reader = index
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::OnCommitWithDelay)
+            .try_into()
+            .map_err(StateError::Reader)?;
+        Ok(AppState(Arc::new(Inner {
+            index,
+            reader,
+            data_dir,
+            token,
+            weights: Weights::default(),
+            write_lock: tokio::sync::Mutex::new(()),
+            folded_pages: FoldCache::new(256 << 20),
+            suggest: SuggestCache::default(),
+        })))
+    }
+
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    /// Runs `f` on tokio's blocking pool: searches read mmapped files and decompress stored
+    /// documents, which must never stall the async reactor.
+    pub async fn blocking<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&AppState) -> Result<T, AppError> + Send + 'static,
+    {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || f(&state))
+            .await
+            .map_err(AppError::internal("blocking task"))?
+    }
+}

@@ -1,0 +1,360 @@
+//! The web page: static assets embedded in the binary (so it works offline from any working
+//! directory) and the server-rendered document page, whose `<head>` carries the Google Scholar
+//! `citation_*` meta tags (crawlers do not run scripts).
+//!
+//! Every value from a document is escaped with [`escape_html`]; the pages have no inline
+//! scripts so the strict `Content-Security-Policy` below holds.
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use crate::docs::{self, StoredDoc};
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// The policy every HTML page is served with.
+pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; frame-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'";
+
+/// One embedded asset: name, content type, bytes.
+pub const ASSETS: &[(&str, &str, &str)] = &[
+    (
+        "app.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../static/app.js"),
+    ),
+    (
+        "doc.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../static/doc.js"),
+    ),
+    (
+        "i18n.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../static/i18n.js"),
+    ),
+    (
+        "style.css",
+        "text/css; charset=utf-8",
+        include_str!("../static/style.css"),
+    ),
+    (
+        "favicon.svg",
+        "image/svg+xml",
+        include_str!("../static/favicon.svg"),
+    ),
+];
+
+const INDEX_HTML: &str = include_str!("../static/index.html");
+const DOC_HTML: &str = include_str!("../static/doc.html");
+
+/// Escapes text for HTML element content and quoted attribute values.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + s.len() / 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Percent-encodes a document id for use as one URL path segment.
+pub fn path_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~:@!$'()*+,;=".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn html_response(status: StatusCode, body: String) -> Response {
+    let mut resp = (status, body).into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    resp
+}
+
+pub async fn index() -> Response {
+    html_response(StatusCode::OK, INDEX_HTML.to_string())
+}
+
+pub async fn asset(Path(name): Path<String>) -> Response {
+    match ASSETS.iter().find(|(n, _, _)| *n == name) {
+        Some((_, ctype, body)) => (
+            [
+                (header::CONTENT_TYPE, *ctype),
+                (header::CACHE_CONTROL, "public, max-age=300"),
+            ],
+            *body,
+        )
+            .into_response(),
+        None => (StatusCode::NOT_FOUND, "not found").into_response(),
+    }
+}
+
+pub async fn favicon() -> Response {
+    asset(Path("favicon.svg".into())).await
+}
+
+fn label_doc_type(t: &str) -> &'static str {
+    match t {
+        "thesis" => "Khóa luận tốt nghiệp",
+        "master" => "Luận văn thạc sĩ",
+        "doctoral" => "Luận án tiến sĩ",
+        "report" => "Báo cáo",
+        "article" => "Bài báo",
+        "book" => "Sách",
+        "slides" => "Bài trình chiếu",
+        _ => "Khác",
+    }
+}
+
+fn meta(name: &str, content: &str) -> String {
+    format!(
+        "<meta name=\"{name}\" content=\"{}\">\n",
+        escape_html(content)
+    )
+}
+
+fn row(key: &str, label: &str, value_html: &str) -> String {
+    format!("<dt data-i18n=\"{key}\">{label}</dt><dd>{value_html}</dd>\n")
+}
+
+/// The document page's HTML.
+pub fn render_doc(d: &StoredDoc, base: &str) -> String {
+    let title = d.display_title();
+    let seg = path_segment(&d.id);
+    let mut head = String::new();
+    head.push_str(&meta("citation_title", &title));
+    for a in &d.authors {
+        head.push_str(&meta("citation_author", a));
+    }
+    if let Some(y) = d.year {
+        head.push_str(&meta("citation_publication_date", &y.to_string()));
+    }
+    if let Some(u) = d.file_url() {
+        head.push_str(&meta("citation_pdf_url", &format!("{base}{u}")));
+    }
+    if let Some(inst) = &d.institution {
+        let name = match d.doc_type.as_str() {
+            "thesis" | "master" | "doctoral" => "citation_dissertation_institution",
+            "report" => "citation_technical_report_institution",
+            "article" => "citation_journal_title",
+            _ => "citation_publisher",
+        };
+        head.push_str(&meta(name, inst));
+    }
+    for k in &d.keywords {
+        head.push_str(&meta("citation_keywords", k));
+    }
+    if d.lang != "und" {
+        head.push_str(&meta("citation_language", &d.lang));
+    }
+    if let Some(a) = &d.abstract_text {
+        let short: String = a.chars().take(300).collect();
+        head.push_str(&meta("description", &short));
+        head.push_str(&meta("citation_abstract", a));
+    }
+
+    let mut dl = String::new();
+    if !d.authors.is_empty() {
+        dl.push_str(&row(
+            "authors",
+            "Tác giả",
+            &escape_html(&d.authors.join("; ")),
+        ));
+    }
+    if let Some(a) = &d.advisor {
+        dl.push_str(&row("advisor", "Người hướng dẫn", &escape_html(a)));
+    }
+    if let Some(i) = &d.institution {
+        dl.push_str(&row("institution", "Cơ quan", &escape_html(i)));
+    }
+    if let Some(y) = d.year {
+        dl.push_str(&row("year", "Năm", &y.to_string()));
+    }
+    dl.push_str(&row(
+        "type",
+        "Loại tài liệu",
+        &format!(
+            "<span data-i18n=\"type_{t}\">{}</span>",
+            label_doc_type(&d.doc_type),
+            t = escape_html(&d.doc_type)
+        ),
+    ));
+    dl.push_str(&row(
+        "collection",
+        "Bộ sưu tập",
+        &format!(
+            "<a href=\"/?collection={}\">{}</a>",
+            escape_html(&path_segment(&d.collection)),
+            escape_html(&d.collection)
+        ),
+    ));
+    dl.push_str(&row(
+        "language",
+        "Ngôn ngữ",
+        &format!(
+            "<span data-i18n=\"lang_{l}\">{l}</span>",
+            l = escape_html(&d.lang)
+        ),
+    ));
+    if d.page_count > 0 {
+        dl.push_str(&row("page_count", "Số trang", &d.page_count.to_string()));
+    }
+    if !d.keywords.is_empty() {
+        dl.push_str(&row(
+            "keywords",
+            "Từ khóa",
+            &escape_html(&d.keywords.join("; ")),
+        ));
+    }
+    if let Some(u) = &d.url {
+        let safe = u.starts_with("http://") || u.starts_with("https://");
+        let v = if safe {
+            format!(
+                "<a href=\"{u}\" rel=\"noopener noreferrer\">{u}</a>",
+                u = escape_html(u)
+            )
+        } else {
+            escape_html(u)
+        };
+        dl.push_str(&row("link", "Liên kết", &v));
+    }
+    if d.needs_ocr {
+        dl.push_str(&row(
+            "ocr",
+            "Ghi chú",
+            "<span data-i18n=\"needs_ocr\">Bản quét chưa có lớp chữ: chỉ tìm được theo thông tin mô tả.</span>",
+        ));
+    }
+    let abstract_html = match &d.abstract_text {
+        Some(a) => format!(
+            "<section aria-labelledby=\"abs-h\"><h2 id=\"abs-h\" data-i18n=\"abstract\">Tóm tắt</h2><p class=\"abstract\">{}</p></section>",
+            escape_html(a).replace('\n', "<br>")
+        ),
+        None => String::new(),
+    };
+    let file_html = match d.file_url() {
+        Some(u) => format!(
+            "<p><a class=\"button\" href=\"{}\" data-i18n=\"open_pdf\">Mở tệp PDF</a></p>",
+            escape_html(&u)
+        ),
+        None => "<p class=\"muted\" data-i18n=\"record_only\">Bản ghi thư mục: không có tệp toàn văn.</p>".to_string(),
+    };
+    DOC_HTML
+        .replace("{{TITLE}}", &escape_html(&title))
+        .replace("{{META}}", &head)
+        .replace("{{ID}}", &escape_html(&d.id))
+        .replace("{{SEG}}", &escape_html(&seg))
+        .replace("{{LANG}}", &escape_html(&d.lang))
+        .replace("{{DL}}", &dl)
+        .replace("{{ABSTRACT}}", &abstract_html)
+        .replace("{{FILE}}", &file_html)
+}
+
+pub async fn doc_page(
+    State(state): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+) -> Response {
+    let Ok(Path(id)) = id else {
+        return not_found_page();
+    };
+    let base = crate::api::base_url(&headers);
+    let result = state
+        .blocking(move |s| docs::get(&s.searcher(), &s.index.fields, &id))
+        .await;
+    match result {
+        Ok(d) => html_response(StatusCode::OK, render_doc(&d, &base)),
+        Err(AppError::NotFound(_)) => not_found_page(),
+        Err(e) => {
+            let status = e.status();
+            let _ = e.into_response(); // logs internal errors
+            html_response(
+                status,
+                error_page(
+                    "Đã xảy ra lỗi. Vui lòng thử lại sau.",
+                    "Something went wrong. Please try again later.",
+                ),
+            )
+        }
+    }
+}
+
+fn error_page(vi: &str, en: &str) -> String {
+    format!(
+        "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{vi}</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head><body><main id=\"main\" class=\"narrow\"><h1>{vi}</h1><p lang=\"en\">{en}</p><p><a href=\"/\">← Trang tìm kiếm / Search page</a></p></main></body></html>"
+    )
+}
+
+pub fn not_found_page() -> Response {
+    html_response(
+        StatusCode::NOT_FOUND,
+        error_page(
+            "Không tìm thấy trang hoặc tài liệu này",
+            "This page or document does not exist.",
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(
+            escape_html("<script>alert('x')</script> & \"q\""),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
+        );
+        assert_eq!(path_segment("sic:LV 1/ä"), "sic:LV%201%2F%C3%A4");
+    }
+
+    #[test]
+    fn doc_page_escapes_and_has_scholar_tags() {
+        let d = StoredDoc {
+            id: "c~1".into(),
+            title: Some("<img src=x onerror=alert(1)> Học sâu".into()),
+            authors: vec!["Nguyễn Văn \"A\"".into()],
+            year: Some(2020),
+            doc_type: "master".into(),
+            institution: Some("ĐH Thủy lợi".into()),
+            source_path: Some("/x.pdf".into()),
+            lang: "vi".into(),
+            ..Default::default()
+        };
+        let html = render_doc(&d, "http://h");
+        assert!(!html.contains("<img src=x"));
+        assert!(html.contains(
+            "<meta name=\"citation_title\" content=\"&lt;img src=x onerror=alert(1)&gt; Học sâu\">"
+        ));
+        assert!(
+            html.contains("<meta name=\"citation_author\" content=\"Nguyễn Văn &quot;A&quot;\">")
+        );
+        assert!(html.contains("citation_dissertation_institution"));
+        assert!(html.contains(
+            "<meta name=\"citation_pdf_url\" content=\"http://h/api/documents/c~1/file\">"
+        ));
+        assert!(!html.contains("<script>"), "no inline scripts");
+    }
+}
