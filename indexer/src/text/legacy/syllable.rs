@@ -1,0 +1,213 @@
+//! Is a word spelled like a Vietnamese syllable?
+//!
+//! The detector's main evidence: legacy bytes read as Latin-1 (`häc`, `hoïc`) are nonsense, and the
+//! same bytes decoded with the right table are syllables (`học`). Vietnamese orthography is strict
+//! enough (closed sets of onsets, vowel clusters and eight codas, stop codas taking only two tones)
+//! that European words and wrong decodings rarely pass by chance.
+
+use super::tables::{vi_lower, vowel_of, Tone, VOWELS};
+
+const ONSETS: [&str; 28] = [
+    "ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu", "th", "tr", "b", "c", "d", "đ", "g",
+    "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", "",
+];
+
+const CODAS: [&str; 9] = ["", "c", "ch", "m", "n", "ng", "nh", "p", "t"];
+
+/// Vowel clusters that may stand with or without a final consonant.
+const NUCLEI_FREE: [&str; 15] = [
+    "a", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y", "oa", "oe", "uê", "uy", "uơ",
+];
+
+/// Vowel clusters that need a final consonant (`ăn`, `tiên`, `muốn`, `xoong`).
+const NUCLEI_CLOSED: [&str; 10] = ["ă", "â", "iê", "yê", "uô", "ươ", "uâ", "oă", "uyê", "oo"];
+
+/// Vowel clusters ending in a glide, which take no final consonant (`tai`, `người`, `khuya`).
+const NUCLEI_OPEN: [&str; 27] = [
+    "ai", "ao", "au", "ay", "âu", "ây", "eo", "êu", "ia", "iu", "oi", "ôi", "ơi", "ui", "ưi", "ưu",
+    "ưa", "ua", "iêu", "yêu", "oai", "oay", "oao", "oeo", "uây", "uôi", "ươi",
+];
+
+/// Open clusters beyond the array above (kept apart so the arrays stay readable).
+const NUCLEI_OPEN_RARE: [&str; 3] = ["ươu", "uya", "uyu"];
+
+/// Whether `word` (one syllable, any letter case, NFC) follows Vietnamese spelling.
+pub(crate) fn is_plausible_syllable(word: &str) -> bool {
+    // A syllable has at most 7 letters (`nghiêng`); 3 UTF-8 bytes per letter at most.
+    let mut buf = [0u8; 32];
+    let mut len = 0;
+    let mut tone = Tone::Level;
+    for (n, c) in word.chars().enumerate() {
+        if n >= 8 {
+            return false;
+        }
+        let c = vi_lower(c);
+        let letter = match c {
+            'b' | 'c' | 'd' | 'g' | 'h' | 'k' | 'l' | 'm' | 'n' | 'p' | 'q' | 'r' | 's' | 't'
+            | 'v' | 'x' | 'đ' => c,
+            _ => {
+                let Some((row, t)) = vowel_of(c) else {
+                    return false;
+                };
+                if t != Tone::Level {
+                    if tone != Tone::Level {
+                        return false;
+                    }
+                    tone = t;
+                }
+                VOWELS[usize::from(row)][0]
+            }
+        };
+        len += letter.encode_utf8(&mut buf[len..]).len();
+    }
+    let Ok(skeleton) = std::str::from_utf8(&buf[..len]) else {
+        return false;
+    };
+    ONSETS.iter().any(|onset| {
+        skeleton
+            .strip_prefix(onset)
+            .is_some_and(|rime| onset_fits(onset, rime) && rime_ok(rime, tone))
+    })
+}
+
+fn onset_fits(onset: &str, rime: &str) -> bool {
+    let front = matches!(rime.chars().next(), Some('e' | 'ê' | 'i' | 'y'));
+    match onset {
+        "c" => !front,
+        "k" => front,
+        "gh" | "ngh" => front && !rime.starts_with('y'),
+        "g" | "ng" => !matches!(rime.chars().next(), Some('e' | 'ê')),
+        "qu" => !rime.starts_with('u'),
+        _ => true,
+    }
+}
+
+fn is_vowel(c: char) -> bool {
+    matches!(
+        c,
+        'a' | 'ă' | 'â' | 'e' | 'ê' | 'i' | 'o' | 'ô' | 'ơ' | 'u' | 'ư' | 'y'
+    )
+}
+
+fn rime_ok(rime: &str, tone: Tone) -> bool {
+    let split = rime.find(|c| !is_vowel(c)).unwrap_or(rime.len());
+    let (nucleus, coda) = rime.split_at(split);
+    if nucleus.is_empty() || !CODAS.contains(&coda) {
+        return false;
+    }
+    // Syllables closed by a stop take only the rising tones.
+    if matches!(coda, "c" | "ch" | "p" | "t") && !matches!(tone, Tone::Acute | Tone::Dot) {
+        return false;
+    }
+    if matches!(coda, "ch" | "nh") && !matches!(nucleus, "a" | "ê" | "i" | "y" | "oa" | "uê" | "uy")
+    {
+        return false;
+    }
+    if coda.is_empty() {
+        NUCLEI_FREE.contains(&nucleus)
+            || NUCLEI_OPEN.contains(&nucleus)
+            || NUCLEI_OPEN_RARE.contains(&nucleus)
+    } else {
+        NUCLEI_FREE.contains(&nucleus) || NUCLEI_CLOSED.contains(&nucleus)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_vietnamese_syllables() {
+        let words = [
+            "trường",
+            "đại",
+            "học",
+            "người",
+            "hướng",
+            "dẫn",
+            "khoa",
+            "nghiêng",
+            "quốc",
+            "quyết",
+            "gì",
+            "giữ",
+            "gìn",
+            "khuya",
+            "khuỷu",
+            "yêu",
+            "yên",
+            "nguyên",
+            "TRUYỀN",
+            "Việt",
+            "ăn",
+            "xoong",
+            "hoặc",
+            "tuần",
+            "thuở",
+            "oanh",
+            "huỳnh",
+            "khuếch",
+            "ếch",
+            "à",
+            "ý",
+            "kỹ",
+            "ghế",
+            "nghề",
+            "cá",
+            "ưa",
+            "bướu",
+            "hươu",
+            "Đà",
+            "Nẵng",
+            "HỌC",
+            "anh",
+        ];
+        for w in words {
+            assert!(is_plausible_syllable(w), "{w}");
+        }
+    }
+
+    #[test]
+    fn rejects_non_syllables() {
+        let words = [
+            // Latin-1 readings of legacy text.
+            "häc",
+            "Tr¦êng",
+            "hoïc",
+            "Tröôøng",
+            "ñaïi",
+            "coù",
+            "NGHÖ",
+            "Vµ",
+            // Wrong decodings and European words.
+            "nguyấn",
+            "tớnh",
+            "mỏy",
+            "THẦI",
+            "café",
+            "naïve",
+            "Müller",
+            "Français",
+            "and",
+            "string",
+            "über",
+            "où",
+            "ce",
+            "ge",
+            "ghu",
+            "quu",
+            "bàc",
+            "hảt",
+            "ăn̆",
+            "",
+            "nghieeng",
+            "abcdefghij",
+            "ă",
+            "tiê",
+            "x",
+        ];
+        for w in words {
+            assert!(!is_plausible_syllable(w), "{w}");
+        }
+    }
+}
