@@ -278,7 +278,12 @@ pub fn csl(d: &StoredDoc, base_url: &str) -> Value {
         obj.insert("issued".into(), json!({ "date-parts": [[y]] }));
     }
     if let Some(i) = &d.institution {
-        obj.insert("publisher".into(), json!(i));
+        let key = if d.doc_type == "article" {
+            "container-title"
+        } else {
+            "publisher"
+        };
+        obj.insert(key.into(), json!(i));
     }
     let genre = match d.doc_type.as_str() {
         "doctoral" => Some("Luận án tiến sĩ (doctoral dissertation)"),

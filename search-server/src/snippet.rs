@@ -162,7 +162,7 @@ pub fn highlight(text: &str, terms: &[String]) -> Option<String> {
         }
     }
     // Start a few tokens before the first match for context.
-    let first = best.2.saturating_sub(4);
+    let first = if best.2 <= 8 { 0 } else { best.2 - 4 };
     let last = (first + WINDOW).min(tokens.len()) - 1;
     // At either end of the text, keep the punctuation before the first or after the last word.
     let from = if first == 0 && tokens[0].start_offset <= 40 {
