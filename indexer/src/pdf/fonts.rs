@@ -1,0 +1,623 @@
+//! Fonts as the text extractor needs them: how a string splits into codes, the Unicode text and
+//! the advance width of each code, plus a few style facts (bold, vertical writing).
+//!
+//! Decoding priority per code: a legacy Vietnamese decoder for TCVN3/VNI fonts, then
+//! `/ToUnicode`, then the font's encoding (`/Encoding`, `/Differences`, the Type 1 program's
+//! built-in encoding, predefined Unicode CMaps). Fonts are parsed once per document and shared.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use lopdf::{Dictionary, Document, Object};
+
+use super::cff;
+use super::cmap::{self, CidMap, CodeSpace, ToUnicode};
+use super::encoding::{self, BaseEncoding, SimpleEncoding};
+use super::legacy::{self, Legacy};
+use super::metrics::StandardMetrics;
+use super::obj;
+
+/// How many `usecmap` levels are followed.
+const MAX_USECMAP_DEPTH: usize = 4;
+
+/// Per code, the converted text of a legacy CID font.
+type LegacyMemo = RefCell<HashMap<u32, Box<str>>>;
+
+// One value per font, not per glyph: the size difference costs nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug)]
+enum Codes {
+    /// One byte per code; text per code resolved at load.
+    Simple {
+        table: Box<SimpleEncoding>,
+        widths: Box<[f32; 256]>,
+    },
+    /// Multi-byte codes through a CMap.
+    Cid {
+        codespace: CodeSpace,
+        cids: CidSource,
+        to_unicode: Option<ToUnicode>,
+        /// Sorted (first CID, last CID, width).
+        widths: Vec<(u32, u32, f32)>,
+        default_width: f32,
+        /// Legacy CID fonts: ToUnicode output converted once per code.
+        legacy: Option<(Legacy, LegacyMemo)>,
+    },
+}
+
+#[derive(Debug)]
+enum CidSource {
+    Identity,
+    /// Predefined Unicode CMaps (`UniGB-UCS2-H`...): the code is the UTF-16 value.
+    Ucs2,
+    Map(CidMap),
+    /// A predefined CMap we do not ship: CIDs unknown, ToUnicode (if any) does the work.
+    Unknown,
+}
+
+/// A parsed font.
+#[derive(Debug)]
+pub(crate) struct Font {
+    pub(crate) bold: bool,
+    pub(crate) vertical: bool,
+    /// Glyph space to text space for widths (0.001, or a Type 3 font's FontMatrix).
+    width_scale: f32,
+    /// Type 3 fonts: how much bigger than the nominal size the glyphs are drawn.
+    pub(crate) size_scale: f32,
+    codes: Codes,
+}
+
+impl Font {
+    /// The next code in `bytes` (non-empty) and its length in bytes.
+    #[inline]
+    pub(crate) fn next_code(&self, bytes: &[u8]) -> (u32, usize) {
+        match &self.codes {
+            Codes::Simple { .. } => (u32::from(bytes[0]), 1),
+            Codes::Cid { codespace, .. } => codespace.next_code(bytes),
+        }
+    }
+
+    /// Append the text of `code` to `out`.
+    #[inline]
+    pub(crate) fn push_text(&self, code: u32, out: &mut String) {
+        match &self.codes {
+            Codes::Simple { table, .. } => out.push_str(table.get(code as u8)),
+            Codes::Cid {
+                to_unicode,
+                cids,
+                legacy,
+                ..
+            } => {
+                if let Some((lf, memo)) = legacy {
+                    let mut memo = memo.borrow_mut();
+                    let s = memo.entry(code).or_insert_with(|| {
+                        let mut raw = String::new();
+                        if let Some(tu) = to_unicode {
+                            tu.push(code, &mut raw);
+                        }
+                        legacy::convert_str(&raw, *lf).into_boxed_str()
+                    });
+                    out.push_str(s);
+                    return;
+                }
+                if let Some(tu) = to_unicode {
+                    if tu.push(code, out) {
+                        return;
+                    }
+                }
+                if let CidSource::Ucs2 = cids {
+                    if let Some(c) = char::from_u32(code) {
+                        out.push(c);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Advance of `code` in text space units per unit of font size.
+    #[inline]
+    pub(crate) fn width(&self, code: u32) -> f32 {
+        let w = match &self.codes {
+            Codes::Simple { widths, .. } => widths[(code & 0xFF) as usize],
+            Codes::Cid {
+                cids,
+                widths,
+                default_width,
+                ..
+            } => {
+                let cid = match cids {
+                    CidSource::Identity | CidSource::Ucs2 | CidSource::Unknown => Some(code),
+                    CidSource::Map(m) => m.cid(code),
+                };
+                match cid {
+                    Some(cid) => {
+                        let i = widths.partition_point(|r| r.0 <= cid);
+                        if i > 0 && cid <= widths[i - 1].1 {
+                            widths[i - 1].2
+                        } else {
+                            *default_width
+                        }
+                    }
+                    None => *default_width,
+                }
+            }
+        };
+        w * self.width_scale
+    }
+
+    /// Whether word spacing (`Tw`) applies: single-byte code 32 only.
+    #[inline]
+    pub(crate) fn is_word_space(&self, code: u32, len: usize) -> bool {
+        code == 32 && len == 1
+    }
+
+    /// A stand-in for text drawn without a font (broken files): Helvetica-like, standard encoding.
+    pub(crate) fn fallback() -> Font {
+        let table = SimpleEncoding::new(Some(BaseEncoding::Standard), &[]);
+        let metrics = StandardMetrics::for_font("Helvetica");
+        let mut widths = Box::new([0f32; 256]);
+        for (c, w) in widths.iter_mut().enumerate() {
+            *w = metrics.width(c as u8, table.get(c as u8).chars().next());
+        }
+        Font {
+            bold: false,
+            vertical: false,
+            width_scale: 0.001,
+            size_scale: 1.0,
+            codes: Codes::Simple {
+                table: Box::new(table),
+                widths,
+            },
+        }
+    }
+}
+
+/// Parse a font dictionary. Never fails: what cannot be read degrades to less text.
+pub(crate) fn load(doc: &Document, dict: &Dictionary, limit: usize) -> Font {
+    let subtype = obj::get_name(doc, dict, b"Subtype").unwrap_or(b"Type1");
+    let name = obj::get_name(doc, dict, b"BaseFont")
+        .map(|n| String::from_utf8_lossy(n).into_owned())
+        .unwrap_or_default();
+    let to_unicode = obj::get_stream(doc, dict, b"ToUnicode")
+        .and_then(|s| obj::stream_data(s, limit).ok())
+        .map(|data| cmap::parse(&data).to_unicode)
+        .filter(|m| !m.is_empty());
+    let legacy = legacy::detect(&name);
+
+    if subtype == b"Type0" {
+        return load_type0(doc, dict, name, to_unicode, legacy, limit);
+    }
+
+    let descriptor = obj::get_dict(doc, dict, b"FontDescriptor");
+    let bold = is_bold(&name, doc, descriptor);
+    let is_type3 = subtype == b"Type3";
+    let (width_scale, size_scale) = if is_type3 {
+        let fm = obj::get_array(doc, dict, b"FontMatrix")
+            .map(|a| obj::nums(doc, a))
+            .filter(|v| v.len() == 6)
+            .unwrap_or_else(|| vec![0.001, 0.0, 0.0, 0.001, 0.0, 0.0]);
+        let ws = if fm[0].abs() > 1e-9 {
+            fm[0].abs()
+        } else {
+            0.001
+        };
+        // The em of a Type 3 font is whatever its glyphs use (dvips: pixels); the font box
+        // height through the FontMatrix is the best estimate of it.
+        let bbox_h = obj::get_array(doc, dict, b"FontBBox")
+            .map(|a| obj::nums(doc, a))
+            .filter(|v| v.len() == 4)
+            .map(|v| (v[3] - v[1]).abs())
+            .unwrap_or(0.0);
+        let ss = if bbox_h > 0.0 {
+            (bbox_h * fm[3].abs()).clamp(0.3, 3.0)
+        } else {
+            (fm[3].abs() * 1000.0).clamp(0.3, 3.0)
+        };
+        (ws, ss)
+    } else {
+        (0.001, 1.0)
+    };
+
+    // Encoding: base, differences, built-in.
+    let mut base: Option<BaseEncoding> = None;
+    let mut diffs: Vec<(u8, &[u8])> = Vec::new();
+    let mut has_base_name = false;
+    match obj::get(doc, dict, b"Encoding") {
+        Some(Object::Name(n)) => {
+            base = BaseEncoding::from_name(n);
+            has_base_name = base.is_some();
+        }
+        Some(Object::Dictionary(d)) => {
+            if let Some(n) = obj::get_name(doc, d, b"BaseEncoding") {
+                base = BaseEncoding::from_name(n);
+                has_base_name = base.is_some();
+            }
+            if let Some(a) = obj::get_array(doc, d, b"Differences") {
+                diffs = encoding::parse_differences(a);
+            }
+        }
+        _ => {}
+    }
+    let plain = name.split_once('+').map_or(name.as_str(), |(_, n)| n);
+    let builtin: Option<Vec<(u8, Vec<u8>)>> = if !has_base_name && !is_type3 && to_unicode.is_none()
+    {
+        let ff = descriptor.and_then(|d| obj::get_stream(doc, d, b"FontFile"));
+        let ff3 = descriptor
+            .and_then(|d| obj::get_stream(doc, d, b"FontFile3"))
+            .filter(|s| obj::get_name(doc, &s.dict, b"Subtype") == Some(b"Type1C"));
+        if let Some(s) = ff {
+            obj::stream_data(s, limit)
+                .ok()
+                .and_then(|prog| encoding::type1_builtin_encoding(&prog))
+        } else if let Some(s) = ff3 {
+            obj::stream_data(s, limit)
+                .ok()
+                .and_then(|prog| cff::builtin_encoding(&prog))
+        } else {
+            None
+        }
+    } else {
+        None
+    };
+    // Code-named glyphs (`/a65` at code 65, as dvips writes Type 3 fonts) carry their code.
+    let numeric: Vec<(u8, Vec<u8>)> = diffs
+        .iter()
+        .filter_map(|&(code, name)| numeric_name(code, name).map(|n| (code, n)))
+        .collect();
+    for (code, n) in &numeric {
+        if let Some(d) = diffs.iter_mut().find(|d| d.0 == *code) {
+            d.1 = n.as_slice();
+        }
+    }
+    if !has_base_name {
+        base = Some(if plain.starts_with("Symbol") {
+            BaseEncoding::Symbol
+        } else if plain.starts_with("ZapfDingbats") || plain.contains("Dingbats") {
+            BaseEncoding::ZapfDingbats
+        } else if subtype == b"TrueType" {
+            BaseEncoding::WinAnsi
+        } else {
+            BaseEncoding::Standard
+        });
+    }
+    let enc = match &builtin {
+        Some(b) => {
+            let mut all: Vec<(u8, &[u8])> = b.iter().map(|(c, n)| (*c, n.as_slice())).collect();
+            all.extend_from_slice(&diffs);
+            SimpleEncoding::new(if b.len() >= 32 { None } else { base }, &all)
+        }
+        None => SimpleEncoding::new(base, &diffs),
+    };
+
+    let table = match (legacy, &to_unicode) {
+        (Some(lf), tu) if !tu.as_ref().is_some_and(has_real_vietnamese) => {
+            SimpleEncoding::from_fn(|code, out| out.push_str(&legacy::decode_bytes(&[code], lf)))
+        }
+        (_, Some(tu)) => SimpleEncoding::from_fn(|code, out| {
+            let start = out.len();
+            if tu.push(u32::from(code), out) {
+                // Bogus maps (Type 3 fonts pointing letters at dingbats or private use) lose
+                // to a glyph name that says more.
+                let mapped = &out[start..];
+                let enc_text = enc.get(code);
+                if is_suspicious(mapped) && enc_text.chars().any(char::is_alphanumeric) {
+                    out.truncate(start);
+                    out.push_str(enc_text);
+                }
+            } else {
+                out.push_str(enc.get(code));
+            }
+        }),
+        _ => enc,
+    };
+
+    // Widths.
+    let mut widths = Box::new([0f32; 256]);
+    let first = obj::get_num(doc, dict, b"FirstChar")
+        .unwrap_or(0.0)
+        .max(0.0) as usize;
+    let missing = descriptor
+        .and_then(|d| obj::get_num(doc, d, b"MissingWidth"))
+        .unwrap_or(0.0);
+    match obj::get_array(doc, dict, b"Widths") {
+        Some(arr) => {
+            let ws = obj::nums(doc, arr);
+            for (c, w) in widths.iter_mut().enumerate() {
+                *w = if c >= first && c - first < ws.len() {
+                    ws[c - first]
+                } else {
+                    missing
+                };
+            }
+        }
+        None => {
+            let metrics = StandardMetrics::for_font(plain);
+            for (c, w) in widths.iter_mut().enumerate() {
+                *w = metrics.width(c as u8, table.get(c as u8).chars().next());
+            }
+        }
+    }
+
+    Font {
+        bold,
+        vertical: false,
+        width_scale,
+        size_scale,
+        codes: Codes::Simple {
+            table: Box::new(table),
+            widths,
+        },
+    }
+}
+
+fn load_type0(
+    doc: &Document,
+    dict: &Dictionary,
+    name: String,
+    to_unicode: Option<ToUnicode>,
+    legacy: Option<Legacy>,
+    limit: usize,
+) -> Font {
+    let desc_font = obj::get_array(doc, dict, b"DescendantFonts")
+        .and_then(|a| a.first())
+        .and_then(|o| obj::deref(doc, o))
+        .and_then(|o| o.as_dict().ok());
+    let descriptor = desc_font.and_then(|d| obj::get_dict(doc, d, b"FontDescriptor"));
+    let bold = is_bold(&name, doc, descriptor);
+
+    let mut vertical = false;
+    let (codespace, cids) = match obj::get(doc, dict, b"Encoding") {
+        Some(Object::Name(n)) => {
+            vertical = n.ends_with(b"-V");
+            if n.starts_with(b"Identity") {
+                (CodeSpace::fixed(2), CidSource::Identity)
+            } else if n.starts_with(b"Uni")
+                && (n.windows(4).any(|w| w == b"UCS2") || n.windows(5).any(|w| w == b"UTF16"))
+            {
+                (CodeSpace::fixed(2), CidSource::Ucs2)
+            } else {
+                let cs = to_unicode
+                    .as_ref()
+                    .map(|t| t.codespace.clone())
+                    .filter(|c| !c.is_empty())
+                    .unwrap_or_else(|| CodeSpace::fixed(2));
+                (cs, CidSource::Unknown)
+            }
+        }
+        Some(Object::Stream(s)) => {
+            let map = load_cid_map(doc, s, limit, 0);
+            vertical = obj::get_num(doc, &s.dict, b"WMode").unwrap_or(0.0) == 1.0;
+            let cs = if map.codespace.is_empty() {
+                CodeSpace::fixed(2)
+            } else {
+                map.codespace.clone()
+            };
+            (cs, CidSource::Map(map))
+        }
+        _ => (CodeSpace::fixed(2), CidSource::Identity),
+    };
+
+    let mut widths = Vec::new();
+    let mut default_width = 1000.0;
+    if let Some(df) = desc_font {
+        if let Some(dw) = obj::get_num(doc, df, b"DW") {
+            default_width = dw;
+        }
+        if let Some(w) = obj::get_array(doc, df, b"W") {
+            parse_w(doc, w, &mut widths);
+        }
+    }
+    widths.sort_by_key(|r| r.0);
+    if vertical {
+        // Vertical advances come from /W2 (default 1000 units down); text layout only needs
+        // a plausible step, so the horizontal widths are reused as that step.
+        default_width = 1000.0;
+        widths.clear();
+    }
+
+    let legacy = legacy
+        .filter(|_| !to_unicode.as_ref().is_some_and(has_real_vietnamese))
+        .map(|lf| (lf, RefCell::new(HashMap::new())));
+
+    Font {
+        bold,
+        vertical,
+        width_scale: 0.001,
+        size_scale: 1.0,
+        codes: Codes::Cid {
+            codespace,
+            cids,
+            to_unicode,
+            widths,
+            default_width,
+            legacy,
+        },
+    }
+}
+
+fn load_cid_map(doc: &Document, s: &lopdf::Stream, limit: usize, depth: usize) -> CidMap {
+    let mut map = obj::stream_data(s, limit)
+        .map(|d| cmap::parse(&d).cids)
+        .unwrap_or_default();
+    if depth < MAX_USECMAP_DEPTH {
+        if let Some(parent) = obj::get_stream(doc, &s.dict, b"UseCMap") {
+            let p = load_cid_map(doc, parent, limit, depth + 1);
+            map.inherit(&p);
+        }
+    }
+    map
+}
+
+/// `/W [ c [w1 w2 ...]  c_first c_last w ... ]`.
+fn parse_w(doc: &Document, w: &[Object], out: &mut Vec<(u32, u32, f32)>) {
+    let mut i = 0;
+    while i < w.len() && out.len() < 1 << 20 {
+        let Some(first) = obj::deref(doc, &w[i]).and_then(obj::num) else {
+            i += 1;
+            continue;
+        };
+        let first = first.max(0.0) as u32;
+        match w.get(i + 1).and_then(|o| obj::deref(doc, o)) {
+            Some(Object::Array(ws)) => {
+                for (k, v) in obj::nums(doc, ws).into_iter().enumerate() {
+                    let c = first.saturating_add(k as u32);
+                    out.push((c, c, v));
+                }
+                i += 2;
+            }
+            Some(o) => {
+                let last = obj::num(o).unwrap_or(0.0).max(0.0) as u32;
+                let v = w
+                    .get(i + 2)
+                    .and_then(|o| obj::deref(doc, o))
+                    .and_then(obj::num)
+                    .unwrap_or(0.0);
+                if last >= first {
+                    out.push((first, last, v));
+                }
+                i += 3;
+            }
+            None => break,
+        }
+    }
+}
+
+fn is_bold(name: &str, doc: &Document, descriptor: Option<&Dictionary>) -> bool {
+    let plain = name.split_once('+').map_or(name, |(_, n)| n);
+    let lower = plain.to_ascii_lowercase();
+    if lower.contains("bold")
+        || lower.contains("black")
+        || lower.contains("heavy")
+        || lower.contains("semibold")
+        || plain.ends_with(",B")
+        || plain.ends_with("-B")
+        || plain.ends_with("-BI")
+        || plain.ends_with(",BI")
+    {
+        return true;
+    }
+    // TeX bold fonts: cmbx10, cmb10, ptmb8r, *-Bd.
+    if lower.starts_with("cmbx")
+        || lower.starts_with("cmb") && !lower.starts_with("cmbr")
+        || lower.ends_with("-bd")
+    {
+        return true;
+    }
+    let Some(d) = descriptor else { return false };
+    if obj::get_num(doc, d, b"FontWeight").is_some_and(|w| w >= 600.0) {
+        return true;
+    }
+    obj::get_num(doc, d, b"Flags").is_some_and(|f| (f as i64) & (1 << 18) != 0)
+}
+
+/// A ToUnicode map that already yields Vietnamese letters is trusted even for a legacy name.
+fn has_real_vietnamese(tu: &ToUnicode) -> bool {
+    let mut found = false;
+    tu.for_each(|_, s| {
+        found |= s.chars().any(|c| {
+            matches!(
+                c,
+                '\u{1EA0}'..='\u{1EF9}' | 'ơ' | 'Ơ' | 'ư' | 'Ư' | 'đ' | 'Đ' | 'ă' | 'Ă'
+            )
+        });
+    });
+    found
+}
+
+/// `a65`, `g65`, `c65` at code 65: a name that is just the code, as printable ASCII.
+fn numeric_name(code: u8, name: &[u8]) -> Option<Vec<u8>> {
+    let digits = name.iter().position(u8::is_ascii_digit)?;
+    if !(1..=2).contains(&digits) || !name[..digits].iter().all(u8::is_ascii_alphabetic) {
+        return None;
+    }
+    let n: u32 = std::str::from_utf8(&name[digits..]).ok()?.parse().ok()?;
+    if n != u32::from(code) || !(33..=126).contains(&n) {
+        return None;
+    }
+    let mut s = String::new();
+    if super::glyphlist::push_glyph_name(std::str::from_utf8(name).ok()?, &mut s) {
+        return None; // a real name after all
+    }
+    Some(format!("uni{n:04X}").into_bytes())
+}
+
+fn is_suspicious(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars().all(|c| {
+            matches!(c, '\u{2700}'..='\u{27BF}' | '\u{E000}'..='\u{F8FF}' | '\u{0}'..='\u{1F}' | '\u{FFFD}')
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lopdf::{dictionary, Stream};
+
+    fn text_of(font: &Font, bytes: &[u8]) -> String {
+        let mut out = String::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            let (code, n) = font.next_code(&bytes[i..]);
+            font.push_text(code, &mut out);
+            i += n;
+        }
+        out
+    }
+
+    #[test]
+    fn standard_font_without_widths_uses_afm() {
+        let doc = Document::with_version("1.5");
+        let d = dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica" };
+        let f = load(&doc, &d, 1 << 20);
+        assert_eq!(text_of(&f, b"Hi'"), "Hi\u{2019}");
+        assert!((f.width(u32::from(b'H')) - 0.722).abs() < 1e-6);
+    }
+
+    #[test]
+    fn widths_and_differences() {
+        let doc = Document::with_version("1.5");
+        let d = dictionary! {
+            "Subtype" => "Type1", "BaseFont" => "ABCDEF+Foo-Bold", "FirstChar" => 65,
+            "Widths" => vec![Object::Integer(700), Object::Integer(800)],
+            "Encoding" => dictionary! { "Differences" => vec![Object::Integer(66), Object::Name(b"uhornhookabove".to_vec())] },
+        };
+        let f = load(&doc, &d, 1 << 20);
+        assert_eq!(text_of(&f, b"AB"), "Aử");
+        assert!((f.width(66) - 0.8).abs() < 1e-6);
+        assert_eq!(f.width(67), 0.0);
+        assert!(f.bold);
+    }
+
+    #[test]
+    fn type0_identity_with_tounicode_and_w() {
+        let mut doc = Document::with_version("1.5");
+        let cmap = b"1 begincodespacerange <0000> <FFFF> endcodespacerange 1 beginbfchar <0005> <01A1> endbfchar".to_vec();
+        let tu = doc.add_object(Stream::new(dictionary! {}, cmap));
+        let desc = dictionary! {
+            "Subtype" => "CIDFontType2", "DW" => 500,
+            "W" => vec![Object::Integer(5), Object::Array(vec![Object::Integer(612)]), Object::Integer(10), Object::Integer(20), Object::Integer(300)],
+        };
+        let d = dictionary! {
+            "Subtype" => "Type0", "BaseFont" => "Arial", "Encoding" => "Identity-H",
+            "ToUnicode" => tu, "DescendantFonts" => vec![Object::Dictionary(desc)],
+        };
+        let f = load(&doc, &d, 1 << 20);
+        assert_eq!(text_of(&f, b"\x00\x05\x00\x05"), "ơơ");
+        assert!((f.width(5) - 0.612).abs() < 1e-6);
+        assert!((f.width(15) - 0.3).abs() < 1e-6);
+        assert!((f.width(30) - 0.5).abs() < 1e-6);
+    }
+
+    #[test]
+    fn tounicode_preferred_over_encoding_and_bogus_maps_ignored() {
+        let mut doc = Document::with_version("1.5");
+        let cmap =
+            b"1 beginbfchar <41> <0042> endbfchar 1 beginbfchar <43> <2701> endbfchar".to_vec();
+        let tu = doc.add_object(Stream::new(dictionary! {}, cmap));
+        let d = dictionary! {
+            "Subtype" => "Type1", "BaseFont" => "Times-Roman", "Encoding" => "WinAnsiEncoding", "ToUnicode" => tu,
+        };
+        let f = load(&doc, &d, 1 << 20);
+        assert_eq!(text_of(&f, b"ABC"), "BBC");
+    }
+}
