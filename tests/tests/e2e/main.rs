@@ -1,1 +1,4 @@
-fn main(){}
+//! End-to-end tests of the whole workspace: one test binary, a module per area.
+
+mod browser;
+mod server;
