@@ -115,6 +115,7 @@ struct PdfJob {
     hash: String,
     outcome: Outcome,
     overrides: Option<RecordFields>,
+    size: u64,
 }
 
 fn now_secs() -> i64 {
@@ -123,10 +124,11 @@ fn now_secs() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
-fn hash_file(path: &Path) -> Result<String, std::io::Error> {
+/// Blake3 hex of the file's bytes, and its size.
+fn hash_file(path: &Path) -> Result<(String, u64), std::io::Error> {
     let mut h = blake3::Hasher::new();
     h.update_reader(std::fs::File::open(path)?)?;
-    Ok(h.finalize().to_hex().to_string())
+    Ok((h.finalize().to_hex().to_string(), h.count()))
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
@@ -169,7 +171,7 @@ pub fn add(data_dir: &DataDir, opts: &AddOptions) -> Result<AddReport, IngestErr
     }
 
     // Hashing reads every byte but costs a fraction of extraction; it tells what changed.
-    let hashes: Vec<Result<String, std::io::Error>> =
+    let hashes: Vec<Result<(String, u64), std::io::Error>> =
         pdfs.par_iter().map(|(p, _)| hash_file(p)).collect();
     let mut jobs = Vec::new();
     let mut path_by_id: HashMap<String, String> = HashMap::new();
@@ -177,7 +179,7 @@ pub fn add(data_dir: &DataDir, opts: &AddOptions) -> Result<AddReport, IngestErr
     for ((path, relative), hash) in pdfs.into_iter().zip(hashes) {
         let shown = path.display().to_string();
         let id = ids::pdf_id(collection, &relative);
-        let file_hash = match hash {
+        let (file_hash, size) = match hash {
             Ok(h) => h,
             Err(e) => {
                 entries.push(
@@ -239,8 +241,11 @@ pub fn add(data_dir: &DataDir, opts: &AddOptions) -> Result<AddReport, IngestErr
             id,
             hash,
             overrides: row,
+            size,
         });
     }
+    // Largest first: a big thesis started last would leave every other core idle at the end.
+    jobs.sort_by_key(|j| std::cmp::Reverse(j.size));
     if let Some(o) = &overrides {
         warnings.extend(o.warnings.iter().cloned());
         if let Some(p) = &opts.metadata {
@@ -285,7 +290,8 @@ pub fn add(data_dir: &DataDir, opts: &AddOptions) -> Result<AddReport, IngestErr
                 );
             }
         }
-        jobs.into_par_iter().for_each_with(tx, |tx, job| {
+        // par_bridge hands jobs out in list order (largest first), one at a time.
+        jobs.into_iter().par_bridge().for_each_with(tx, |tx, job| {
             if stop.load(Ordering::Relaxed) {
                 return;
             }
