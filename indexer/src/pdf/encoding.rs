@@ -41,9 +41,32 @@ impl BaseEncoding {
             BaseEncoding::MacRoman => data::MAC_ROMAN[code as usize],
             BaseEncoding::PdfDoc => data::PDF_DOC[code as usize],
             BaseEncoding::Symbol => data::SYMBOL[code as usize],
-            BaseEncoding::ZapfDingbats => u16::from(code == 32) * 32,
+            BaseEncoding::ZapfDingbats => zapf_dingbats(code),
         };
         (v != 0).then(|| char::from_u32(u32::from(v))).flatten()
+    }
+}
+
+/// The dingbats plotting and list code uses most (R draws points as ZapfDingbats `l`); the
+/// rest of the font has no useful text.
+fn zapf_dingbats(code: u8) -> u16 {
+    match code {
+        0x20 => 0x20,
+        0x33 => 0x2713,
+        0x34 => 0x2714,
+        0x6C => 0x25CF,
+        0x6D => 0x274D,
+        0x6E => 0x25A0,
+        0x6F => 0x274F,
+        0x70 => 0x2750,
+        0x71 => 0x2751,
+        0x72 => 0x2752,
+        0x73 => 0x25B2,
+        0x74 => 0x25BC,
+        0x75 => 0x25C6,
+        0x76 => 0x2756,
+        0x77 => 0x25D7,
+        _ => 0,
     }
 }
 
@@ -216,6 +239,7 @@ mod tests {
         assert_eq!(BaseEncoding::PdfDoc.char(0x84), Some('\u{2014}'));
         assert_eq!(BaseEncoding::Symbol.char(0x61), Some('α'));
         assert_eq!(BaseEncoding::WinAnsi.char(0x81), None);
+        assert_eq!(BaseEncoding::ZapfDingbats.char(b'l'), Some('●'));
     }
 
     #[test]

@@ -209,9 +209,9 @@ pub(crate) fn load(doc: &Document, dict: &Dictionary, limit: usize) -> Font {
             .map(|v| (v[3] - v[1]).abs())
             .unwrap_or(0.0);
         let ss = if bbox_h > 0.0 {
-            (bbox_h * fm[3].abs()).clamp(0.3, 3.0)
+            (bbox_h * fm[3].abs()).clamp(0.01, 1000.0)
         } else {
-            (fm[3].abs() * 1000.0).clamp(0.3, 3.0)
+            (fm[3].abs() * 1000.0).clamp(0.01, 1000.0)
         };
         (ws, ss)
     } else {
@@ -289,6 +289,16 @@ pub(crate) fn load(doc: &Document, dict: &Dictionary, limit: usize) -> Font {
         None => SimpleEncoding::new(base, &diffs),
     };
 
+    // Type 3 glyph names are often meaningless (`/BC`, `/a12`); pdftotext then shows the code
+    // itself, which for TeX fonts is right for letters and digits.
+    let enc = if is_type3 {
+        SimpleEncoding::from_fn(|code, out| match enc.get(code) {
+            "" if (33..127).contains(&code) => out.push(char::from(code)),
+            t => out.push_str(t),
+        })
+    } else {
+        enc
+    };
     let table = match (legacy, &to_unicode) {
         (Some(lf), tu) if !tu.as_ref().is_some_and(has_real_vietnamese) => {
             SimpleEncoding::from_fn(|code, out| out.push_str(&legacy::decode_bytes(&[code], lf)))
