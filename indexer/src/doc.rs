@@ -79,8 +79,12 @@ impl FromStr for DocType {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let lower = s.trim().to_lowercase();
         Ok(match lower.as_str() {
-            "thesis" | "bachelor" | "khoa luan" | "khóa luận" | "do an" | "đồ án" => DocType::Thesis,
-            "master" | "masters" | "master's thesis" | "luan van" | "luận văn" => DocType::Master,
+            "thesis" | "bachelor" | "khoa luan" | "khóa luận" | "do an" | "đồ án" => {
+                DocType::Thesis
+            }
+            "master" | "masters" | "master's thesis" | "luan van" | "luận văn" => {
+                DocType::Master
+            }
             "doctoral" | "phd" | "dissertation" | "luan an" | "luận án" => DocType::Doctoral,
             "report" | "bao cao" | "báo cáo" => DocType::Report,
             "article" | "paper" | "journal" | "bai bao" | "bài báo" => DocType::Article,
@@ -140,7 +144,11 @@ pub struct Document {
 impl Document {
     /// True when no page has any text: the document is findable only by its metadata.
     pub fn needs_ocr(&self) -> bool {
-        !self.pages.is_empty() && self.pages.iter().all(|p| p.no_text || p.text.trim().is_empty())
+        !self.pages.is_empty()
+            && self
+                .pages
+                .iter()
+                .all(|p| p.no_text || p.text.trim().is_empty())
     }
 }
 

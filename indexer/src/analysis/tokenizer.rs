@@ -28,6 +28,7 @@ use unicode_normalization::char::is_combining_mark;
 
 use crate::text::clean::{is_invisible, ligature};
 use crate::text::tone::canonical_syllable;
+use crate::text::vowels::vowel;
 
 /// Tokens longer than this (in bytes) are dropped: they are base64, hashes or glued garbage,
 /// never something a user types.
@@ -71,8 +72,14 @@ pub struct SyllableTokenStream<'a> {
     queue: &'a mut VecDeque<Token>,
 }
 
+#[inline]
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || (!c.is_ascii() && is_combining_mark(c))
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    // Vietnamese letters first: they are most of the non-ASCII text we see, and the table
+    // lookup is cheaper than the general Unicode property search.
+    vowel(c).is_some() || matches!(c, 'đ' | 'Đ') || c.is_alphanumeric() || is_combining_mark(c)
 }
 
 /// Separators after which adjacent-syllable pairs must not be formed.
@@ -170,6 +177,14 @@ impl<'a> SyllableTokenStream<'a> {
             out.make_ascii_lowercase();
         } else {
             for c in raw.chars() {
+                if c.is_ascii() {
+                    out.push(c.to_ascii_lowercase());
+                    continue;
+                }
+                if let Some(v) = vowel(c) {
+                    out.push(v.lower());
+                    continue;
+                }
                 if is_invisible(c) {
                     continue;
                 }
@@ -210,6 +225,57 @@ impl<'a> SyllableTokenStream<'a> {
             position_length: 1,
         })
     }
+
+    fn hyphen_follows(&self, end: usize) -> bool {
+        let mut chars = self.text[end..].chars();
+        matches!((chars.next(), chars.next()), (Some(h), Some(n)) if is_hyphen(h) && is_word_char(n))
+    }
+
+    /// Handles a hyphenated compound starting with the word `start..end`: emits its parts, then
+    /// the joined form. Returns false when no part gave a token.
+    fn compound(&mut self, start: usize, mut end: usize) -> bool {
+        let mut parts: Vec<(usize, usize)> = vec![(start, end)];
+        while self.hyphen_follows(end) {
+            let hyphen_len = self.text[end..].chars().next().map_or(1, char::len_utf8);
+            let part_start = end + hyphen_len;
+            let part_end = self.scan_word(part_start);
+            parts.push((part_start, part_end));
+            end = part_end;
+        }
+        self.pos = end;
+        let first_position = self.next_position;
+        let mut tokens: Vec<Token> = Vec::with_capacity(parts.len() + 1);
+        for &(from, to) in &parts {
+            if let Some(t) = self.make_token(from, to, self.next_position) {
+                tokens.push(t);
+                self.next_position += 1;
+            }
+        }
+        if tokens.is_empty() {
+            return false;
+        }
+        if tokens.len() > 1 {
+            let joined: String = tokens.iter().map(|t| t.text.as_str()).collect();
+            if joined.len() <= MAX_JOINED_BYTES {
+                // Emitted last: a term's positions must increase within a document, and this
+                // one goes back to the first part's position.
+                tokens.push(Token {
+                    offset_from: start,
+                    offset_to: end,
+                    position: first_position,
+                    text: joined,
+                    position_length: 1,
+                });
+            }
+        }
+        self.emitted = true;
+        let mut iter = tokens.into_iter();
+        if let Some(first) = iter.next() {
+            self.token = first;
+        }
+        self.queue.extend(iter);
+        true
+    }
 }
 
 impl TokenStream for SyllableTokenStream<'_> {
@@ -227,54 +293,27 @@ impl TokenStream for SyllableTokenStream<'_> {
                 self.next_position += 1;
             }
             let start = self.pos;
-            let mut end = self.scan_word(start);
-            // Collect the parts of a hyphenated compound: `COVID-19`, `SARS-CoV-2`.
-            let mut parts: Vec<(usize, usize)> = vec![(start, end)];
-            loop {
-                let mut chars = self.text[end..].chars();
-                match (chars.next(), chars.next()) {
-                    (Some(h), Some(n)) if is_hyphen(h) && is_word_char(n) => {
-                        let part_start = end + h.len_utf8();
-                        let part_end = self.scan_word(part_start);
-                        parts.push((part_start, part_end));
-                        end = part_end;
-                    }
-                    _ => break,
+            let end = self.scan_word(start);
+            if self.hyphen_follows(end) {
+                if self.compound(start, end) {
+                    return true;
                 }
-            }
-            self.pos = end;
-
-            let mut tokens: Vec<Token> = Vec::with_capacity(parts.len() + 1);
-            let first_position = self.next_position;
-            for &(from, to) in &parts {
-                if let Some(t) = self.make_token(from, to, self.next_position) {
-                    tokens.push(t);
-                    self.next_position += 1;
-                }
-            }
-            if tokens.is_empty() {
                 continue;
             }
-            if tokens.len() > 1 {
-                let joined: String = tokens.iter().map(|t| t.text.as_str()).collect();
-                if joined.len() <= MAX_JOINED_BYTES {
-                    // Emitted last: a term's positions must increase within a document, and
-                    // this one goes back to the first part's position.
-                    tokens.push(Token {
-                        offset_from: start,
-                        offset_to: end,
-                        position: first_position,
-                        text: joined,
-                        position_length: 1,
-                    });
-                }
+            self.pos = end;
+            // The common case: one word, its text written straight into the reused token.
+            let mut text = std::mem::take(&mut self.token.text);
+            let ok = self.token_text(start, end, &mut text);
+            self.token.text = text;
+            if !ok {
+                continue;
             }
+            self.token.offset_from = start;
+            self.token.offset_to = end;
+            self.token.position = self.next_position;
+            self.token.position_length = 1;
+            self.next_position += 1;
             self.emitted = true;
-            let mut iter = tokens.into_iter();
-            if let Some(first) = iter.next() {
-                self.token = first;
-            }
-            self.queue.extend(iter);
             return true;
         }
     }

@@ -92,36 +92,71 @@ pub fn fold_whitespace(text: &str) -> Cow<'_, str> {
     if is_folded(text) {
         return Cow::Borrowed(text);
     }
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
     let mut newlines = 0usize;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        let c = if c == '\r' {
-            if chars.peek() == Some(&'\n') {
-                continue;
-            }
-            '\n'
+    let mut run_start: Option<usize> = None;
+    let mut i = 0;
+    // Byte loop: ASCII is decided on the byte; a multi-byte character is decoded only when its
+    // lead byte can start a white-space or control character (U+0085, U+00A0, U+1680,
+    // U+2000.., U+3000). Runs of ordinary characters are copied in one go.
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (len, kind) = if b < 0x80 {
+            let kind = match b {
+                b'\n' | 0x0B | 0x0C => Some(true),
+                b'\r' => Some(bytes.get(i + 1) != Some(&b'\n')),
+                b' ' | b'\t' | 0..=0x1F | 0x7F => Some(false),
+                _ => None,
+            };
+            (1, kind)
         } else {
-            c
+            let c = text[i..].chars().next().unwrap_or(' ');
+            let kind = if matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3) {
+                if matches!(c, '\u{2028}' | '\u{2029}') {
+                    Some(true)
+                } else if c.is_whitespace() || c.is_control() {
+                    Some(false)
+                } else {
+                    None
+                }
+            } else {
+                None
+            };
+            (c.len_utf8(), kind)
         };
-        if matches!(c, '\n' | '\u{2028}' | '\u{2029}' | '\u{000B}' | '\u{000C}') {
-            pending_space = false;
-            newlines += 1;
-        } else if c.is_whitespace() || c.is_control() {
-            pending_space = true;
-        } else {
-            if !out.is_empty() {
-                if newlines > 0 {
-                    out.push_str(if newlines > 1 { "\n\n" } else { "\n" });
-                } else if pending_space {
-                    out.push(' ');
+        match kind {
+            None => {
+                if run_start.is_none() {
+                    if !out.is_empty() {
+                        if newlines > 0 {
+                            out.push_str(if newlines > 1 { "\n\n" } else { "\n" });
+                        } else if pending_space {
+                            out.push(' ');
+                        }
+                    }
+                    newlines = 0;
+                    pending_space = false;
+                    run_start = Some(i);
                 }
             }
-            newlines = 0;
-            pending_space = false;
-            out.push(c);
+            Some(is_newline) => {
+                if let Some(start) = run_start.take() {
+                    out.push_str(&text[start..i]);
+                }
+                if is_newline {
+                    pending_space = false;
+                    newlines += 1;
+                } else if b != b'\r' {
+                    pending_space = true;
+                }
+            }
         }
+        i += len;
+    }
+    if let Some(start) = run_start {
+        out.push_str(&text[start..]);
     }
     Cow::Owned(out)
 }

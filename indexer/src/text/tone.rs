@@ -25,29 +25,17 @@ use super::vowels::{vowel, Tone};
 pub fn canonical_tones(text: &str) -> Cow<'_, str> {
     let mut out: Option<String> = None;
     let mut copied = 0;
-    let mut word_start: Option<usize> = None;
-    let mut has_candidate = false;
-    // A trailing sentinel closes the last word.
-    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
-        if c.is_alphabetic() {
-            if word_start.is_none() {
-                word_start = Some(i);
-                has_candidate = false;
-            }
-            if !c.is_ascii() && vowel(c).is_some_and(|v| v.tone != Tone::Level) {
-                has_candidate = true;
-            }
-            continue;
+    let mut last_end = 0;
+    for (start, end) in candidate_words(text) {
+        if start < last_end {
+            continue; // the same word found twice
         }
-        if let Some(start) = word_start.take() {
-            if has_candidate {
-                if let Some(fixed) = canonical_syllable(&text[start..i]) {
-                    let buf = out.get_or_insert_with(|| String::with_capacity(text.len()));
-                    buf.push_str(&text[copied..start]);
-                    buf.push_str(&fixed);
-                    copied = i;
-                }
-            }
+        last_end = end;
+        if let Some(fixed) = canonical_syllable(&text[start..end]) {
+            let buf = out.get_or_insert_with(|| String::with_capacity(text.len()));
+            buf.push_str(&text[copied..start]);
+            buf.push_str(&fixed);
+            copied = end;
         }
     }
     match out {
@@ -59,27 +47,93 @@ pub fn canonical_tones(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// Byte ranges of the words that may need a tone moved: those where an `o`/`u` and an
+/// `a`/`e`/`y` are adjacent and one of the two carries a tone. Found by looking at the bytes
+/// around each non-ASCII character only, so the pass over ordinary text stays cheap.
+fn candidate_words(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            if bytes[i] < 0x80 {
+                i += 1;
+                continue;
+            }
+            let at = i;
+            let c = text[at..].chars().next()?;
+            i += c.len_utf8();
+            let Some(v) = vowel(c) else { continue };
+            if v.tone == Tone::Level {
+                continue;
+            }
+            let base = v.toneless_lower();
+            let hit = match base {
+                // New style `oà`, `uỷ`: the toned vowel follows `o`/`u`.
+                'a' | 'e' | 'y' => at > 0 && matches!(bytes[at - 1], b'o' | b'u' | b'O' | b'U'),
+                // Traditional `òa` in a closed syllable (`hòang`): the toned vowel precedes.
+                'o' | 'u' => bytes
+                    .get(i)
+                    .is_some_and(|b| matches!(b, b'a' | b'e' | b'y' | b'A' | b'E' | b'Y')),
+                _ => false,
+            };
+            if hit {
+                return Some(word_around(text, at));
+            }
+        }
+        None
+    })
+}
+
+/// The letters-only word around byte offset `at`.
+fn word_around(text: &str, at: usize) -> (usize, usize) {
+    let is_letter = |c: char| c.is_alphabetic();
+    let start = text[..at]
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| is_letter(c))
+        .last()
+        .map_or(at, |(i, _)| i);
+    let end = text[at..]
+        .char_indices()
+        .find(|&(_, c)| !is_letter(c))
+        .map_or(text.len(), |(i, _)| at + i);
+    (start, end)
+}
+
 /// The canonical spelling of one syllable, or `None` when it is already canonical (or is not a
 /// Vietnamese syllable this rule applies to).
+///
+/// Runs on every token of every indexed text, so the common "nothing to do" answer is reached
+/// without allocating: only a two-vowel `oa`/`oe`/`uy` nucleus with a misplaced tone builds a
+/// new string.
 pub fn canonical_syllable(word: &str) -> Option<String> {
-    let chars: Vec<char> = word.chars().collect();
-    let first_vowel = chars.iter().position(|&c| vowel(c).is_some())?;
-    let mut end = first_vowel;
-    while end < chars.len() && vowel(chars[end]).is_some() {
-        end += 1;
+    // Byte ranges of onset, nucleus and coda.
+    let mut nucleus_start = None;
+    let mut nucleus_end = word.len();
+    for (i, c) in word.char_indices() {
+        let is_vowel = vowel(c).is_some();
+        match nucleus_start {
+            None if is_vowel => nucleus_start = Some(i),
+            Some(_) if !is_vowel => {
+                nucleus_end = i;
+                break;
+            }
+            _ => {}
+        }
     }
-    let onset: String = chars[..first_vowel].iter().collect();
-    let coda: String = chars[end..].iter().collect();
-    if !is_onset(&onset) || !is_coda(&coda) {
+    let nucleus_start = nucleus_start?;
+    let onset = &word[..nucleus_start];
+    let nucleus = &word[nucleus_start..nucleus_end];
+    let coda = &word[nucleus_end..];
+    let mut vowels = nucleus.chars();
+    let (Some(first), Some(second), None) = (vowels.next(), vowels.next(), vowels.next()) else {
         return None;
-    }
-    let nucleus = &chars[first_vowel..end];
-    if nucleus.len() != 2 || onset.eq_ignore_ascii_case("q") {
-        return None;
-    }
-    let (a, b) = (vowel(nucleus[0])?, vowel(nucleus[1])?);
-    let pair = [a.toneless_lower(), b.toneless_lower()];
-    if !matches!(pair, ['o', 'a'] | ['o', 'e'] | ['u', 'y']) {
+    };
+    let (a, b) = (vowel(first)?, vowel(second)?);
+    if !matches!(
+        (a.toneless_lower(), b.toneless_lower()),
+        ('o', 'a') | ('o', 'e') | ('u', 'y')
+    ) {
         return None;
     }
     let (tone, on_first) = match (a.tone, b.tone) {
@@ -89,11 +143,15 @@ pub fn canonical_syllable(word: &str) -> Option<String> {
         _ => return None, // two tone marks: not a word we can fix safely
     };
     let want_first = coda.is_empty();
-    if on_first == want_first {
+    if on_first == want_first
+        || !is_onset(onset)
+        || !is_coda(coda)
+        || onset.eq_ignore_ascii_case("q")
+    {
         return None;
     }
-    let mut fixed = String::with_capacity(word.len());
-    fixed.push_str(&onset);
+    let mut fixed = String::with_capacity(word.len() + 2);
+    fixed.push_str(onset);
     if want_first {
         fixed.push(a.with_tone(tone));
         fixed.push(b.toneless());
@@ -101,7 +159,7 @@ pub fn canonical_syllable(word: &str) -> Option<String> {
         fixed.push(a.toneless());
         fixed.push(b.with_tone(tone));
     }
-    fixed.push_str(&coda);
+    fixed.push_str(coda);
     Some(fixed)
 }
 
@@ -110,13 +168,13 @@ fn is_onset(s: &str) -> bool {
         "", "b", "c", "ch", "d", "đ", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n", "ng", "ngh",
         "nh", "p", "ph", "q", "r", "s", "t", "th", "tr", "v", "x",
     ];
-    ONSETS.contains(&s.to_lowercase().as_str())
+    // `eq_ignore_ascii_case` leaves `Đ`/`đ` alone, hence the one explicit case.
+    s == "Đ" || ONSETS.iter().any(|o| o.eq_ignore_ascii_case(s))
 }
 
 fn is_coda(s: &str) -> bool {
     const CODAS: [&str; 9] = ["", "c", "ch", "m", "n", "ng", "nh", "p", "t"];
-    let lower = s.to_ascii_lowercase();
-    CODAS.contains(&lower.as_str())
+    CODAS.iter().any(|c| c.eq_ignore_ascii_case(s))
 }
 
 #[cfg(test)]

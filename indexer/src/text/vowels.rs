@@ -80,6 +80,11 @@ impl Vowel {
         }
     }
 
+    /// The same letter and tone in lower case.
+    pub fn lower(self) -> char {
+        LOWER[self.row as usize][self.tone.index()]
+    }
+
     /// The ASCII base letter, same case (`Ự` → `U`).
     pub fn ascii(self) -> char {
         let c = ROW_ASCII[self.row as usize];
@@ -96,56 +101,76 @@ fn upper(c: char) -> char {
     c.to_uppercase().next().unwrap_or(c)
 }
 
-fn table() -> &'static [(char, Vowel)] {
-    static TABLE: OnceLock<Vec<(char, Vowel)>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let mut v = Vec::with_capacity(144);
+/// Dense lookup tables over the two code-point ranges that hold every Vietnamese vowel:
+/// U+00C0..U+01B0 (Latin-1 Supplement to Latin Extended-B: `à`, `ă`, `ơ`, `ư`...) and
+/// U+1EA0..U+1EF9 (Latin Extended Additional: `ạ`, `ả`, `ấ`... `ỹ`). Indexing beats a search on
+/// the tokenizer's hot path.
+const LOW_START: u32 = 0x00C0;
+const LOW_END: u32 = 0x01B1;
+const HIGH_START: u32 = 0x1EA0;
+const HIGH_END: u32 = 0x1EFA;
+
+struct Tables {
+    low: Vec<Option<Vowel>>,
+    high: Vec<Option<Vowel>>,
+}
+
+fn tables() -> &'static Tables {
+    static TABLES: OnceLock<Tables> = OnceLock::new();
+    TABLES.get_or_init(|| {
+        let mut t = Tables {
+            low: vec![None; (LOW_END - LOW_START) as usize],
+            high: vec![None; (HIGH_END - HIGH_START) as usize],
+        };
         for (row, tones) in LOWER.iter().enumerate() {
             for (tone, &c) in Tone::ALL.iter().zip(tones) {
-                let row = row as u8;
-                v.push((
-                    c,
-                    Vowel {
-                        row,
+                for (ch, is_upper) in [(c, false), (upper(c), true)] {
+                    let v = Vowel {
+                        row: row as u8,
                         tone: *tone,
-                        upper: false,
-                    },
-                ));
-                v.push((
-                    upper(c),
-                    Vowel {
-                        row,
-                        tone: *tone,
-                        upper: true,
-                    },
-                ));
+                        upper: is_upper,
+                    };
+                    let cp = ch as u32;
+                    if (LOW_START..LOW_END).contains(&cp) {
+                        t.low[(cp - LOW_START) as usize] = Some(v);
+                    } else if (HIGH_START..HIGH_END).contains(&cp) {
+                        t.high[(cp - HIGH_START) as usize] = Some(v);
+                    }
+                }
             }
         }
-        v.sort_by_key(|(c, _)| *c);
-        v
+        t
     })
 }
 
 /// Looks up a (precomposed, NFC) Vietnamese vowel letter.
+#[inline]
 pub fn vowel(c: char) -> Option<Vowel> {
-    if c.is_ascii() {
-        return match c {
-            'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'A' | 'E' | 'I' | 'O' | 'U' | 'Y' => {
-                let lower = c.to_ascii_lowercase();
-                let row = LOWER.iter().position(|r| r[0] == lower)? as u8;
-                Some(Vowel {
-                    row,
-                    tone: Tone::Level,
-                    upper: c.is_ascii_uppercase(),
-                })
-            }
-            _ => None,
+    let cp = c as u32;
+    if cp < 0x80 {
+        let lower = (cp as u8).to_ascii_lowercase();
+        let row = match lower {
+            b'a' => 0,
+            b'e' => 3,
+            b'i' => 5,
+            b'o' => 6,
+            b'u' => 9,
+            b'y' => 11,
+            _ => return None,
         };
+        return Some(Vowel {
+            row,
+            tone: Tone::Level,
+            upper: (cp as u8).is_ascii_uppercase(),
+        });
     }
-    let t = table();
-    t.binary_search_by_key(&c, |(k, _)| *k)
-        .ok()
-        .map(|i| t[i].1)
+    if (LOW_START..LOW_END).contains(&cp) {
+        tables().low[(cp - LOW_START) as usize]
+    } else if (HIGH_START..HIGH_END).contains(&cp) {
+        tables().high[(cp - HIGH_START) as usize]
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]

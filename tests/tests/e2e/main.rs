@@ -1,4 +1,3 @@
 //! End-to-end tests of the whole workspace: one test binary, a module per area.
 
-mod browser;
-mod server;
+mod analysis;
