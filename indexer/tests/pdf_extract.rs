@@ -224,6 +224,45 @@ mod metadata {
     }
 }
 
+mod encryption {
+    use super::*;
+    use lopdf::{Document, EncryptionState, EncryptionVersion, Permissions};
+
+    fn encrypted_copy(path: &Path, owner: &str, user: &str) -> Vec<u8> {
+        let mut doc = Document::load(path).unwrap();
+        let version = EncryptionVersion::V2 {
+            document: &doc,
+            owner_password: owner,
+            user_password: user,
+            key_length: 128,
+            permissions: Permissions::PRINTABLE,
+        };
+        let state = EncryptionState::try_from(version).unwrap();
+        doc.encrypt(&state).unwrap();
+        let mut out = Vec::new();
+        doc.save_to(&mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn owner_password_only_opens_and_user_password_is_a_typed_error() {
+        let Some(path) = corpus_file("corpus/vi/texlive-lang-other/latex__ntheorem-vn__test.pdf")
+        else {
+            return;
+        };
+        let plain = full_text(&path);
+        let open = encrypted_copy(&path, "owner-secret", "");
+        let doc = extract_bytes(&open, &ExtractOptions::default()).expect("owner-only file opens");
+        assert!(doc.encrypted);
+        let text: Vec<&str> = doc.pages.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(text.join("\n"), plain);
+
+        let locked = encrypted_copy(&path, "owner-secret", "user-secret");
+        let err = extract_bytes(&locked, &ExtractOptions::default()).unwrap_err();
+        assert!(matches!(err, PdfError::PasswordRequired), "{err}");
+    }
+}
+
 mod robustness {
     use super::*;
 

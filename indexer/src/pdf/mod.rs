@@ -108,10 +108,12 @@ fn extract_inner(bytes: &[u8], opts: &ExtractOptions) -> Result<ExtractedPdf, Pd
         ..LoadOptions::default()
     };
     let doc = Document::load_mem_with_options(bytes, load)?;
-    let encrypted = doc.trailer.has(b"Encrypt");
-    if encrypted && !doc.was_encrypted() {
+    // lopdf decrypts with the empty user password while loading (so owner-password-only files
+    // open) and drops `/Encrypt`; a file it could not decrypt keeps `/Encrypt` and no state.
+    if doc.trailer.has(b"Encrypt") && !doc.was_encrypted() {
         return Err(PdfError::PasswordRequired);
     }
+    let encrypted = doc.was_encrypted();
 
     let mut out = ExtractedPdf {
         info: info::read_info(&doc),
