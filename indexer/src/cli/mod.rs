@@ -4,6 +4,7 @@
 mod add;
 mod analyze;
 mod collections;
+mod extract;
 mod remove;
 mod stats;
 
@@ -28,6 +29,8 @@ pub struct Cli {
 pub enum Command {
     /// Print the tokens every index field would get for TEXT, as JSON.
     Analyze(analyze::Args),
+    /// Print the metadata and page texts the indexer reads from one PDF.
+    Extract(extract::Args),
     /// Ingest PDFs, folders of PDFs and catalogue records (.jsonl, .csv) into a collection.
     Add(add::Args),
     /// Remove a collection, or some of its files or ids, from the index.
@@ -45,6 +48,7 @@ pub fn main() -> ExitCode {
     let data_dir = indexer::data_dir::DataDir::new(cli.data_dir);
     let result = match cli.command {
         Command::Analyze(args) => analyze::run(&args),
+        Command::Extract(args) => extract::run(&args),
         Command::Add(args) => add::run(&data_dir, args),
         Command::Remove(args) => remove::run(&data_dir, args),
         Command::Collections(args) => collections::run(&data_dir, args),

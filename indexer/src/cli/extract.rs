@@ -1,0 +1,90 @@
+//! `indexer extract FILE.pdf [--json]`: what the indexer reads from one PDF, without indexing it.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use indexer::doc::{DocMetadata, Page};
+use indexer::pdf::{self, ExtractOptions};
+use serde::Serialize;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The PDF file.
+    pub file: PathBuf,
+    /// Print `{ "metadata": {...}, "pages": [ { "text", "no_text" }, ... ] }` instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Per-document time limit in seconds.
+    #[arg(long, default_value_t = 60)]
+    pub time_limit: u64,
+}
+
+#[derive(Debug, Serialize)]
+struct Output<'a> {
+    metadata: &'a DocMetadata,
+    pages: &'a [Page],
+    page_count: usize,
+    /// True when no page has a text layer: indexed by metadata only, needs OCR.
+    needs_ocr: bool,
+    encrypted: bool,
+    warnings: &'a [String],
+}
+
+pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
+    let opts = ExtractOptions {
+        time_limit: Some(std::time::Duration::from_secs(args.time_limit)),
+        ..ExtractOptions::default()
+    };
+    let extracted = pdf::extract_file(&args.file, &opts)
+        .with_context(|| format!("cannot extract {}", args.file.display()))?;
+    let metadata = indexer::metadata::infer(&extracted.info, &extracted.layout, &extracted.pages);
+    let needs_ocr = !extracted.pages.is_empty()
+        && extracted
+            .pages
+            .iter()
+            .all(|p| p.no_text || p.text.trim().is_empty());
+    let out = Output {
+        metadata: &metadata,
+        pages: &extracted.pages,
+        page_count: extracted.pages.len(),
+        needs_ocr,
+        encrypted: extracted.encrypted,
+        warnings: &extracted.warnings,
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let m = &metadata;
+    let show = |label: &str, value: Option<&str>| {
+        if let Some(v) = value.filter(|v| !v.is_empty()) {
+            println!("{label:<12} {v}");
+        }
+    };
+    show("title:", m.title.as_deref());
+    show("authors:", Some(&m.authors.join("; ")));
+    show("advisor:", m.advisor.as_deref());
+    show("institution:", m.institution.as_deref());
+    show("year:", m.year.map(|y| y.to_string()).as_deref());
+    show("type:", Some(m.doc_type.as_str()));
+    show("language:", m.language.as_deref());
+    show("keywords:", Some(&m.keywords.join("; ")));
+    show("abstract:", m.abstract_text.as_deref());
+    println!("{:<12} {}", "pages:", out.page_count);
+    if needs_ocr {
+        println!("note:        no page has a text layer (scanned?): needs OCR to be searchable");
+    }
+    for w in out.warnings {
+        eprintln!("warning: {w}");
+    }
+    for (i, page) in extracted.pages.iter().enumerate() {
+        println!("\n--- page {} ---", i + 1);
+        if page.no_text {
+            println!("[no text layer]");
+        } else {
+            println!("{}", page.text);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
