@@ -35,7 +35,7 @@ impl Progress {
         let bar = ProgressBar::with_draw_target(Some(files), target);
         bar.set_style(
             ProgressStyle::with_template(
-                "{elapsed_precise} [{bar:30}] {pos}/{len} files {per_sec} {msg} ETA {eta}",
+                "{elapsed_precise} [{bar:30}] {pos}/{len} files, {msg}, ETA {eta}",
             )
             .expect("valid template")
             .progress_chars("=> "),
@@ -69,7 +69,8 @@ impl Progress {
     fn update_message(&self) {
         let secs = self.started.elapsed().as_secs_f64().max(1e-3);
         let mut msg = format!(
-            "{} pages {:.0} pages/s",
+            "{:.1} files/s, {} pages, {:.0} pages/s",
+            self.bar.position() as f64 / secs,
             self.pages,
             self.pages as f64 / secs
         );
