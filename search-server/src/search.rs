@@ -31,10 +31,9 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, Term};
 
-use crate::docs::{self, StoredDoc};
 use crate::error::AppError;
 use crate::qparse::{self, Atom, ParsedQuery, Scope};
-use crate::snippet;
+use crate::snippet::{self, CachedDoc};
 use crate::state::AppState;
 
 /// Longest query accepted, in characters.
@@ -711,8 +710,8 @@ pub fn run(state: &AppState, req: &SearchRequest) -> Result<SearchResponse, AppE
     }
     let mut out_hits = Vec::with_capacity(hits.len());
     for (score, addr) in hits {
-        let d = docs::load(&searcher, fields, addr)?;
-        out_hits.push(make_hit(state, &d, score, &plan.terms));
+        let cached = state.doc_cache.load(&searcher, fields, addr)?;
+        out_hits.push(make_hit(&cached, score, &plan.terms));
     }
     let facets = Facets {
         collection: facet_list(Facet::Collection, counts.get("collection")),
@@ -734,10 +733,9 @@ pub fn run(state: &AppState, req: &SearchRequest) -> Result<SearchResponse, AppE
 /// Most page numbers listed per hit.
 const MAX_PAGES: usize = 20;
 
-fn make_hit(state: &AppState, d: &StoredDoc, score: f32, terms: &[String]) -> Hit {
-    let key = format!("{}\u{0}{}", d.id, d.content_hash);
-    let folded = state.folded_pages.get(&key, &d.pages);
-    let pages = snippet::matching_pages(&folded, terms, MAX_PAGES);
+fn make_hit(cached: &CachedDoc, score: f32, terms: &[String]) -> Hit {
+    let d = &cached.doc;
+    let pages = snippet::matching_pages(&cached.folded, terms, MAX_PAGES);
     let from_page = pages
         .first()
         .and_then(|p| d.pages.get(*p as usize - 1))

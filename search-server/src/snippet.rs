@@ -12,6 +12,12 @@ use std::sync::{Arc, Mutex};
 use indexer::analysis::{self, EXACT, FOLDED};
 use indexer::text::fold::fold_char;
 
+use indexer::schema::Fields;
+use tantivy::index::SegmentId;
+use tantivy::{DocAddress, DocId, Searcher};
+
+use crate::docs::StoredDoc;
+use crate::error::AppError;
 use crate::web::escape_html;
 
 /// Lower-case folded form of `text` (what the `vi_folded` analyzer compares).
@@ -40,33 +46,53 @@ pub fn query_terms<'a>(texts: impl IntoIterator<Item = &'a str>) -> Vec<String> 
     out
 }
 
-/// Folded page texts per document, bounded in bytes (cleared when full: simple, and the working
-/// set of a search server is small next to the budget).
+/// Stored documents with the folded copies of their pages, by segment and doc id (stable:
+/// segments never change), bounded in bytes and cleared when full (simple, and the working set
+/// of a search server is small next to the budget). A hit then costs no decompression,
+/// deserialisation or folding once its document has been seen.
 #[derive(Debug)]
-pub struct FoldCache {
+pub struct DocCache {
     budget: usize,
-    inner: Mutex<(usize, FoldMap)>,
+    inner: Mutex<(usize, DocMap)>,
 }
 
-type FoldMap = HashMap<String, Arc<Vec<String>>>;
+/// A stored document and its pages folded.
+#[derive(Debug)]
+pub struct CachedDoc {
+    pub doc: StoredDoc,
+    pub folded: Vec<String>,
+}
 
-impl FoldCache {
-    pub fn new(budget: usize) -> FoldCache {
-        FoldCache {
+type DocMap = HashMap<(SegmentId, DocId), Arc<CachedDoc>>;
+
+impl DocCache {
+    pub fn new(budget: usize) -> DocCache {
+        DocCache {
             budget,
             inner: Mutex::new((0, HashMap::new())),
         }
     }
 
-    /// The folded pages of a document, computed once per `key` (id and content hash).
-    pub fn get(&self, key: &str, pages: &[String]) -> Arc<Vec<String>> {
+    /// The document at `addr`, loaded and folded once.
+    pub fn load(
+        &self,
+        searcher: &Searcher,
+        fields: &Fields,
+        addr: DocAddress,
+    ) -> Result<Arc<CachedDoc>, AppError> {
+        let key = (
+            searcher.segment_reader(addr.segment_ord).segment_id(),
+            addr.doc_id,
+        );
         if let Ok(g) = self.inner.lock() {
-            if let Some(v) = g.1.get(key) {
-                return v.clone();
+            if let Some(v) = g.1.get(&key) {
+                return Ok(v.clone());
             }
         }
-        let folded: Arc<Vec<String>> = Arc::new(pages.iter().map(|p| fold_lower(p)).collect());
-        let size: usize = folded.iter().map(String::len).sum::<usize>() + key.len();
+        let doc = crate::docs::load(searcher, fields, addr)?;
+        let folded: Vec<String> = doc.pages.iter().map(|p| fold_lower(p)).collect();
+        let size = 2 * folded.iter().map(String::len).sum::<usize>() + 1024;
+        let entry = Arc::new(CachedDoc { doc, folded });
         if let Ok(mut g) = self.inner.lock() {
             if g.0 + size > self.budget {
                 g.1.clear();
@@ -74,10 +100,10 @@ impl FoldCache {
             }
             if size <= self.budget {
                 g.0 += size;
-                g.1.insert(key.to_string(), folded.clone());
+                g.1.insert(key, entry.clone());
             }
         }
-        folded
+        Ok(entry)
     }
 }
 

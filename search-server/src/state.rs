@@ -8,7 +8,7 @@ use indexer::query::Weights;
 use tantivy::{IndexReader, ReloadPolicy, Searcher};
 
 use crate::error::AppError;
-use crate::snippet::FoldCache;
+use crate::snippet::DocCache;
 use crate::suggest::SuggestCache;
 
 /// The write token, kept only as its blake3 digest: `blake3::Hash` compares in constant time,
@@ -54,7 +54,7 @@ pub struct Inner {
     pub weights: Weights,
     /// Writes go one at a time: tantivy allows one writer per index.
     pub write_lock: tokio::sync::Mutex<()>,
-    pub folded_pages: FoldCache,
+    pub doc_cache: DocCache,
     pub suggest: SuggestCache,
 }
 
@@ -97,7 +97,7 @@ impl AppState {
             token,
             weights: Weights::default(),
             write_lock: tokio::sync::Mutex::new(()),
-            folded_pages: FoldCache::new(256 << 20),
+            doc_cache: DocCache::new(512 << 20),
             suggest: SuggestCache::default(),
         })))
     }
