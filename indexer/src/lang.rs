@@ -16,12 +16,34 @@ pub fn detect(text: &str) -> Option<&'static str> {
     if vietnamese_share(text) >= 0.15 {
         return Some("vi");
     }
-    let info = Detector::new().detect(text)?;
-    if !info.is_reliable() && letters < 200 {
+    let info = Detector::with_allowlist(SCHOLARLY.to_vec()).detect(text)?;
+    // whatlang calls short texts unreliable even when they are plainly English; a title is
+    // short, so accept a fair confidence once there are a few words.
+    if !info.is_reliable() && !(letters >= 30 && info.confidence() >= 0.3) {
         return None;
     }
     Some(iso639_1(info.lang()))
 }
+
+/// The languages of the literature we index. whatlang alone knows 70 and readily calls a short
+/// English title Danish; restricting it to languages scholarly collections in Vietnam actually
+/// hold makes it right far more often.
+const SCHOLARLY: [Lang; 14] = [
+    Lang::Eng,
+    Lang::Vie,
+    Lang::Fra,
+    Lang::Deu,
+    Lang::Spa,
+    Lang::Por,
+    Lang::Ita,
+    Lang::Rus,
+    Lang::Cmn,
+    Lang::Jpn,
+    Lang::Kor,
+    Lang::Nld,
+    Lang::Tha,
+    Lang::Ind,
+];
 
 /// Share of words holding a letter that only Vietnamese uses (đ, ơ, ư, ă and most
 /// tone-marked vowels). Running Vietnamese text scores about 0.4; English 0.
@@ -119,6 +141,10 @@ mod tests {
             (
                 "Phân tích dữ liệu với R: the deSolve package for differential equations",
                 Some("vi"),
+            ),
+            (
+                "Estimating generalized linear mixed models with random effects",
+                Some("en"),
             ),
             ("PGS.TS", None),
         ];

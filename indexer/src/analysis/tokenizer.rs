@@ -28,7 +28,7 @@ use unicode_normalization::char::is_combining_mark;
 
 use crate::text::clean::{is_invisible, ligature};
 use crate::text::tone::canonical_syllable;
-use crate::text::vowels::vowel;
+use crate::text::vowels::{vowel, Tone};
 
 /// Tokens longer than this (in bytes) are dropped: they are base64, hashes or glued garbage,
 /// never something a user types.
@@ -119,111 +119,139 @@ fn is_hyphen(c: char) -> bool {
 impl<'a> SyllableTokenStream<'a> {
     /// Skips separators from `self.pos`; returns whether a clause break was crossed.
     fn skip_separators(&mut self) -> bool {
+        let bytes = self.text.as_bytes();
         let mut gap = false;
         let mut newlines = 0;
-        let rest = &self.text[self.pos..];
-        for (i, c) in rest.char_indices() {
+        let mut i = self.pos;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b < 0x80 {
+                if b.is_ascii_alphanumeric() {
+                    break;
+                }
+                if b == b'\n' {
+                    newlines += 1;
+                    gap |= newlines >= 2;
+                } else if !b.is_ascii_whitespace() {
+                    newlines = 0;
+                    gap |= is_clause_break(b as char);
+                }
+                i += 1;
+                continue;
+            }
+            let c = self.text[i..].chars().next().unwrap_or(' ');
             if is_word_char(c) {
-                self.pos += i;
-                return gap;
+                break;
             }
-            if c == '\n' {
-                newlines += 1;
-                if newlines >= 2 {
-                    gap = true;
-                }
-            } else if !c.is_whitespace() {
+            if !c.is_whitespace() {
                 newlines = 0;
-                if is_clause_break(c) {
-                    gap = true;
-                }
+                gap |= is_clause_break(c);
             }
+            i += c.len_utf8();
         }
-        self.pos = self.text.len();
+        self.pos = i;
         gap
     }
 
-    /// Scans one word starting at `start`; returns its end offset.
-    fn scan_word(&self, start: usize) -> usize {
+    /// Reads the word starting at `start` in one pass, writing its normalised token text
+    /// (lower case, ligatures expanded, invisible characters dropped, NFC, canonical tone) into
+    /// `out`. Returns the end offset of the word and whether the token is usable (not empty,
+    /// not too long).
+    fn read_word(&self, start: usize, out: &mut String) -> (usize, bool) {
         let bytes = self.text.as_bytes();
-        let mut end = start;
+        out.clear();
+        let mut i = start;
+        let mut has_mark = false;
+        // Whether a tone may sit on the wrong vowel of an `oa`/`oe`/`uy` nucleus; only then is
+        // the (rarely needed) syllable analysis run.
+        let mut tone_candidate = false;
+        // 0: the previous letter is not `o`/`u`; 1: a plain `o`/`u`; 2: a toned one.
+        let mut prev_ou = 0u8;
         let mut prev_digit = false;
-        let rest = &self.text[start..];
-        for (i, c) in rest.char_indices() {
-            if is_word_char(c) || (end > start && is_invisible(c)) {
-                prev_digit = c.is_ascii_digit();
-                end = start + i + c.len_utf8();
-            } else if (c == '.' || c == ',')
-                && prev_digit
-                && bytes.get(start + i + 1).is_some_and(u8::is_ascii_digit)
-            {
-                // `3.14`: the separator belongs to the number.
-                end = start + i + 1;
-                prev_digit = false;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b < 0x80 {
+                if b.is_ascii_alphanumeric() {
+                    let lower = b.to_ascii_lowercase();
+                    // ASCII letters carry no tone: only a toned `o`/`u` before them matters.
+                    tone_candidate |= prev_ou == 2 && matches!(lower, b'a' | b'e' | b'y');
+                    prev_ou = u8::from(matches!(lower, b'o' | b'u'));
+                    prev_digit = b.is_ascii_digit();
+                    out.push(lower as char);
+                    i += 1;
+                    continue;
+                }
+                // `3.14`, `1,5`: the separator belongs to the number.
+                if (b == b'.' || b == b',')
+                    && prev_digit
+                    && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
+                {
+                    out.push(b as char);
+                    prev_digit = false;
+                    prev_ou = 0;
+                    i += 1;
+                    continue;
+                }
+                break;
+            }
+            let c = self.text[i..].chars().next().unwrap_or(' ');
+            prev_digit = false;
+            if let Some(v) = vowel(c) {
+                let toned = v.tone != Tone::Level;
+                let base = v.toneless_lower();
+                tone_candidate |=
+                    prev_ou > 0 && (prev_ou == 2 || toned) && matches!(base, 'a' | 'e' | 'y');
+                prev_ou = match (base, toned) {
+                    ('o' | 'u', true) => 2,
+                    ('o' | 'u', false) => 1,
+                    _ => 0,
+                };
+                out.push(v.lower());
+            } else if matches!(c, 'đ' | 'Đ') {
+                prev_ou = 0;
+                out.push('đ');
+            } else if is_invisible(c) {
+                if i == start {
+                    break;
+                }
+            } else if let Some(l) = ligature(c) {
+                prev_ou = 0;
+                out.extend(l.chars().map(|c| c.to_ascii_lowercase()));
+            } else if is_combining_mark(c) {
+                has_mark = true;
+                out.push(c);
+            } else if c.is_alphanumeric() {
+                prev_ou = 0;
+                out.extend(c.to_lowercase());
             } else {
                 break;
             }
+            i += c.len_utf8();
         }
-        end
-    }
-
-    /// Normalised token text for `text[from..to]`, or `None` when it is too long or empty.
-    fn token_text(&self, from: usize, to: usize, out: &mut String) -> bool {
-        out.clear();
-        let raw = &self.text[from..to];
-        let mut has_mark = false;
-        if raw.is_ascii() {
-            out.push_str(raw);
-            out.make_ascii_lowercase();
-        } else {
-            for c in raw.chars() {
-                if c.is_ascii() {
-                    out.push(c.to_ascii_lowercase());
-                    continue;
-                }
-                if let Some(v) = vowel(c) {
-                    out.push(v.lower());
-                    continue;
-                }
-                if is_invisible(c) {
-                    continue;
-                }
-                if let Some(l) = ligature(c) {
-                    out.extend(l.chars().map(|c| c.to_ascii_lowercase()));
-                    continue;
-                }
-                if is_combining_mark(c) {
-                    has_mark = true;
-                }
-                if c.is_uppercase() {
-                    out.extend(c.to_lowercase());
-                } else {
-                    out.push(c);
-                }
-            }
-            if has_mark {
-                let composed = crate::text::clean::nfc(out).into_owned();
-                *out = composed;
-            }
+        if has_mark {
+            let composed = crate::text::clean::nfc(out).into_owned();
+            *out = composed;
+            tone_candidate = true;
+        }
+        if tone_candidate {
             if let Some(fixed) = canonical_syllable(out) {
                 *out = fixed;
             }
         }
-        !out.is_empty() && out.len() <= MAX_TOKEN_BYTES
+        (i, !out.is_empty() && out.len() <= MAX_TOKEN_BYTES)
     }
 
-    fn make_token(&self, from: usize, to: usize, position: usize) -> Option<Token> {
+    fn make_token(&self, from: usize, position: usize) -> (usize, Option<Token>) {
         let mut text = String::new();
-        if !self.token_text(from, to, &mut text) {
-            return None;
-        }
-        Some(Token {
+        let (to, ok) = self.read_word(from, &mut text);
+        let token = ok.then(|| Token {
             offset_from: from,
             offset_to: to,
             position,
             text,
             position_length: 1,
-        })
+        });
+        (to, token)
     }
 
     fn hyphen_follows(&self, end: usize) -> bool {
@@ -231,26 +259,32 @@ impl<'a> SyllableTokenStream<'a> {
         matches!((chars.next(), chars.next()), (Some(h), Some(n)) if is_hyphen(h) && is_word_char(n))
     }
 
-    /// Handles a hyphenated compound starting with the word `start..end`: emits its parts, then
-    /// the joined form. Returns false when no part gave a token.
-    fn compound(&mut self, start: usize, mut end: usize) -> bool {
-        let mut parts: Vec<(usize, usize)> = vec![(start, end)];
+    /// Handles a hyphenated compound whose first word, already read, spans `start..end` with
+    /// token text `first`: emits its parts, then the joined form. Returns false when no part
+    /// gave a token.
+    fn compound(&mut self, start: usize, mut end: usize, first: Option<String>) -> bool {
+        let first_position = self.next_position;
+        let mut tokens: Vec<Token> = Vec::new();
+        if let Some(text) = first {
+            tokens.push(Token {
+                offset_from: start,
+                offset_to: end,
+                position: self.next_position,
+                text,
+                position_length: 1,
+            });
+            self.next_position += 1;
+        }
         while self.hyphen_follows(end) {
             let hyphen_len = self.text[end..].chars().next().map_or(1, char::len_utf8);
-            let part_start = end + hyphen_len;
-            let part_end = self.scan_word(part_start);
-            parts.push((part_start, part_end));
-            end = part_end;
-        }
-        self.pos = end;
-        let first_position = self.next_position;
-        let mut tokens: Vec<Token> = Vec::with_capacity(parts.len() + 1);
-        for &(from, to) in &parts {
-            if let Some(t) = self.make_token(from, to, self.next_position) {
+            let (part_end, token) = self.make_token(end + hyphen_len, self.next_position);
+            if let Some(t) = token {
                 tokens.push(t);
                 self.next_position += 1;
             }
+            end = part_end;
         }
+        self.pos = end;
         if tokens.is_empty() {
             return false;
         }
@@ -293,18 +327,20 @@ impl TokenStream for SyllableTokenStream<'_> {
                 self.next_position += 1;
             }
             let start = self.pos;
-            let end = self.scan_word(start);
+            // The common case: one word, its text written straight into the reused token.
+            let mut text = std::mem::take(&mut self.token.text);
+            let (end, ok) = self.read_word(start, &mut text);
+            let end = end.max(start + self.text[start..].chars().next().map_or(1, char::len_utf8));
             if self.hyphen_follows(end) {
-                if self.compound(start, end) {
+                let first = ok.then(|| text.clone());
+                self.token.text = text;
+                if self.compound(start, end, first) {
                     return true;
                 }
                 continue;
             }
-            self.pos = end;
-            // The common case: one word, its text written straight into the reused token.
-            let mut text = std::mem::take(&mut self.token.text);
-            let ok = self.token_text(start, end, &mut text);
             self.token.text = text;
+            self.pos = end;
             if !ok {
                 continue;
             }
