@@ -38,9 +38,15 @@ mod common {
     }
 
     fn fresh_dir(name: &str) -> PathBuf {
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-            .join(format!("search-server-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+        let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+        // Fixtures of earlier runs (the shared one cannot be removed at exit: it is a static).
+        let prefix = format!("search-server-{name}-");
+        for e in std::fs::read_dir(tmp).into_iter().flatten().flatten() {
+            if e.file_name().to_string_lossy().starts_with(&prefix) {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+        let dir = tmp.join(format!("{prefix}{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         dir
     }
