@@ -1,3 +1,5 @@
 //! End-to-end tests of the whole workspace: one test binary, a module per area.
 
 mod analysis;
+mod browser;
+mod server;
