@@ -19,7 +19,8 @@ pub fn detect(text: &str) -> Option<&'static str> {
     let info = Detector::with_allowlist(SCHOLARLY.to_vec()).detect(text)?;
     // whatlang calls short texts unreliable even when they are plainly English; a title is
     // short, so accept a fair confidence once there are a few words.
-    if !info.is_reliable() && !(letters >= 30 && info.confidence() >= 0.3) {
+    let fair = letters >= 30 && info.confidence() >= 0.3;
+    if !info.is_reliable() && !fair {
         return None;
     }
     Some(iso639_1(info.lang()))

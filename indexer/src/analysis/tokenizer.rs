@@ -244,7 +244,7 @@ impl<'a> SyllableTokenStream<'a> {
     fn make_token(&self, from: usize, position: usize) -> (usize, Option<Token>) {
         let mut text = String::new();
         let (to, ok) = self.read_word(from, &mut text);
-        let token = ok.then(|| Token {
+        let token = ok.then_some(Token {
             offset_from: from,
             offset_to: to,
             position,
