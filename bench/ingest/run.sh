@@ -7,8 +7,8 @@
 #   1. indexer add CORPUS (release build): wall time, pages/s, peak RSS;
 #   2. the same command again on the unchanged folder (must be all "unchanged");
 #   3. omindex over the same folder (text through pdftotext), wall time and peak RSS;
-#   4. memory flatness: the corpus copied 5 times (each copy's files differ by one appended
-#      byte, so they are not deduplicated) ingested in one run, peak RSS compared with 1x.
+#   4. memory flatness: the corpus copied 5 times (each copy's files get a different comment
+#      appended, so they are not deduplicated) ingested in one run, peak RSS compared with 1x.
 # Prints a Markdown table; the figures are meant for bench/ingest/RESULTS.md.
 # Environment: WORK (scratch dir, default a new /tmp dir), SKIP_X5=1 to skip step 4.
 set -euo pipefail
@@ -80,8 +80,9 @@ if [ "${SKIP_X5:-0}" != 1 ]; then
     for i in 1 2 3 4 5; do
         mkdir -p "$WORK/x5/copy$i"
         cp -r "$CORPUS/." "$WORK/x5/copy$i/"
-        # One byte after %%EOF keeps every PDF valid and makes each copy's hash differ.
-        find "$WORK/x5/copy$i" -type f -iname '*.pdf' -exec sh -c 'printf "\n" >> "$1"' _ {} \;
+        # A comment after %%EOF keeps every PDF valid and makes each copy's hash differ (the
+        # same bytes in every copy would be deduplicated to one document).
+        find "$WORK/x5/copy$i" -type f -iname '*.pdf' -exec sh -c 'printf "\n%% copy %s\n" "$2" >> "$1"' _ {} "$i" \;
     done
     read -r x5_wall x5_rss < <(measure "$WORK/ours5" "$BIN" --data-dir "$WORK/ours5" add "$WORK/x5" \
         --collection bench5 --quiet --report "$WORK/ours5.json")

@@ -34,6 +34,9 @@ pub struct Args {
     /// Index writer memory budget in MB.
     #[arg(long, default_value_t = 128)]
     pub writer_mb: usize,
+    /// Total MB of PDF files extracted at the same time (bounds peak memory on big files).
+    #[arg(long, default_value_t = 6, hide = true)]
+    pub extract_budget_mb: u64,
 }
 
 pub fn run(data_dir: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
@@ -48,6 +51,7 @@ pub fn run(data_dir: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
     opts.commit_every = args.commit_every.max(1);
     opts.commit_interval = Duration::from_secs(args.commit_seconds.max(1));
     opts.writer_memory = args.writer_mb.max(16) << 20;
+    opts.extract_budget = args.extract_budget_mb << 20;
     let report = ingest::add(data_dir, &opts)?;
     eprint!("{}", report.render_summary());
     eprintln!("report: {}", report.report_path.display());

@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 use rayon::prelude::*;
+use std::sync::{Condvar, Mutex};
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
 use super::discover::{discover, FolderRecords, Input};
@@ -47,12 +48,22 @@ pub struct AddOptions {
     pub progress: ProgressMode,
     /// Commit after this many indexed or deleted documents...
     pub commit_every: usize,
-    /// ...or this long after the last commit, whichever comes first.
+    /// ...or this long after the last commit...
     pub commit_interval: Duration,
+    /// ...or once this much page text was added. tantivy queues added documents (each text
+    /// in four analysed copies) until its indexing threads take them, a queue bounded in
+    /// documents only; a commit waits for it to drain, so this bounds memory in bytes however
+    /// large the documents are.
+    pub commit_bytes: usize,
     /// tantivy writer memory budget in bytes (shared by its indexing threads).
     pub writer_memory: usize,
     /// Whether folders yield `.jsonl`/`.csv` record files as well as PDFs.
     pub records_in_folders: FolderRecords,
+    /// Total size in bytes of the PDF files being extracted at the same time. Extraction of a
+    /// large PDF can take ~70 times its file size in memory, so peak memory is set by which
+    /// large files happen to be extracted together, not by how many files there are; this
+    /// budget keeps two large ones apart (a file larger than the budget runs alone).
+    pub extract_budget: u64,
 }
 
 impl AddOptions {
@@ -65,8 +76,10 @@ impl AddOptions {
             progress: ProgressMode::Auto,
             commit_every: 200,
             commit_interval: Duration::from_secs(10),
+            commit_bytes: 16 << 20,
             writer_memory: 128 << 20,
             records_in_folders: FolderRecords::Skip,
+            extract_budget: 6 << 20,
         }
     }
 }
@@ -122,6 +135,57 @@ fn now_secs() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// PDFs waiting for extraction, handed out largest first so that the files being extracted
+/// at once stay within a byte budget. Kept in increasing size so taking the largest (or one
+/// of the few skipped large ones) moves no more than those few entries.
+struct JobQueue {
+    state: Mutex<(Vec<PdfJob>, u64)>,
+    freed: Condvar,
+    budget: u64,
+}
+
+impl JobQueue {
+    fn new(mut jobs: Vec<PdfJob>, budget: u64) -> JobQueue {
+        jobs.sort_by_key(|j| j.size);
+        JobQueue {
+            state: Mutex::new((jobs, 0)),
+            freed: Condvar::new(),
+            budget,
+        }
+    }
+
+    /// The largest job that fits in what is left of the budget (the largest of all when
+    /// nothing is in flight); waits while none fits; `None` when the queue is empty. Largest
+    /// first, because a big thesis started last would leave the other cores idle at the end.
+    fn next(&self) -> Option<PdfJob> {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            let (jobs, in_flight) = &mut *state;
+            if jobs.is_empty() {
+                return None;
+            }
+            let room = self.budget.saturating_sub(*in_flight);
+            let pick = if *in_flight == 0 {
+                Some(jobs.len() - 1)
+            } else {
+                jobs.iter().rposition(|j| j.size <= room)
+            };
+            if let Some(i) = pick {
+                let job = jobs.remove(i);
+                *in_flight += job.size;
+                return Some(job);
+            }
+            state = self.freed.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    fn done(&self, size: u64) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.1 -= size;
+        self.freed.notify_all();
+    }
 }
 
 /// Blake3 hex of the file's bytes, and its size.
@@ -244,8 +308,6 @@ pub fn add(data_dir: &DataDir, opts: &AddOptions) -> Result<AddReport, IngestErr
             size,
         });
     }
-    // Largest first: a big thesis started last would leave every other core idle at the end.
-    jobs.sort_by_key(|j| std::cmp::Reverse(j.size));
     if let Some(o) = &overrides {
         warnings.extend(o.warnings.iter().cloned());
         if let Some(p) = &opts.metadata {
@@ -290,16 +352,27 @@ pub fn add(data_dir: &DataDir, opts: &AddOptions) -> Result<AddReport, IngestErr
                 );
             }
         }
-        // par_bridge hands jobs out in list order (largest first), one at a time.
-        jobs.into_iter().par_bridge().for_each_with(tx, |tx, job| {
-            if stop.load(Ordering::Relaxed) {
-                return;
-            }
-            let msg = extract_job(job, collection, now);
-            if tx.send(msg).is_err() {
-                stop.store(true, Ordering::Relaxed);
+        let queue = JobQueue::new(jobs, opts.extract_budget);
+        rayon::scope(|scope| {
+            for _ in 0..rayon::current_num_threads().max(1) {
+                let (queue, tx, stop) = (&queue, tx.clone(), &stop);
+                scope.spawn(move |_| {
+                    while let Some(job) = queue.next() {
+                        if stop.load(Ordering::Relaxed) {
+                            queue.done(job.size);
+                            continue;
+                        }
+                        let size = job.size;
+                        let msg = extract_job(job, collection, now);
+                        queue.done(size);
+                        if tx.send(msg).is_err() {
+                            stop.store(true, Ordering::Relaxed);
+                        }
+                    }
+                });
             }
         });
+        drop(tx);
         writer.join().unwrap_or(Err(IngestError::WriterGone))
     });
     let (written_entries, progress) = written?;
@@ -462,6 +535,7 @@ fn writer_loop(
     let fields = &index.fields;
     let mut entries = Vec::new();
     let mut pending = 0usize;
+    let mut pending_bytes = 0usize;
     let mut last_commit = Instant::now();
     let mut commits = 0u64;
     loop {
@@ -479,6 +553,7 @@ fn writer_loop(
                     .add_document(fields.to_tantivy(&doc))
                     .map_err(IngestError::tantivy(format!("indexing {}", entry.path)))?;
                 pending += 1;
+                pending_bytes += doc.pages.iter().map(|p| p.text.len()).sum::<usize>();
                 if pdf {
                     progress.file_done(doc.pages.len() as u64);
                 } else {
@@ -505,7 +580,9 @@ fn writer_loop(
             Err(RecvTimeoutError::Disconnected) => break,
         }
         if pending > 0
-            && (pending >= opts.commit_every || last_commit.elapsed() >= opts.commit_interval)
+            && (pending >= opts.commit_every
+                || pending_bytes >= opts.commit_bytes
+                || last_commit.elapsed() >= opts.commit_interval)
         {
             writer
                 .commit()
@@ -513,6 +590,7 @@ fn writer_loop(
             commits += 1;
             tracing::info!(commits, documents = pending, "committed");
             pending = 0;
+            pending_bytes = 0;
             last_commit = Instant::now();
         } else if pending == 0 {
             last_commit = Instant::now();
@@ -527,4 +605,37 @@ fn writer_loop(
         .wait_merging_threads()
         .map_err(IngestError::tantivy("finishing merges"))?;
     Ok((entries, progress))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(size: u64) -> PdfJob {
+        PdfJob {
+            path: PathBuf::new(),
+            relative: String::new(),
+            id: String::new(),
+            hash: String::new(),
+            outcome: Outcome::Added,
+            overrides: None,
+            size,
+        }
+    }
+
+    #[test]
+    fn queue_hands_out_the_largest_job_that_fits() {
+        let q = JobQueue::new(vec![job(1), job(5), job(3), job(8)], 6);
+        // Nothing in flight: the largest, even over budget.
+        assert_eq!(q.next().unwrap().size, 8);
+        q.done(8);
+        assert_eq!(q.next().unwrap().size, 5);
+        // 3 does not fit beside 5; 1 does.
+        assert_eq!(q.next().unwrap().size, 1);
+        q.done(5);
+        q.done(1);
+        assert_eq!(q.next().unwrap().size, 3);
+        q.done(3);
+        assert!(q.next().is_none());
+    }
 }
