@@ -83,10 +83,20 @@ pub fn d2l_paragraphs() -> Vec<String> {
                 in_code = !in_code;
                 continue;
             }
-            if in_code || t.is_empty() || t.starts_with(['#', ':', '!', '|', '$', '<', '*']) {
+            if in_code
+                || t.is_empty()
+                || t.starts_with(['#', ':', '!', '|', '$', '<', '*', '=', '&'])
+                || t.contains('\\')
+            {
                 continue;
             }
-            if t.chars().filter(|c| c.is_alphabetic()).count() > 40 {
+            // Prose only: formulas and code have no Vietnamese letters.
+            let letters = t.chars().filter(|c| c.is_alphabetic()).count();
+            let vietnamese = t
+                .chars()
+                .filter(|c| c.is_alphabetic() && !c.is_ascii())
+                .count();
+            if letters > 40 && vietnamese * 10 >= letters {
                 out.push(t.to_string());
             }
         }

@@ -26,7 +26,7 @@ struct Fixture {
 fn fixture() -> Fixture {
     let sentences = vi_sentences(SENTENCES);
     assert!(
-        sentences.len() >= 500,
+        sentences.len() >= 300,
         "too few sentences: {}",
         sentences.len()
     );
