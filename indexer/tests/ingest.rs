@@ -284,15 +284,26 @@ fn records_with_bad_lines_are_reported_and_the_rest_indexed() {
     assert!(reason_of("cat.jsonl:8").contains("year"));
     assert!(reason_of("cat.csv:4").contains("doc_type"));
 
-    // Record ids are namespaced by collection.
+    // A record keeps its own id.
     let ids = all_ids(&data);
-    assert!(ids.contains(&"sic:lv-1".to_string()), "{ids:?}");
-    assert!(ids.contains(&"sic:d2l-vi.introduction.index".to_string()));
+    assert!(ids.contains(&"lv-1".to_string()), "{ids:?}");
+    assert!(ids.contains(&"d2l-vi.introduction.index".to_string()));
 
     // Idempotent: the same files again change nothing.
     let again = add(&data, &[&jsonl, &csv, &"--collection", &"sic"]);
     assert_eq!(again.count("unchanged"), 7, "{:#}", again.report);
     assert_eq!(again.count("added") + again.count("updated"), 0);
+
+    // Another collection cannot take over an id: the record fails, the first one stays.
+    let before = all_ids(&data).len();
+    let other = add(&data, &[&jsonl, &"--collection", &"other"]);
+    assert_eq!(other.code, 2, "{:#}", other.report);
+    assert_eq!(other.count("added"), 0, "{:#}", other.report);
+    assert!(other.entries("failed").iter().any(|e| e["reason"]
+        .as_str()
+        .unwrap()
+        .contains("already belongs to collection \"sic\"")));
+    assert_eq!(all_ids(&data).len(), before);
 }
 
 #[test]

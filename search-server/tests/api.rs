@@ -192,8 +192,8 @@ mod search {
     async fn without_diacritics_finds_accented_words_and_marks_them() {
         let v = search("q=duong&collection=sic").await;
         let ids = ids(&v);
-        assert!(ids.contains(&"sic:LV-2019-001".to_string()), "{ids:?}");
-        assert!(ids.contains(&"sic:BC-2015-003".to_string()), "{ids:?}");
+        assert!(ids.contains(&"LV-2019-001".to_string()), "{ids:?}");
+        assert!(ids.contains(&"BC-2015-003".to_string()), "{ids:?}");
         let snippets: Vec<&str> = v["hits"]
             .as_array()
             .unwrap()
@@ -213,9 +213,9 @@ mod search {
     #[tokio::test]
     async fn exact_diacritics_rank_first() {
         let v = search(&format!("q={}&collection=sic", enc("đường"))).await;
-        assert_eq!(ids(&v)[0], "sic:LV-2019-001");
+        assert_eq!(ids(&v)[0], "LV-2019-001");
         let v = search(&format!("q={}&collection=sic", enc("dương"))).await;
-        assert_eq!(ids(&v)[0], "sic:BC-2015-003");
+        assert_eq!(ids(&v)[0], "BC-2015-003");
     }
 
     #[tokio::test]
@@ -246,7 +246,7 @@ mod search {
     async fn snippet_is_escaped_html_with_marks_only() {
         let v = search(&format!("q={}&collection=sic", enc("xử lý ảnh"))).await;
         let hit = &v["hits"][0];
-        assert_eq!(hit["id"], "sic:KL-2023-004");
+        assert_eq!(hit["id"], "KL-2023-004");
         let s = hit["snippet"].as_str().unwrap();
         let rest = s.replace("<mark>", "").replace("</mark>", "");
         assert!(!rest.contains('<'), "{s}");
@@ -275,7 +275,7 @@ mod search {
         assert_eq!(years, ["2023", "2021", "2019", "2015", "2010"]);
         // Choosing a doc_type keeps the doc_type facet whole and narrows the others.
         let v = search("collection=sic&doc_type=master").await;
-        assert_eq!(ids(&v), ["sic:LV-2019-001"]);
+        assert_eq!(ids(&v), ["LV-2019-001"]);
         assert_eq!(v["facets"]["doc_type"].as_array().unwrap().len(), 6);
         assert_eq!(
             v["facets"]["year"],
@@ -288,14 +288,14 @@ mod search {
         let v = search("collection=sic&year_from=2015&year_to=2020").await;
         let mut got = ids(&v);
         got.sort();
-        assert_eq!(got, ["sic:BC-2015-003", "sic:LV-2019-001"]);
+        assert_eq!(got, ["BC-2015-003", "LV-2019-001"]);
         assert_eq!(
             ids(&search("collection=sic&lang=en").await),
-            ["sic:BB-2010-005"]
+            ["BB-2010-005"]
         );
         assert_eq!(
             ids(&search(&format!("collection=sic&doc_type={}", enc("luận văn"))).await),
-            ["sic:LV-2019-001"],
+            ["LV-2019-001"],
             "doc_type synonyms"
         );
         assert_eq!(search("collection=nope").await["total"], 0);
@@ -307,17 +307,17 @@ mod search {
         assert_eq!(
             ids(&v),
             [
-                "sic:KL-2023-004",
-                "sic:LA-2021-002",
-                "sic:LV-2019-001",
-                "sic:BC-2015-003",
-                "sic:BB-2010-005",
-                "sic:GT-006"
+                "KL-2023-004",
+                "LA-2021-002",
+                "LV-2019-001",
+                "BC-2015-003",
+                "BB-2010-005",
+                "GT-006"
             ]
         );
         let v = search("collection=sic&sort=oldest").await;
-        assert_eq!(ids(&v)[0], "sic:BB-2010-005");
-        assert_eq!(ids(&v)[5], "sic:GT-006");
+        assert_eq!(ids(&v)[0], "BB-2010-005");
+        assert_eq!(ids(&v)[5], "GT-006");
         // An empty query lists newest first by default.
         assert_eq!(search("collection=sic").await["sort"], "newest");
         assert_eq!(search("q=thận&collection=sic").await["sort"], "relevance");
@@ -412,23 +412,23 @@ mod search {
     #[tokio::test]
     async fn query_language() {
         let v = search(&format!("q={}&collection=sic", enc("\"lọc máu\""))).await;
-        assert_eq!(ids(&v), ["sic:LA-2021-002"]);
+        assert_eq!(ids(&v), ["LA-2021-002"]);
         let v = search(&format!("q={}&collection=sic", enc("\"máu lọc\""))).await;
         assert_eq!(v["total"], 0, "phrases keep order");
         let v = search(&format!("q={}&collection=sic", enc("thận OR xỉ"))).await;
         assert_eq!(v["total"], 2);
         let v = search(&format!("q={}&collection=sic", enc("duong -xi"))).await;
-        assert_eq!(ids(&v), ["sic:LV-2019-001"]);
+        assert_eq!(ids(&v), ["LV-2019-001"]);
         let v = search(&format!("q={}&collection=sic", enc("title:\"xu ly anh\""))).await;
-        assert_eq!(ids(&v), ["sic:KL-2023-004"]);
+        assert_eq!(ids(&v), ["KL-2023-004"]);
         let v = search("q=author:smith&collection=sic").await;
-        assert_eq!(ids(&v), ["sic:BB-2010-005"]);
+        assert_eq!(ids(&v), ["BB-2010-005"]);
         let v = search("q=year:2019&collection=sic").await;
-        assert_eq!(ids(&v), ["sic:LV-2019-001"]);
+        assert_eq!(ids(&v), ["LV-2019-001"]);
         let v = search("q=year:2019-2021&collection=sic").await;
         assert_eq!(v["total"], 2);
         let v = search(&format!("q={}&collection=sic", enc("khoa hoc may tinh"))).await;
-        assert_eq!(ids(&v), ["sic:GT-006"], "all words required");
+        assert_eq!(ids(&v), ["GT-006"], "all words required");
         let v = search(&format!("q={}", enc("\"open quote"))).await;
         assert!(!v["notes"].as_array().unwrap().is_empty());
     }
@@ -449,33 +449,30 @@ mod documents {
 
     #[tokio::test]
     async fn metadata_and_pages() {
-        let r = get("/api/documents/sic:LV-2019-001").await;
+        let r = get("/api/documents/LV-2019-001").await;
         assert_eq!(r.status, StatusCode::OK);
         insta::assert_json_snapshot!("document_lv", stable(r.json()));
-        let p = get("/api/documents/sic:LV-2019-001/pages/1").await.json();
+        let p = get("/api/documents/LV-2019-001/pages/1").await.json();
         assert!(p["text"].as_str().unwrap().starts_with("Mạng lưới đường"));
         assert_eq!(p["page_count"], 1);
     }
 
     #[tokio::test]
     async fn missing_and_bad_pages() {
-        let r = get("/api/documents/sic:nope").await;
+        let r = get("/api/documents/nope").await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
-        assert!(r.json()["error"].as_str().unwrap().contains("sic:nope"));
+        assert!(r.json()["error"].as_str().unwrap().contains("nope"));
         for (uri, status) in [
             (
-                "/api/documents/sic:LV-2019-001/pages/0",
+                "/api/documents/LV-2019-001/pages/0",
                 StatusCode::BAD_REQUEST,
             ),
             (
-                "/api/documents/sic:LV-2019-001/pages/x",
+                "/api/documents/LV-2019-001/pages/x",
                 StatusCode::BAD_REQUEST,
             ),
-            (
-                "/api/documents/sic:LV-2019-001/pages/2",
-                StatusCode::NOT_FOUND,
-            ),
-            ("/api/documents/sic:nope/pages/1", StatusCode::NOT_FOUND),
+            ("/api/documents/LV-2019-001/pages/2", StatusCode::NOT_FOUND),
+            ("/api/documents/nope/pages/1", StatusCode::NOT_FOUND),
             ("/api/nothing", StatusCode::NOT_FOUND),
         ] {
             let r = get(uri).await;
@@ -486,21 +483,21 @@ mod documents {
 
     #[tokio::test]
     async fn citations() {
-        let r = get("/api/documents/sic:LV-2019-001/cite?format=bibtex").await;
+        let r = get("/api/documents/LV-2019-001/cite?format=bibtex").await;
         assert_eq!(r.status, StatusCode::OK);
         assert!(r
             .header(header::CONTENT_TYPE)
             .starts_with("application/x-bibtex"));
         insta::assert_snapshot!("cite_bibtex_lv", r.text());
-        let r = get("/api/documents/sic:LA-2021-002/cite?format=ris").await;
+        let r = get("/api/documents/LA-2021-002/cite?format=ris").await;
         insta::assert_snapshot!("cite_ris_la", r.text());
-        let r = get("/api/documents/sic:BB-2010-005/cite?format=csl").await;
+        let r = get("/api/documents/BB-2010-005/cite?format=csl").await;
         insta::assert_json_snapshot!("cite_csl_bb", r.json());
-        let bib = get("/api/documents/sic:BC-2015-003/cite").await.text();
+        let bib = get("/api/documents/BC-2015-003/cite").await.text();
         assert!(bib.starts_with("@techreport{"), "{bib}");
-        let r = get("/api/documents/sic:LV-2019-001/cite?format=mla").await;
+        let r = get("/api/documents/LV-2019-001/cite?format=mla").await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST);
-        let r = get("/api/documents/sic:LV-2019-001/cite?format=ris&download=1").await;
+        let r = get("/api/documents/LV-2019-001/cite?format=ris&download=1").await;
         assert!(r
             .header(header::CONTENT_DISPOSITION)
             .starts_with("attachment"));
@@ -508,14 +505,14 @@ mod documents {
 
     #[tokio::test]
     async fn similar_documents_exclude_the_document() {
-        let v = get("/api/documents/sic:BB-2010-005/similar?limit=5")
+        let v = get("/api/documents/BB-2010-005/similar?limit=5")
             .await
             .json();
         let hits = v["hits"].as_array().unwrap();
-        assert!(hits.iter().all(|h| h["id"] != "sic:BB-2010-005"));
+        assert!(hits.iter().all(|h| h["id"] != "BB-2010-005"));
         assert!(!hits.is_empty());
         assert_eq!(
-            get("/api/documents/sic:BB-2010-005/similar?limit=500")
+            get("/api/documents/BB-2010-005/similar?limit=500")
                 .await
                 .status,
             StatusCode::BAD_REQUEST
@@ -597,7 +594,7 @@ mod file {
     #[tokio::test]
     async fn nothing_else_is_reachable() {
         for uri in [
-            "/api/documents/sic:LV-2019-001/file", // a record has no file
+            "/api/documents/LV-2019-001/file", // a record has no file
             "/api/documents/..%2F..%2F..%2Fetc%2Fpasswd/file",
             "/api/documents/%2Fetc%2Fpasswd/file",
             "/api/documents/../../Cargo.toml/file",
@@ -637,12 +634,12 @@ mod web {
 
     #[tokio::test]
     async fn document_page_escapes_titles_and_carries_scholar_tags() {
-        let r = get("/doc/sic:KL-2023-004").await;
+        let r = get("/doc/KL-2023-004").await;
         assert_eq!(r.status, StatusCode::OK);
         let html = r.text();
         assert!(!html.contains("<script>alert"), "title must be escaped");
         assert!(html.contains("&lt;script&gt;alert(&#39;xss&#39;)&lt;/script&gt;"));
-        let r = get("/doc/sic:LV-2019-001").await.text();
+        let r = get("/doc/LV-2019-001").await.text();
         for tag in [
             "<meta name=\"citation_title\" content=\"Nghiên cứu đường giao thông nông thôn tại tỉnh Nam Định\">",
             "<meta name=\"citation_author\" content=\"Nguyễn Văn An\">",
@@ -732,7 +729,7 @@ mod write {
             .contains("writes are disabled"));
         let r = send(
             app(),
-            Request::delete("/api/documents/sic:LV-2019-001")
+            Request::delete("/api/documents/LV-2019-001")
                 .body(Body::empty())
                 .unwrap(),
         )
@@ -801,11 +798,7 @@ mod write {
         )
         .await
         .json();
-        assert_eq!(
-            ids(&s),
-            ["uploads:NEW-1"],
-            "searchable right after the upload"
-        );
+        assert_eq!(ids(&s), ["NEW-1"], "searchable right after the upload");
         let s = send(
             app(),
             Request::get("/api/search?collection=uploads")
@@ -854,7 +847,7 @@ mod write {
             send(app(), del(&pdf_id, Some("s3cret"))).await.status,
             StatusCode::NOT_FOUND
         );
-        let r = send(app(), del("sic:GT-006", Some("s3cret"))).await;
+        let r = send(app(), del("GT-006", Some("s3cret"))).await;
         assert_eq!(r.status, StatusCode::OK);
     }
 }

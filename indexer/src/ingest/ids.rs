@@ -3,14 +3,14 @@
 //! Ids must be unique in the whole index and usable as one URL path segment
 //! (`/api/documents/{id}`), so they never contain `/`. The scheme:
 //!
-//! - a catalogue record with id `R` in collection `C` gets `C:R` — two collections may reuse the
-//!   same record ids;
+//! - a catalogue record keeps its own id `R` (the API and users refer to records by the id of
+//!   their catalogue); a record id already used by another collection is refused for the
+//!   second one instead of silently replacing the first;
 //! - a PDF gets `C~H`, where `H` is the first 16 hex digits of blake3(`C` NUL relative path), so
 //!   the id is stable across runs and machines as long as the file keeps its place in the folder
 //!   given to `indexer add`.
 //!
-//! Collection names contain neither `:` nor `~`, so the collection and the kind of an id can
-//! always be read back from it.
+//! Collection names contain no `~`, so a PDF id names its collection.
 
 use super::IngestError;
 
@@ -66,9 +66,9 @@ pub fn validate_record_id(id: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// The index id of a catalogue record.
-pub fn record_id(collection: &str, id: &str) -> String {
-    format!("{collection}:{id}")
+/// The index id of a catalogue record: its own id.
+pub fn record_id(id: &str) -> String {
+    id.to_string()
 }
 
 /// The index id of a PDF, from its collection and its path relative to the folder it was found
@@ -80,19 +80,6 @@ pub fn pdf_id(collection: &str, relative_path: &str) -> String {
     h.update(relative_path.as_bytes());
     let hex = h.finalize().to_hex();
     format!("{collection}~{}", &hex[..16])
-}
-
-/// The id as the user may type it: a full index id, or a record's own id within `collection`.
-pub fn resolve_id(collection: &str, id: &str) -> String {
-    let prefix_len = collection.len() + 1;
-    let full = id.len() > prefix_len
-        && id.starts_with(collection)
-        && matches!(id.as_bytes()[collection.len()], b':' | b'~');
-    if full {
-        id.to_string()
-    } else {
-        record_id(collection, id)
-    }
 }
 
 #[cfg(test)]
@@ -114,12 +101,9 @@ mod tests {
         assert_eq!(a, pdf_id("vi", "sub/x.pdf"));
         assert_ne!(a, pdf_id("en", "sub/x.pdf"));
         assert!(a.starts_with("vi~") && a.len() == 3 + 16 && !a.contains('/'));
-        assert_eq!(record_id("sic", "LV-2019-001"), "sic:LV-2019-001");
+        assert_eq!(record_id("LV-2019-001"), "LV-2019-001");
         assert!(validate_record_id("a/b").is_err());
         assert!(validate_record_id("a b").is_err());
         assert!(validate_record_id("VN:2019.01").is_ok());
-        assert_eq!(resolve_id("sic", "sic:12"), "sic:12");
-        assert_eq!(resolve_id("sic", "12"), "sic:12");
-        assert_eq!(resolve_id("sic", &a), format!("sic:{a}"));
     }
 }

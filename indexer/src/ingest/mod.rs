@@ -10,7 +10,8 @@
 //! - [`stats`] → [`IndexStats`]: `indexer stats`.
 //! - [`ingest_corpus_if_empty`]: the server's first start on an empty data directory.
 //!
-//! Ids ([`ids`]): a record is `collection:id`, a PDF `collection~<16 hex of blake3(collection,
+//! Ids ([`ids`]): a record keeps its own id (unique across collections: another collection's
+//! record with the same id is refused), a PDF gets `collection~<16 hex of blake3(collection,
 //! relative path)>`. A document's `content_hash` is blake3 of the PDF bytes (combined with its
 //! override row, if any) or of the record's canonical JSON; a document whose hash is already in
 //! the index under its id is left alone, which makes a second run cheap.
@@ -86,8 +87,7 @@ pub fn remove(data_dir: &DataDir, collection: &str, spec: &RemoveSpec) -> Result
             queries.push(within(Term::from_field_text(f.source_path, &p)));
         }
         for id in &spec.ids {
-            let id = ids::resolve_id(collection, id);
-            queries.push(within(Term::from_field_text(f.id, &id)));
+            queries.push(within(Term::from_field_text(f.id, id)));
         }
     }
     let searcher = scan::searcher(&index)?;

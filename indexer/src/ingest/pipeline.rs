@@ -89,6 +89,9 @@ impl AddOptions {
 struct Existing {
     hash_by_id: HashMap<String, String>,
     id_by_hash: HashMap<String, String>,
+    /// Ids held by other collections, with their collection: a record id is the record's own
+    /// id, so a second collection must not take it over.
+    other_collection_by_id: HashMap<String, String>,
 }
 
 impl Existing {
@@ -100,6 +103,8 @@ impl Existing {
                     .entry(row.content_hash.clone())
                     .or_insert_with(|| row.id.clone());
                 e.hash_by_id.insert(row.id, row.content_hash);
+            } else {
+                e.other_collection_by_id.insert(row.id, row.collection);
             }
         })?;
         Ok(e)
@@ -486,7 +491,12 @@ fn ingest_record_file(
             Err(entry) => Msg::Outcome { entry, pdf: false },
             Ok(doc) => {
                 let id = doc.id.clone();
-                if let Some(first) = seen.get(&id) {
+                if let Some(other) = existing.other_collection_by_id.get(&id) {
+                    let entry = Entry::new(&at, Some(id.clone()), Outcome::Failed).reason(format!(
+                        "id {id:?} already belongs to collection {other:?}; record ids must be unique across collections"
+                    ));
+                    Msg::Outcome { entry, pdf: false }
+                } else if let Some(first) = seen.get(&id) {
                     let entry = Entry::new(&at, Some(id), Outcome::Duplicate)
                         .reason(format!("same id as {first}, which was kept"));
                     Msg::Outcome { entry, pdf: false }

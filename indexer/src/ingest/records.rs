@@ -182,7 +182,7 @@ impl RecordFields {
             })
             .unwrap_or_default();
         Ok(Document {
-            id: ids::record_id(collection, &raw_id),
+            id: ids::record_id(&raw_id),
             collection: collection.to_string(),
             source_path: None,
             file_name: None,
