@@ -13,7 +13,7 @@ pub struct Args {
     pub collection: String,
     /// Files or folders as they were ingested; without PATH or --id the whole collection goes.
     pub paths: Vec<PathBuf>,
-    /// Document ids (full ids, or a record's own id).
+    /// Document ids: a record's own id, or a PDF's COLLECTION~hex id.
     #[arg(long = "id")]
     pub ids: Vec<String>,
 }

@@ -53,7 +53,7 @@ pub struct RemoveSpec {
     /// Files or folders as ingested (matched on the stored source path; a folder removes every
     /// PDF under it).
     pub paths: Vec<PathBuf>,
-    /// Document ids, full (`coll:id`, `coll~hex`) or a record's own id.
+    /// Document ids: a record's own id, or a PDF's `collection~hex` id.
     pub ids: Vec<String>,
 }
 
