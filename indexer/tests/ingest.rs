@@ -1,5 +1,5 @@
 //! Integration tests of bulk ingestion: the real `indexer` binary on real PDFs from `corpus/`
-//! and `/work/shared`, and the library entry points the search server calls.
+//! and `../shared` (beside the checkout), and the library entry points the search server calls.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -458,7 +458,16 @@ fn corpus_is_ingested_only_when_the_index_is_empty() {
 /// Records built from real Vietnamese text: the contexts of the ViRE retrieval sets, each
 /// repeated under several ids so the run lasts long enough to be killed in the middle.
 fn vire_records(path: &Path, copies: usize) -> usize {
-    let dir = Path::new("/work/shared/ir/vire-vi");
+    let dir = [
+        std::env::var_os("SHARED_DIR").map(PathBuf::from),
+        Some(repo().join("../shared")),
+        Some(PathBuf::from("/work/shared")),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|s| s.join("ir/vire-vi"))
+    .find(|d| d.is_dir())
+    .expect("the ViRE sets of ../shared (beside the checkout) are needed for the kill -9 test");
     let mut out = String::new();
     let mut n = 0;
     for name in ["ViMedAQA_v2.csv", "ALQAC.csv", "ViRe4MRC_v2.csv"] {

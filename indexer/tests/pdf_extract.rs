@@ -10,14 +10,23 @@ use std::time::{Duration, Instant};
 
 use indexer::pdf::{extract_bytes, extract_file, ExtractOptions, PdfError};
 
+/// `$SHARED` / `$SHARED_DIR`, else `shared/` beside the checkout (where CI puts it), else
+/// `/work/shared`.
 fn shared() -> Option<PathBuf> {
-    let p = PathBuf::from(std::env::var("SHARED").unwrap_or_else(|_| "/work/shared".into()));
-    if p.join("corpus").is_dir() {
-        Some(p)
-    } else {
-        eprintln!("skipping: shared corpus not found at {}", p.display());
-        None
+    let candidates = [
+        std::env::var_os("SHARED").map(PathBuf::from),
+        std::env::var_os("SHARED_DIR").map(PathBuf::from),
+        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared")),
+        Some(PathBuf::from("/work/shared")),
+    ];
+    let found = candidates
+        .into_iter()
+        .flatten()
+        .find(|p| p.join("corpus").is_dir());
+    if found.is_none() {
+        eprintln!("skipping: shared corpus not found (../shared beside the checkout)");
     }
+    found
 }
 
 fn corpus_file(rel: &str) -> Option<PathBuf> {
