@@ -144,12 +144,13 @@ pub struct Document {
 impl Document {
     /// True when no page has any text: the document is findable only by its metadata.
     pub fn needs_ocr(&self) -> bool {
-        !self.pages.is_empty()
-            && self
-                .pages
-                .iter()
-                .all(|p| p.no_text || p.text.trim().is_empty())
+        pages_need_ocr(&self.pages)
     }
+}
+
+/// True when there are pages and none has any text: the document needs OCR to be searchable.
+pub fn pages_need_ocr(pages: &[Page]) -> bool {
+    !pages.is_empty() && pages.iter().all(|p| p.no_text || p.text.trim().is_empty())
 }
 
 #[cfg(test)]

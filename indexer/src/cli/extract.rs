@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use indexer::doc::{DocMetadata, Page};
+use indexer::doc::{pages_need_ocr, DocMetadata, Page};
 use indexer::pdf::{self, ExtractOptions};
 use serde::Serialize;
 
@@ -39,11 +39,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let extracted = pdf::extract_file(&args.file, &opts)
         .with_context(|| format!("cannot extract {}", args.file.display()))?;
     let metadata = indexer::metadata::infer(&extracted.info, &extracted.layout, &extracted.pages);
-    let needs_ocr = !extracted.pages.is_empty()
-        && extracted
-            .pages
-            .iter()
-            .all(|p| p.no_text || p.text.trim().is_empty());
+    let needs_ocr = pages_need_ocr(&extracted.pages);
     let out = Output {
         metadata: &metadata,
         pages: &extracted.pages,

@@ -23,6 +23,23 @@ struct Fixture {
     syllables: Vec<Vec<String>>,
 }
 
+/// A one-page Vietnamese document holding `text`.
+fn vi_doc(id: &str, text: String) -> Document {
+    Document {
+        id: id.to_string(),
+        collection: "vtb".into(),
+        metadata: DocMetadata {
+            language: Some("vi".into()),
+            ..Default::default()
+        },
+        pages: vec![Page {
+            text,
+            no_text: false,
+        }],
+        ..Default::default()
+    }
+}
+
 fn fixture() -> Fixture {
     let sentences = vi_sentences(SENTENCES);
     assert!(
@@ -41,20 +58,9 @@ fn fixture() -> Fixture {
                 .map(|t| t.token)
                 .collect(),
         );
-        let doc = Document {
-            id: i.to_string(),
-            collection: "vtb".into(),
-            metadata: DocMetadata {
-                language: Some("vi".into()),
-                ..Default::default()
-            },
-            pages: vec![Page {
-                text,
-                no_text: false,
-            }],
-            ..Default::default()
-        };
-        writer.add_document(index.fields.to_tantivy(&doc)).unwrap();
+        writer
+            .add_document(index.fields.to_tantivy(&vi_doc(&i.to_string(), text)))
+            .unwrap();
     }
     writer.commit().unwrap();
     let searcher = index.index.reader().unwrap().searcher();
@@ -399,15 +405,9 @@ fn nfd_and_new_style_text_index_exactly_like_nfc() {
             to_new_style(&normalize(&sample.text)).nfd().collect(),
         ),
     ] {
-        let doc = Document {
-            id: id.into(),
-            pages: vec![Page {
-                text,
-                no_text: false,
-            }],
-            ..Default::default()
-        };
-        writer.add_document(index.fields.to_tantivy(&doc)).unwrap();
+        writer
+            .add_document(index.fields.to_tantivy(&vi_doc(id, text)))
+            .unwrap();
     }
     writer.commit().unwrap();
     let searcher = index.index.reader().unwrap().searcher();
