@@ -6,8 +6,13 @@
 //! project opens an index, and it registers the analyzers and checks the schema every time.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use tantivy::directory::MmapDirectory;
+use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
+use tantivy::directory::{
+    Directory, DirectoryLock, FileHandle, Lock, MmapDirectory, WatchCallback, WatchHandle,
+    WritePtr, META_LOCK,
+};
 use tantivy::Index;
 
 use crate::analysis;
@@ -62,6 +67,10 @@ pub fn open(dir: &Path) -> Result<SearchIndex, IndexError> {
         source,
     };
     let directory = MmapDirectory::open(dir).map_err(|e| tantivy_err(e.into()))?;
+    let directory = ReadableWhenReadOnly {
+        inner: directory,
+        root: dir.to_path_buf(),
+    };
     let (schema, _) = build_schema();
     let index = Index::open_or_create(directory, schema).map_err(|e| match e {
         tantivy::TantivyError::SchemaError(msg) => IndexError::Schema {
@@ -74,6 +83,88 @@ pub fn open(dir: &Path) -> Result<SearchIndex, IndexError> {
         other => tantivy_err(other),
     })?;
     finish(index, dir)
+}
+
+/// An `MmapDirectory` that can still be read when the index folder is read-only (a read-only
+/// mount, or files owned by the account that runs `indexer add`).
+///
+/// tantivy takes the meta lock (`.tantivy-meta.lock`, opened for writing) every time a reader
+/// opens its segments, so that a writer's garbage collection cannot delete them meanwhile;
+/// without this wrapper neither `indexer stats` nor the server could read an index they may
+/// not write. When the lock file cannot be opened for writing, the lock is taken on a
+/// read-only handle of the same file (`flock` does not need write access), and skipped when
+/// the file does not exist: then no writer ever ran in this folder with write access, so there
+/// is no garbage collection to hold off.
+#[derive(Debug, Clone)]
+struct ReadableWhenReadOnly {
+    inner: MmapDirectory,
+    root: PathBuf,
+}
+
+/// Holds a `flock` for as long as it lives (closing the file releases it).
+struct ReadOnlyLock(#[allow(dead_code)] std::fs::File);
+
+fn is_read_only(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied
+    )
+}
+
+impl Directory for ReadableWhenReadOnly {
+    fn get_file_handle(&self, path: &Path) -> Result<Arc<dyn FileHandle>, OpenReadError> {
+        self.inner.get_file_handle(path)
+    }
+
+    fn delete(&self, path: &Path) -> Result<(), DeleteError> {
+        self.inner.delete(path)
+    }
+
+    fn exists(&self, path: &Path) -> Result<bool, OpenReadError> {
+        self.inner.exists(path)
+    }
+
+    fn open_write(&self, path: &Path) -> Result<WritePtr, OpenWriteError> {
+        self.inner.open_write(path)
+    }
+
+    fn atomic_read(&self, path: &Path) -> Result<Vec<u8>, OpenReadError> {
+        self.inner.atomic_read(path)
+    }
+
+    fn atomic_write(&self, path: &Path, data: &[u8]) -> std::io::Result<()> {
+        self.inner.atomic_write(path, data)
+    }
+
+    fn sync_directory(&self) -> std::io::Result<()> {
+        self.inner.sync_directory()
+    }
+
+    fn acquire_lock(&self, lock: &Lock) -> Result<DirectoryLock, LockError> {
+        match self.inner.acquire_lock(lock) {
+            Err(LockError::IoError(e))
+                if is_read_only(&e) && lock.filepath == META_LOCK.filepath =>
+            {
+                let path = self.root.join(&lock.filepath);
+                match std::fs::File::open(&path) {
+                    Ok(file) => {
+                        fs4::fs_std::FileExt::lock_exclusive(&file)
+                            .map_err(|e| LockError::IoError(Arc::new(e)))?;
+                        Ok(DirectoryLock::from(Box::new(ReadOnlyLock(file))))
+                    }
+                    Err(open) if open.kind() == std::io::ErrorKind::NotFound => {
+                        Ok(DirectoryLock::from(Box::new(())))
+                    }
+                    Err(_) => Err(LockError::IoError(e)),
+                }
+            }
+            other => other,
+        }
+    }
+
+    fn watch(&self, watch_callback: WatchCallback) -> tantivy::Result<WatchHandle> {
+        self.inner.watch(watch_callback)
+    }
 }
 
 /// An empty index in memory, for tests and one-off tools.

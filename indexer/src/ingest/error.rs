@@ -2,6 +2,7 @@
 //! reading a report or a log line knows which input to look at.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::index::IndexError;
 
@@ -46,6 +47,108 @@ pub enum IngestError {
     },
     #[error("the index writer stopped unexpectedly")]
     WriterGone,
+    #[error(
+        "the index folder {path} is read-only: nothing can be added or removed (run the command as the account that owns the data directory, or on a writable copy); searching it still works"
+    )]
+    ReadOnly {
+        path: PathBuf,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    #[error(
+        "the disk holding {path} is full: free some space and run the same command again (documents committed before are kept, and the rerun skips them)"
+    )]
+    DiskFull {
+        path: PathBuf,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    #[error(
+        "another ingestion (an `indexer add`/`remove` or an upload to the server) is writing to {path}; run this one again when it has finished"
+    )]
+    Busy { path: PathBuf },
+    #[error(
+        "the index in {path} is damaged ({detail}); searches over it may fail. Rebuild it: move the folder {path} aside, then run `indexer add` again for each collection (the PDFs and record files are the source of truth)"
+    )]
+    Damaged { path: PathBuf, detail: String },
+}
+
+/// What an I/O failure deep inside tantivy means for the person running the command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cause {
+    ReadOnly,
+    DiskFull,
+    Busy,
+    Damaged,
+}
+
+fn io_cause(e: &std::io::Error) -> Option<Cause> {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::ReadOnlyFilesystem | K::PermissionDenied => Some(Cause::ReadOnly),
+        K::StorageFull | K::QuotaExceeded | K::FileTooLarge => Some(Cause::DiskFull),
+        K::InvalidData | K::UnexpectedEof => Some(Cause::Damaged),
+        _ => None,
+    }
+}
+
+/// The cause, and the operating-system error behind it when there is one: that error, not
+/// tantivy's wording around it (which for a failed lock suggests another writer), is what the
+/// message keeps.
+fn tantivy_cause(e: &tantivy::TantivyError) -> Option<(Cause, Option<Arc<std::io::Error>>)> {
+    use tantivy::directory::error::{LockError, OpenReadError, OpenWriteError};
+    use tantivy::TantivyError as T;
+    let io = match e {
+        T::IoError(io) => io,
+        T::LockFailure(LockError::LockBusy, _) => return Some((Cause::Busy, None)),
+        T::LockFailure(LockError::IoError(io), _) => io,
+        T::OpenWriteError(OpenWriteError::IoError { io_error, .. }) => io_error,
+        T::OpenReadError(OpenReadError::IoError { io_error, .. }) => io_error,
+        T::DataCorruption(_) => return Some((Cause::Damaged, None)),
+        _ => return None,
+    };
+    io_cause(io).map(|c| (c, Some(io.clone())))
+}
+
+/// Below this much free space, a writer that died without saying why is taken to have run out
+/// of disk (tantivy's indexing threads report their I/O error only as "the writer was killed").
+const LOW_SPACE: u64 = 16 << 20;
+
+impl IngestError {
+    /// Turns failures of the index in `index_dir` that a librarian can act on (read-only data
+    /// directory, full disk, another writer, damaged files) into errors that say what to do;
+    /// other errors are returned unchanged.
+    pub fn explain(self, index_dir: &std::path::Path) -> IngestError {
+        let found = match &self {
+            IngestError::Tantivy { source, .. } => tantivy_cause(source).or_else(|| {
+                let died = matches!(source, tantivy::TantivyError::ErrorInThread(_));
+                let low = fs4::available_space(index_dir).is_ok_and(|free| free < LOW_SPACE);
+                (died && low).then_some((Cause::DiskFull, None))
+            }),
+            IngestError::Index(IndexError::Tantivy { source, .. }) => tantivy_cause(source),
+            IngestError::Index(IndexError::CreateDir { source, .. }) => {
+                io_cause(source).map(|c| (c, None))
+            }
+            _ => None,
+        };
+        let Some((cause, io)) = found else {
+            return self;
+        };
+        let path = index_dir.to_path_buf();
+        let source: Box<dyn std::error::Error + Send + Sync> = match io {
+            Some(io) => Box::new(io),
+            None => Box::new(self),
+        };
+        match cause {
+            Cause::Busy => IngestError::Busy { path },
+            Cause::ReadOnly => IngestError::ReadOnly { path, source },
+            Cause::DiskFull => IngestError::DiskFull { path, source },
+            Cause::Damaged => IngestError::Damaged {
+                path,
+                detail: chain(source.as_ref()),
+            },
+        }
+    }
 }
 
 impl IngestError {

@@ -60,8 +60,37 @@ pub struct RemoveSpec {
 /// Removes documents from `collection` (all of them when `spec` is empty) and commits.
 /// Returns how many documents were removed.
 pub fn remove(data_dir: &DataDir, collection: &str, spec: &RemoveSpec) -> Result<u64, IngestError> {
+    remove_inner(data_dir, collection, spec).map_err(|e| e.explain(&data_dir.index_dir()))
+}
+
+/// Opens the index for writing: a damaged file is refused before anything is written, since a
+/// merge would copy its damage into a new segment with a valid checksum, where it could no
+/// longer be noticed. Reading every byte costs far less than the extraction that follows.
+pub(crate) fn open_for_writing(data_dir: &DataDir) -> Result<SearchIndex, IngestError> {
+    let dir = data_dir.index_dir();
+    let index = index::open(&dir)?;
+    let damaged = index
+        .index
+        .validate_checksum()
+        .map_err(IngestError::tantivy("checking the index files"))?;
+    if !damaged.is_empty() {
+        let mut names: Vec<String> = damaged.iter().map(|p| p.display().to_string()).collect();
+        names.sort();
+        return Err(IngestError::Damaged {
+            path: dir,
+            detail: format!("checksum mismatch in {}", names.join(", ")),
+        });
+    }
+    Ok(index)
+}
+
+fn remove_inner(
+    data_dir: &DataDir,
+    collection: &str,
+    spec: &RemoveSpec,
+) -> Result<u64, IngestError> {
     ids::validate_collection(collection)?;
-    let index = index::open(&data_dir.index_dir())?;
+    let index = open_for_writing(data_dir)?;
     let f = &index.fields;
     let coll_term = Term::from_field_text(f.collection, collection);
     let mut queries: Vec<Box<dyn Query>> = Vec::new();
@@ -176,8 +205,10 @@ pub fn ingest_corpus_if_empty(
     progress: ProgressMode,
 ) -> Result<Option<Vec<AddReport>>, IngestError> {
     {
-        let index = index::open(&data_dir.index_dir())?;
-        if scan::searcher(&index)?.num_docs() > 0 {
+        let index = index::open(&data_dir.index_dir())
+            .map_err(|e| IngestError::from(e).explain(&data_dir.index_dir()))?;
+        let searcher = scan::searcher(&index).map_err(|e| e.explain(&data_dir.index_dir()))?;
+        if searcher.num_docs() > 0 {
             return Ok(None);
         }
     }

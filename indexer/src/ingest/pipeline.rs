@@ -33,7 +33,7 @@ use super::scan::{for_each_doc, rfc3339, searcher};
 use super::{error, ids, pdf_source, IngestError};
 use crate::data_dir::DataDir;
 use crate::doc::Document;
-use crate::index::{self, SearchIndex};
+use crate::index::SearchIndex;
 
 /// How to run `add`.
 #[derive(Debug, Clone)]
@@ -214,6 +214,10 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 /// file cannot be read, the report cannot be written) are `Err`; a bad input is an entry with
 /// outcome `failed`.
 pub fn add(data_dir: &DataDir, opts: &AddOptions) -> Result<AddReport, IngestError> {
+    add_inner(data_dir, opts).map_err(|e| e.explain(&data_dir.index_dir()))
+}
+
+fn add_inner(data_dir: &DataDir, opts: &AddOptions) -> Result<AddReport, IngestError> {
     let started = Instant::now();
     let started_at = now_secs();
     ids::validate_collection(&opts.collection)?;
@@ -222,7 +226,7 @@ pub fn add(data_dir: &DataDir, opts: &AddOptions) -> Result<AddReport, IngestErr
         Some(p) => Some(Overrides::load(p)?),
         None => None,
     };
-    let index = index::open(&data_dir.index_dir())?;
+    let index = super::open_for_writing(data_dir)?;
     let existing = Existing::load(&index, collection)?;
 
     let mut entries: Vec<Entry> = Vec::new();
