@@ -66,10 +66,8 @@ pub async fn page(
     .into_response())
 }
 
-/// The original PDF, with Range support from tower-http's `ServeFile`. Only the stored
-/// source path of this document is served, canonicalised, and only when it is a regular file:
-/// ids are looked up in the index, never joined onto a path, so no request can name another
-/// file.
+/// The original PDF, with Range support from tower-http's `ServeFile`; which file may be
+/// served is decided by [`docs::source_file`].
 pub async fn file(
     State(state): State<AppState>,
     id: Result<Path<String>, PathRejection>,
@@ -79,15 +77,10 @@ pub async fn file(
     let (path, name) = state
         .blocking(move |s| {
             let d = docs::get(&s.searcher(), &s.index.fields, &id)?;
-            let missing = || AppError::not_found(format!("document {:?} has no file", d.id));
-            let src = d.source_path.as_deref().ok_or_else(missing)?;
-            let canon = std::fs::canonicalize(src).map_err(|_| missing())?;
-            let meta = std::fs::metadata(&canon).map_err(|_| missing())?;
-            if !meta.is_file() {
-                return Err(missing());
-            }
+            let path = docs::source_file(&d)
+                .ok_or_else(|| AppError::not_found(format!("document {:?} has no file", d.id)))?;
             Ok((
-                canon,
+                path,
                 d.file_name.clone().unwrap_or_else(|| "document.pdf".into()),
             ))
         })

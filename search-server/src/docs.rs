@@ -175,3 +175,35 @@ impl From<&StoredDoc> for DocumentJson {
         }
     }
 }
+
+/// The PDF of a document, when it can be served: the stored source path must still name a
+/// regular file at exactly that place (ingestion stores canonical paths, so a symbolic link
+/// swapped in afterwards, at the file or any folder above it, makes the canonical form differ)
+/// and the file must still start like a PDF. Ids are looked up in the index and never joined
+/// onto a path, so no request can name another file.
+pub fn source_file(d: &StoredDoc) -> Option<std::path::PathBuf> {
+    use std::io::Read;
+    let stored = std::path::Path::new(d.source_path.as_deref()?);
+    let canon = std::fs::canonicalize(stored).ok()?;
+    if canon != stored || !std::fs::symlink_metadata(&canon).ok()?.is_file() {
+        return None;
+    }
+    let mut head = [0u8; 5];
+    std::fs::File::open(&canon)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .ok()?;
+    (&head == b"%PDF-").then_some(canon)
+}
+
+/// The document's file when it was uploaded to this server (it lies under `uploads/` of the
+/// data directory, itself a plain folder): deleting the document deletes it too. Files
+/// ingested from elsewhere belong to their owners and are never touched.
+pub fn uploaded_file(state: &crate::state::AppState, d: &StoredDoc) -> Option<std::path::PathBuf> {
+    let uploads = state.data_dir.root().join("uploads");
+    if !std::fs::symlink_metadata(&uploads).ok()?.is_dir() {
+        return None;
+    }
+    let uploads = std::fs::canonicalize(uploads).ok()?;
+    let file = source_file(d)?;
+    file.starts_with(&uploads).then_some(file)
+}

@@ -24,6 +24,9 @@ pub enum AppError {
     PayloadTooLarge(String),
     #[error("{0}")]
     Unavailable(String),
+    /// The disk holding the data directory is full (507).
+    #[error("{0}")]
+    InsufficientStorage(String),
     #[error("internal error: {context}")]
     Internal {
         context: String,
@@ -53,6 +56,25 @@ impl AppError {
         }
     }
 
+    /// A failed write to the data directory: a full disk (507) and a read-only data directory
+    /// (503) are conditions the operator must fix, said plainly; anything else is internal.
+    pub fn storage(context: &'static str) -> impl FnOnce(std::io::Error) -> AppError {
+        move |e| {
+            use std::io::ErrorKind as K;
+            match e.kind() {
+                K::StorageFull | K::QuotaExceeded | K::FileTooLarge => AppError::InsufficientStorage(
+                    "the server's disk is full: nothing was added; ask the administrator to free space"
+                        .into(),
+                ),
+                K::ReadOnlyFilesystem | K::PermissionDenied => AppError::Unavailable(
+                    "the server's data directory is read-only: nothing can be added or removed"
+                        .into(),
+                ),
+                _ => AppError::internal(context)(e),
+            }
+        }
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
@@ -61,6 +83,7 @@ impl AppError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::InsufficientStorage(_) => StatusCode::INSUFFICIENT_STORAGE,
             AppError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

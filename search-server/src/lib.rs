@@ -27,13 +27,16 @@ pub mod suggest;
 pub mod web;
 pub mod write;
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use tokio::sync::Semaphore;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -48,6 +51,73 @@ pub const OPENAPI_JSON: &str = include_str!("../static/openapi.json");
 pub const UPLOAD_LIMIT: usize = 100 << 20;
 /// Body limit of every other request.
 pub const BODY_LIMIT: usize = 64 << 10;
+
+/// How much one server process takes on at once. Requests over a bound wait up to
+/// `queue_wait` for a slot, then get a 503 with `Retry-After`, so a burst slows answers down
+/// instead of exhausting threads, memory or disk.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Requests being answered at the same time (every route but `/health`, which must answer
+    /// even when the server is saturated).
+    pub max_in_flight: usize,
+    /// Uploads being received or ingested at the same time (each may hold up to
+    /// [`UPLOAD_LIMIT`] of disk while it is received); they count in `max_in_flight` too.
+    pub max_uploads: usize,
+    /// How long a request waits for a slot.
+    pub queue_wait: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_in_flight: 128,
+            max_uploads: 4,
+            queue_wait: Duration::from_secs(10),
+        }
+    }
+}
+
+/// A bounded number of requests at once.
+#[derive(Debug)]
+struct Gate {
+    slots: Arc<Semaphore>,
+    wait: Duration,
+    what: &'static str,
+}
+
+async fn gate(State(gate): State<Arc<Gate>>, req: Request, next: Next) -> Response {
+    let permit = match gate.slots.clone().try_acquire_owned() {
+        Ok(p) => Some(p),
+        Err(_) if gate.wait.is_zero() => None,
+        Err(_) => tokio::time::timeout(gate.wait, gate.slots.clone().acquire_owned())
+            .await
+            .ok()
+            .and_then(Result::ok),
+    };
+    let Some(permit) = permit else {
+        let mut resp = AppError::Unavailable(format!(
+            "the server is busy ({}); try again in a few seconds",
+            gate.what
+        ))
+        .into_response();
+        resp.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        return resp;
+    };
+    let resp = next.run(req).await;
+    drop(permit);
+    resp
+}
+
+impl Gate {
+    fn new(max: usize, wait: Duration, what: &'static str) -> Arc<Gate> {
+        Arc::new(Gate {
+            slots: Arc::new(Semaphore::new(max.max(1))),
+            wait,
+            what,
+        })
+    }
+}
 
 /// Every route, as `(method, path)` in axum syntax: the OpenAPI test checks each is documented.
 pub const ROUTES: &[(&str, &str)] = &[
@@ -73,8 +143,13 @@ async fn fallback(method: Method, uri: Uri) -> Response {
     }
 }
 
-/// The whole application.
+/// The whole application, with the default [`Limits`].
 pub fn app(state: AppState) -> Router {
+    app_with_limits(state, Limits::default())
+}
+
+/// The whole application.
+pub fn app_with_limits(state: AppState, limits: Limits) -> Router {
     let reads = Router::new()
         .route("/api/search", get(api::search))
         .route(
@@ -88,7 +163,6 @@ pub fn app(state: AppState) -> Router {
         .route("/api/suggest", get(api::suggest))
         .route("/api/collections", get(api::collections))
         .route("/api/openapi.json", get(api::openapi))
-        .route("/health", get(api::health))
         .route("/", get(web::index))
         .route("/doc/{id}", get(web::doc_page))
         .route("/static/{name}", get(web::asset))
@@ -105,9 +179,25 @@ pub fn app(state: AppState) -> Router {
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(600),
+        ))
+        .layer(middleware::from_fn_with_state(
+            Gate::new(
+                limits.max_uploads,
+                limits.queue_wait,
+                "too many uploads at once",
+            ),
+            gate,
         ));
-    reads
-        .merge(uploads)
+    let limited = reads.merge(uploads).layer(middleware::from_fn_with_state(
+        Gate::new(
+            limits.max_in_flight,
+            limits.queue_wait,
+            "too many requests at once",
+        ),
+        gate,
+    ));
+    limited
+        .route("/health", get(api::health))
         .fallback(fallback)
         .method_not_allowed_fallback(|| async {
             (
@@ -123,6 +213,10 @@ pub fn app(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("SAMEORIGIN"),
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 use clap::Parser;
 use indexer::data_dir::DataDir;
 use indexer::ingest::{self, ProgressMode};
-use search_server::{app, AppState, Token};
+use search_server::{app_with_limits, AppState, Limits, Token};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Debug, Parser)]
@@ -36,6 +36,44 @@ struct Args {
     /// Do not ingest anything at start-up.
     #[arg(long)]
     no_ingest: bool,
+    /// Requests answered at the same time; more wait up to 10 s, then get 503.
+    #[arg(long, default_value_t = Limits::default().max_in_flight)]
+    max_in_flight: usize,
+    /// Uploads received or ingested at the same time; more wait up to 10 s, then get 503.
+    #[arg(long, default_value_t = Limits::default().max_uploads)]
+    max_uploads: usize,
+}
+
+/// Rebuild advice for an index that cannot be read.
+fn damaged_advice(index_dir: &Path) -> String {
+    format!(
+        "the index in {d} cannot be read (damaged or incomplete files). Rebuild it: stop the server, move {d} aside, run `indexer add` again for each collection (uploads are kept under the data directory's uploads/ folder), then start the server",
+        d = index_dir.display()
+    )
+}
+
+/// Reads every index file and compares it with its checksum, in the background (it reads the
+/// whole index): damage that opening did not notice is logged with what to do, and the server
+/// goes on serving what it can.
+fn check_index_in_background(state: &AppState) {
+    let state = state.clone();
+    tokio::task::spawn_blocking(move || match state.index.index.validate_checksum() {
+        Ok(bad) if bad.is_empty() => tracing::debug!("index checksums verified"),
+        Ok(bad) => {
+            let mut names: Vec<String> = bad.iter().map(|p| p.display().to_string()).collect();
+            names.sort();
+            tracing::error!(
+                files = %names.join(", "),
+                "{}",
+                damaged_advice(&state.data_dir.index_dir())
+            );
+        }
+        Err(e) => tracing::error!(
+            error = %search_server::error::chain(&e),
+            "{}",
+            damaged_advice(&state.data_dir.index_dir())
+        ),
+    });
 }
 
 fn token(args: &Args) -> Result<Option<Token>> {
@@ -83,14 +121,40 @@ async fn run(args: Args) -> Result<()> {
             }
         }
     }
-    let index = indexer::index::open(&data_dir.index_dir()).with_context(|| {
-        format!(
-            "cannot open the data directory {}",
-            data_dir.root().display()
-        )
-    })?;
-    let state = AppState::new(index, data_dir, token).context("cannot start")?;
+    let index = indexer::index::open(&data_dir.index_dir())
+        .map_err(|e| {
+            let damaged = matches!(e, indexer::index::IndexError::Tantivy { .. });
+            let e = anyhow::Error::new(e);
+            if damaged {
+                e.context(damaged_advice(&data_dir.index_dir()))
+            } else {
+                e
+            }
+        })
+        .with_context(|| {
+            format!(
+                "cannot open the data directory {}",
+                data_dir.root().display()
+            )
+        })?;
+    let index_dir = data_dir.index_dir();
+    let state = AppState::new(index, data_dir, token)
+        .map_err(|e| anyhow::Error::new(e).context(damaged_advice(&index_dir)))
+        .context("cannot start")?;
     let writes = state.token.is_some();
+    check_index_in_background(&state);
+    let stale = search_server::write::remove_stale_uploads(&state);
+    if stale > 0 {
+        tracing::info!(
+            files = stale,
+            "removed uploads interrupted by an earlier crash"
+        );
+    }
+    let limits = Limits {
+        max_in_flight: args.max_in_flight,
+        max_uploads: args.max_uploads,
+        ..Limits::default()
+    };
     // Build the suggestion list before the first keystroke needs it.
     let warm = state.clone();
     tokio::task::spawn_blocking(move || {
@@ -107,7 +171,7 @@ async fn run(args: Args) -> Result<()> {
         listener.local_addr()?,
         if writes { "enabled" } else { "disabled" }
     );
-    axum::serve(listener, app(state))
+    axum::serve(listener, app_with_limits(state, limits))
         .with_graceful_shutdown(shutdown())
         .await
         .context("server failed")?;

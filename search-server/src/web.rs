@@ -139,6 +139,35 @@ fn row(key: &str, label: &str, value_html: &str) -> String {
     format!("<dt data-i18n=\"{key}\">{label}</dt><dd>{value_html}</dd>\n")
 }
 
+/// Fills the `{{NAME}}` slots of `template` in one pass: a value is never searched for slots
+/// again, so a title that reads `{{META}}` stays text.
+fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 4096);
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let slot = after.find("}}").and_then(|end| {
+            values
+                .iter()
+                .find(|(k, _)| *k == &after[..end])
+                .map(|v| (end, v.1))
+        });
+        match slot {
+            Some((end, value)) => {
+                out.push_str(value);
+                rest = &after[end + 2..];
+            }
+            None => {
+                out.push_str("{{");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The document page's HTML.
 pub fn render_doc(d: &StoredDoc, base: &str) -> String {
     let title = d.display_title();
@@ -261,15 +290,19 @@ pub fn render_doc(d: &StoredDoc, base: &str) -> String {
         ),
         None => "<p class=\"muted\" data-i18n=\"record_only\">Bản ghi thư mục: không có tệp toàn văn.</p>".to_string(),
     };
-    DOC_HTML
-        .replace("{{TITLE}}", &escape_html(&title))
-        .replace("{{META}}", &head)
-        .replace("{{ID}}", &escape_html(&d.id))
-        .replace("{{SEG}}", &escape_html(&seg))
-        .replace("{{LANG}}", &escape_html(&d.lang))
-        .replace("{{DL}}", &dl)
-        .replace("{{ABSTRACT}}", &abstract_html)
-        .replace("{{FILE}}", &file_html)
+    fill(
+        DOC_HTML,
+        &[
+            ("TITLE", &escape_html(&title)),
+            ("META", &head),
+            ("ID", &escape_html(&d.id)),
+            ("SEG", &escape_html(&seg)),
+            ("LANG", &escape_html(&d.lang)),
+            ("DL", &dl),
+            ("ABSTRACT", &abstract_html),
+            ("FILE", &file_html),
+        ],
+    )
 }
 
 pub async fn doc_page(
@@ -356,5 +389,25 @@ mod tests {
             "<meta name=\"citation_pdf_url\" content=\"http://h/api/documents/c~1/file\">"
         ));
         assert!(!html.contains("<script>"), "no inline scripts");
+    }
+
+    #[test]
+    fn values_are_not_read_as_template_slots() {
+        let d = StoredDoc {
+            id: "c~2".into(),
+            title: Some("{{META}} {{DL}} {{ nothing }}".into()),
+            abstract_text: Some("{{FILE}}".into()),
+            ..Default::default()
+        };
+        let html = render_doc(&d, "http://h");
+        assert!(
+            html.contains("lang=\"\">{{META}} {{DL}} {{ nothing }}</h1>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<p class=\"abstract\">{{FILE}}</p>"),
+            "{html}"
+        );
+        assert!(!html.contains("{{TITLE}}") && !html.contains("{{ID}}"));
     }
 }

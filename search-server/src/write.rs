@@ -3,6 +3,7 @@
 //! `Authorization: Bearer <token>` in constant time.
 
 use std::path::{Path as FsPath, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::extract::multipart::MultipartError;
 use axum::extract::rejection::PathRejection;
@@ -41,7 +42,93 @@ pub fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), AppError> 
 
 /// Where uploads of `collection` are stored.
 pub fn upload_dir(state: &AppState, collection: &str) -> PathBuf {
-    state.data_dir.root().join("uploads").join(collection)
+    uploads_root(state).join(collection)
+}
+
+fn uploads_root(state: &AppState) -> PathBuf {
+    state.data_dir.root().join("uploads")
+}
+
+/// Prefix of the temporary files uploads are received into.
+const TMP_PREFIX: &str = ".upload-";
+
+/// A temporary name no other request or process uses: process id and a per-process counter
+/// (two uploads of `a.pdf` at once must not write into the same file).
+fn tmp_name(name: &str) -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    format!("{TMP_PREFIX}{}-{n}-{name}", std::process::id())
+}
+
+/// Removes what uploads interrupted by a crash left behind (`kill -9` while a file was being
+/// received): temporary files of processes that are no longer running. Called at start-up.
+pub fn remove_stale_uploads(state: &AppState) -> usize {
+    let me = std::process::id();
+    let mut removed = 0;
+    let dirs = std::fs::read_dir(uploads_root(state))
+        .into_iter()
+        .flatten()
+        .flatten();
+    for dir in dirs {
+        if !dir.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        for f in std::fs::read_dir(dir.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let name = f.file_name().to_string_lossy().into_owned();
+            let Some(rest) = name.strip_prefix(TMP_PREFIX) else {
+                continue;
+            };
+            let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
+            let running =
+                pid.is_some_and(|p| p == me || FsPath::new(&format!("/proc/{p}")).exists());
+            if !running && std::fs::remove_file(f.path()).is_ok() {
+                removed += 1;
+            }
+        }
+    }
+    removed
+}
+
+/// Creates `dir` (under the data directory) and checks that neither it nor `uploads/` is a
+/// symbolic link: a link planted there would make uploads land, and deletes act, elsewhere.
+async fn prepare_upload_dir(state: &AppState, dir: &FsPath) -> Result<(), AppError> {
+    tokio::fs::create_dir_all(dir)
+        .await
+        .map_err(AppError::storage("creating the upload folder"))?;
+    for d in [uploads_root(state).as_path(), dir] {
+        let meta = tokio::fs::symlink_metadata(d)
+            .await
+            .map_err(AppError::internal("checking the upload folder"))?;
+        if !meta.is_dir() {
+            return Err(AppError::internal("checking the upload folder")(format!(
+                "{} is not a plain folder (a symbolic link?): uploads refused",
+                d.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// What an ingestion failure means for the client.
+fn ingest_error(e: ingest::IngestError) -> AppError {
+    use ingest::IngestError as E;
+    match e {
+        E::Collection { .. } => AppError::bad_request(e.to_string()),
+        E::DiskFull { .. } => AppError::InsufficientStorage(
+            "the server's disk is full: the upload was not added; ask the administrator to free space".into(),
+        ),
+        E::ReadOnly { .. } => AppError::Unavailable(
+            "the server's data directory is read-only: nothing can be added or removed".into(),
+        ),
+        E::Busy { .. } => AppError::Unavailable(
+            "another ingestion is writing to the index (an `indexer add` run beside the server); try again when it has finished".into(),
+        ),
+        other => AppError::internal("ingesting")(other),
+    }
 }
 
 /// A safe file name from a client-supplied one: the last path component, letters, digits,
@@ -108,60 +195,79 @@ pub async fn upload(
         ))
     })?;
     let dir = upload_dir(&state, &collection);
-    tokio::fs::create_dir_all(&dir)
-        .await
-        .map_err(AppError::internal("creating the upload folder"))?;
+    prepare_upload_dir(&state, &dir).await?;
     let mut saved: Vec<PathBuf> = Vec::new();
-    while let Some(mut field) = multipart.next_field().await.map_err(multipart_err)? {
-        let Some(raw_name) = field.file_name().map(|n| n.to_string()) else {
-            continue; // plain form fields carry nothing to ingest
-        };
-        let name = safe_file_name(&raw_name)
-            .ok_or_else(|| AppError::bad_request(format!("unusable file name {raw_name:?}")))?;
-        let kind = kind_of(&name).ok_or_else(|| {
-            AppError::bad_request(format!(
-                "{name:?}: only .pdf files and .jsonl/.csv record files can be added"
-            ))
-        })?;
-        // Written under a temporary name and renamed once complete, so a broken upload never
-        // leaves half a file where ingestion would read it.
-        let tmp = dir.join(format!(".upload-{}-{name}", std::process::id()));
-        let mut file = tokio::fs::File::create(&tmp)
-            .await
-            .map_err(AppError::internal("creating an upload file"))?;
-        let mut first = true;
-        let result: Result<(), AppError> = async {
-            while let Some(chunk) = field.chunk().await.map_err(multipart_err)? {
-                if first && kind == Kind::Pdf && !chunk.starts_with(b"%PDF-") {
-                    return Err(AppError::bad_request(format!(
-                        "{name:?} is not a PDF (it does not start with %PDF-)"
-                    )));
-                }
-                first = false;
-                file.write_all(&chunk)
-                    .await
-                    .map_err(AppError::internal("writing an upload"))?;
-            }
-            file.flush()
+    // Files this request created (not replaced): removed again when ingestion fails, so a
+    // refused upload does not keep taking disk space.
+    let mut created: Vec<PathBuf> = Vec::new();
+    let result: Result<(), AppError> = async {
+        while let Some(mut field) = multipart.next_field().await.map_err(multipart_err)? {
+            let Some(raw_name) = field.file_name().map(|n| n.to_string()) else {
+                continue; // plain form fields carry nothing to ingest
+            };
+            let name = safe_file_name(&raw_name)
+                .ok_or_else(|| AppError::bad_request(format!("unusable file name {raw_name:?}")))?;
+            let kind = kind_of(&name).ok_or_else(|| {
+                AppError::bad_request(format!(
+                    "{name:?}: only .pdf files and .jsonl/.csv record files can be added"
+                ))
+            })?;
+            // Received under a temporary name and renamed once complete, so a broken upload
+            // never leaves half a file where ingestion would read it. `create_new` refuses
+            // to follow anything already there.
+            let tmp = dir.join(tmp_name(&name));
+            let mut file = tokio::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&tmp)
                 .await
-                .map_err(AppError::internal("writing an upload"))?;
-            Ok(())
+                .map_err(AppError::storage("creating an upload file"))?;
+            let mut first = true;
+            let received: Result<(), AppError> = async {
+                while let Some(chunk) = field.chunk().await.map_err(multipart_err)? {
+                    if first && kind == Kind::Pdf && !chunk.starts_with(b"%PDF-") {
+                        return Err(AppError::bad_request(format!(
+                            "{name:?} is not a PDF (it does not start with %PDF-)"
+                        )));
+                    }
+                    first = false;
+                    file.write_all(&chunk)
+                        .await
+                        .map_err(AppError::storage("writing an upload"))?;
+                }
+                file.flush()
+                    .await
+                    .map_err(AppError::storage("writing an upload"))?;
+                if first {
+                    return Err(AppError::bad_request(format!("{name:?} is empty")));
+                }
+                Ok(())
+            }
+            .await;
+            drop(file);
+            if let Err(e) = received {
+                let _ = tokio::fs::remove_file(&tmp).await;
+                return Err(e);
+            }
+            let dest = dir.join(&name);
+            let existed = tokio::fs::symlink_metadata(&dest).await.is_ok();
+            if let Err(e) = tokio::fs::rename(&tmp, &dest).await {
+                let _ = tokio::fs::remove_file(&tmp).await;
+                return Err(AppError::storage("storing an upload")(e));
+            }
+            if !existed {
+                created.push(dest.clone());
+            }
+            saved.push(dest);
         }
-        .await;
-        drop(file);
-        if let Err(e) = result {
-            let _ = tokio::fs::remove_file(&tmp).await;
-            return Err(e);
+        Ok(())
+    }
+    .await;
+    if let Err(e) = result {
+        for f in &created {
+            let _ = tokio::fs::remove_file(f).await;
         }
-        if first {
-            let _ = tokio::fs::remove_file(&tmp).await;
-            return Err(AppError::bad_request(format!("{name:?} is empty")));
-        }
-        let dest = dir.join(&name);
-        tokio::fs::rename(&tmp, &dest)
-            .await
-            .map_err(AppError::internal("storing an upload"))?;
-        saved.push(dest);
+        return Err(e);
     }
     if saved.is_empty() {
         return Err(AppError::bad_request(
@@ -173,14 +279,20 @@ pub async fn upload(
         .blocking(move |s| {
             let mut opts = AddOptions::new(collection, saved);
             opts.progress = ProgressMode::Hidden;
-            let report = ingest::add(&s.data_dir, &opts).map_err(|e| match e {
-                ingest::IngestError::Collection { .. } => AppError::bad_request(e.to_string()),
-                other => AppError::internal("ingesting an upload")(other),
-            })?;
+            let report = ingest::add(&s.data_dir, &opts).map_err(ingest_error)?;
             s.reader.reload()?;
             Ok(report)
         })
-        .await?;
+        .await;
+    let report = match report {
+        Ok(r) => r,
+        Err(e) => {
+            for f in &created {
+                let _ = tokio::fs::remove_file(f).await;
+            }
+            return Err(e);
+        }
+    };
     Ok(Json(json!({
         "collection": report.collection,
         "summary": report.summary,
@@ -211,18 +323,10 @@ pub async fn delete(
                 paths: Vec::new(),
                 ids: vec![d.id.clone()],
             };
-            let n = ingest::remove(&s.data_dir, &d.collection, &spec)
-                .map_err(AppError::internal("removing a document"))?;
+            let n = ingest::remove(&s.data_dir, &d.collection, &spec).map_err(ingest_error)?;
             // An uploaded file goes with its document; files elsewhere belong to their owners.
-            if let Some(src) = &d.source_path {
-                let uploads = s.data_dir.root().join("uploads");
-                if let (Ok(src), Ok(up)) =
-                    (std::fs::canonicalize(src), std::fs::canonicalize(&uploads))
-                {
-                    if src.starts_with(&up) {
-                        let _ = std::fs::remove_file(&src);
-                    }
-                }
+            if let Some(src) = crate::docs::uploaded_file(s, &d) {
+                let _ = std::fs::remove_file(&src);
             }
             s.reader.reload()?;
             Ok(json!({ "deleted": d.id, "removed": n }))
