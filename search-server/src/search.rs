@@ -427,10 +427,48 @@ struct Plan {
     ranking: Vec<(Occur, Box<dyn Query>)>,
     filters: Filters,
     terms: Vec<String>,
+    /// How many groups are plain words (see [`Matching`]).
+    relaxable: usize,
+    matching: Matching,
+}
+
+/// Plain words (no quotes, prefix or `OR`): the only groups [`Matching::AnyWord`] relaxes.
+fn is_plain(group: &[Atom]) -> bool {
+    matches!(
+        group,
+        [Atom::Word {
+            scope: Scope::Any,
+            ..
+        }]
+    )
+}
+
+/// Most plain words (syllables) a query may have for all of them to be required.
+///
+/// A short keyword query (`luận văn thạc sĩ`, `deep learning`) means "every word"; a longer one
+/// is usually a question or a pasted sentence (`chiếm đoạt di vật của tử sĩ bị phạt tù bao nhiêu
+/// năm`), whose relevant documents rarely hold every word (question words, particles) while
+/// some irrelevant one may hold them all, scattered. Measured on the ViRE question sets
+/// (bench/relevance): requiring all words of a question loses the right answer for most of
+/// them. Four syllables are two Vietnamese words.
+pub const MAX_STRICT_WORDS: usize = 4;
+
+/// How plain words constrain the results.
+///
+/// Short queries require every word ([`Matching::AllWords`]), and are run again with
+/// [`Matching::AnyWord`] when no document has them all; longer queries use
+/// [`Matching::AnyWord`] from the start (see [`MAX_STRICT_WORDS`]). With `AnyWord`, documents
+/// need one of the words and the ranking (BM25 over the exact, folded and pair fields) puts
+/// those that cover the most, and the rarest, words in order first. Phrases,
+/// `title:`/`author:` words, `OR` groups and exclusions stay strict in both modes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Matching {
+    AllWords,
+    AnyWord,
 }
 
 impl Plan {
-    fn new(state: &AppState, req: &SearchRequest) -> Plan {
+    fn new(state: &AppState, req: &SearchRequest, matching: Matching) -> Plan {
         let fields = &state.index.fields;
         let b = Builder {
             fields,
@@ -438,11 +476,24 @@ impl Plan {
         };
         let parsed = qparse::parse(&req.q);
         let mut constraints: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut optional: Vec<Box<dyn Query>> = Vec::new();
+        let mut relaxable = 0;
         for group in &parsed.groups {
             let qs: Vec<Box<dyn Query>> = group.iter().filter_map(|a| b.matcher(a)).collect();
-            if !qs.is_empty() {
-                constraints.push((Occur::Must, any_of(qs)));
+            if qs.is_empty() {
+                continue;
             }
+            if is_plain(group) {
+                relaxable += 1;
+                if matching == Matching::AnyWord {
+                    optional.push(any_of(qs));
+                    continue;
+                }
+            }
+            constraints.push((Occur::Must, any_of(qs)));
+        }
+        if !optional.is_empty() {
+            constraints.push((Occur::Must, any_of(optional)));
         }
         for atom in &parsed.excluded {
             if let Some(q) = b.matcher(atom) {
@@ -483,6 +534,8 @@ impl Plan {
             ranking,
             filters,
             terms,
+            relaxable,
+            matching,
         }
     }
 
@@ -656,17 +709,64 @@ fn facet_list(f: Facet, counts: Option<&HashMap<String, u64>>) -> Vec<FacetValue
     v
 }
 
+/// Hits (score, address), total and facet counts of one plan.
+type Found = (Vec<(f32, DocAddress)>, usize, FacetFruit);
+
 /// Runs a search on the calling (blocking) thread.
 pub fn run(state: &AppState, req: &SearchRequest) -> Result<SearchResponse, AppError> {
     let started = Instant::now();
     let fields = &state.index.fields;
     let searcher = state.searcher();
-    let plan = Plan::new(state, req);
+    let mut plan = Plan::new(state, req, Matching::AllWords);
+    if plan.relaxable > MAX_STRICT_WORDS {
+        plan = Plan::new(state, req, Matching::AnyWord);
+    }
     let sort = req.sort.unwrap_or(if plan.ranking.is_empty() {
         Sort::Newest
     } else {
         Sort::Relevance
     });
+    let mut found = execute(&searcher, fields, &plan, req, sort)?;
+    if found.1 == 0 && plan.relaxable >= 2 && plan.matching == Matching::AllWords {
+        plan = Plan::new(state, req, Matching::AnyWord);
+        found = execute(&searcher, fields, &plan, req, sort)?;
+        if found.1 > 0 {
+            plan.parsed.notes.push(
+                "no document has every word: showing documents with some of them, best first"
+                    .into(),
+            );
+        }
+    }
+    let (hits, total, counts) = found;
+    let mut out_hits = Vec::with_capacity(hits.len());
+    for (score, addr) in hits {
+        let cached = state.doc_cache.load(&searcher, fields, addr)?;
+        out_hits.push(make_hit(&cached, score, &plan.terms));
+    }
+    let facets = Facets {
+        collection: facet_list(Facet::Collection, counts.get("collection")),
+        doc_type: facet_list(Facet::DocType, counts.get("doc_type")),
+        lang: facet_list(Facet::Lang, counts.get("lang")),
+        year: facet_list(Facet::Year, counts.get("year")),
+    };
+    Ok(SearchResponse {
+        query: req.q.clone(),
+        total,
+        took_ms: (started.elapsed().as_secs_f64() * 1e5).round() / 100.0,
+        sort,
+        hits: out_hits,
+        facets,
+        notes: plan.parsed.notes,
+    })
+}
+
+fn execute(
+    searcher: &tantivy::Searcher,
+    fields: &Fields,
+    plan: &Plan,
+    req: &SearchRequest,
+    sort: Sort,
+) -> Result<Found, AppError> {
     let query = plan.query(fields, None);
     let in_main: Vec<Facet> = FACETS
         .into_iter()
@@ -676,7 +776,7 @@ pub fn run(state: &AppState, req: &SearchRequest) -> Result<SearchResponse, AppE
         facets: in_main.clone(),
     };
     let top = TopDocs::with_limit(req.limit).and_offset(req.offset);
-    let (hits, total, mut counts): (Vec<(f32, DocAddress)>, usize, FacetFruit) = match sort {
+    let (hits, total, mut counts): Found = match sort {
         Sort::Relevance => {
             searcher.search(&query, &(top.order_by_score(), Count, facet_collector))?
         }
@@ -708,26 +808,7 @@ pub fn run(state: &AppState, req: &SearchRequest) -> Result<SearchResponse, AppE
             counts.extend(c);
         }
     }
-    let mut out_hits = Vec::with_capacity(hits.len());
-    for (score, addr) in hits {
-        let cached = state.doc_cache.load(&searcher, fields, addr)?;
-        out_hits.push(make_hit(&cached, score, &plan.terms));
-    }
-    let facets = Facets {
-        collection: facet_list(Facet::Collection, counts.get("collection")),
-        doc_type: facet_list(Facet::DocType, counts.get("doc_type")),
-        lang: facet_list(Facet::Lang, counts.get("lang")),
-        year: facet_list(Facet::Year, counts.get("year")),
-    };
-    Ok(SearchResponse {
-        query: req.q.clone(),
-        total,
-        took_ms: (started.elapsed().as_secs_f64() * 1e5).round() / 100.0,
-        sort,
-        hits: out_hits,
-        facets,
-        notes: plan.parsed.notes,
-    })
+    Ok((hits, total, counts))
 }
 
 /// Most page numbers listed per hit.

@@ -1,0 +1,335 @@
+#!/usr/bin/env python3
+"""Relevance benchmark: the real indexer and /api/search against published figures and a plain BM25.
+
+Subcommands (run.sh drives them):
+  prepare SHARED OUT          records.jsonl + queries.jsonl per set under OUT/<set>/
+  search ADDR SETDIR [--strip] [--out F]
+                              every question through /api/search, metrics as JSON on stdout
+  bm25 SETDIR [--strip]       plain BM25 (k1 1.5, b 0.75, lower-cased \\w+ tokens) on the same data
+  table OUT                   the results table (markdown) from OUT/results.json
+
+Metrics follow the ViRE toolkit (vi_retrieval_eval): for a query with gold set G and ranking r,
+P@1 = [r1 in G], R@10 = |top10 & G| / |G|, MRR@10 = 1/rank of the first gold doc in the top 10,
+nDCG@10 with graded gains (binary for the ViRE sets: one gold context per question) and
+log2(rank + 1) discounts, ideal DCG from the gold grades. All are averaged over questions and
+shown in percent.
+"""
+
+import csv
+import http.client
+import json
+import math
+import os
+import re
+import sys
+import unicodedata
+import urllib.parse
+from collections import Counter, defaultdict
+
+# Published figures quoted by issue 6 (ViRE report, EACL 2026: MRR@10 in percent; BEIR nDCG@10).
+PUBLISHED = {
+    "ViMedAQA_v2": {"bm25": 71.36, "hybrid": 88.82},
+    "ALQAC": {"bm25": 92.20, "hybrid": 96.66},
+    "ViRHE4QA_v2": {"bm25": 76.05, "hybrid": 79.94},
+    "ViRe4MRC_v2": {"bm25": 10.25, "hybrid": 18.21},
+    "NFCorpus": {"bm25_ndcg": 32.5},
+}
+VIRE_SETS = ["ViMedAQA_v2", "ALQAC", "ViRHE4QA_v2", "ViRe4MRC_v2"]
+# The API refuses longer queries (search-server MAX_QUERY_CHARS); a user would cut theirs too.
+MAX_QUERY_CHARS = 1000
+
+
+def strip_diacritics(s):
+    """What a user typing without accents sends: marks removed, đ -> d."""
+    s = s.replace("đ", "d").replace("Đ", "D")
+    nfd = unicodedata.normalize("NFD", s)
+    return unicodedata.normalize("NFC", "".join(c for c in nfd if not unicodedata.combining(c)))
+
+
+def dedup_key(text):
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def cut(q):
+    q = " ".join(q.split())
+    if len(q) <= MAX_QUERY_CHARS:
+        return q
+    return q[:MAX_QUERY_CHARS].rsplit(" ", 1)[0]
+
+
+def write_set(out, name, docs, queries):
+    d = os.path.join(out, name)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "records.jsonl"), "w", encoding="utf-8") as f:
+        for doc in docs:
+            f.write(json.dumps(doc, ensure_ascii=False) + "\n")
+    with open(os.path.join(d, "queries.jsonl"), "w", encoding="utf-8") as f:
+        for q in queries:
+            f.write(json.dumps(q, ensure_ascii=False) + "\n")
+    print(f"{name}: {len(docs)} documents, {len(queries)} queries", file=sys.stderr)
+
+
+def prepare_vire(shared, out, name):
+    path = os.path.join(shared, "ir/vire-vi", name + ".csv")
+    csv.field_size_limit(1 << 30)
+    ids = {}
+    docs = []
+    queries = []
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        for i, row in enumerate(csv.DictReader(f)):
+            ctx = (row.get("context") or "").strip()
+            question = (row.get("question") or "").strip()
+            if not ctx or not question:
+                continue
+            key = dedup_key(ctx)
+            if key not in ids:
+                ids[key] = f"c{len(ids) + 1}"
+                docs.append({"id": ids[key], "text": ctx})
+            queries.append({"qid": f"q{i + 1}", "q": question, "gold": {ids[key]: 1}})
+    write_set(out, name, docs, queries)
+
+
+def prepare_nfcorpus(shared, out):
+    base = os.path.join(shared, "ir/nfcorpus-test")
+    docs = []
+    with open(os.path.join(base, "test.docs"), encoding="utf-8") as f:
+        for line in f:
+            did, _, text = line.rstrip("\n").partition("\t")
+            if did and text.strip():
+                docs.append({"id": did, "text": text, "language": "en"})
+    gold = defaultdict(dict)
+    with open(os.path.join(base, "test.2-1-0.qrel"), encoding="utf-8") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) == 4 and int(parts[3]) > 0:
+                gold[parts[0]][parts[2]] = int(parts[3])
+    queries = []
+    with open(os.path.join(base, "test.all.queries"), encoding="utf-8") as f:
+        for line in f:
+            qid, _, text = line.rstrip("\n").partition("\t")
+            if qid in gold:
+                queries.append({"qid": qid, "q": text, "gold": gold[qid]})
+    write_set(out, "NFCorpus", docs, queries)
+
+
+def smart_records(path):
+    """Records of a SMART-format file (.I id, then .T/.A/.B/.W fields)."""
+    rec, field = None, None
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            if line.startswith(".I "):
+                if rec:
+                    yield rec
+                rec, field = {"id": line[3:].strip()}, None
+            elif re.match(r"^\.[A-Z]\s*$", line):
+                field = line[1]
+                rec.setdefault(field, "")
+            elif rec is not None and field:
+                rec[field] += line
+    if rec:
+        yield rec
+
+
+def prepare_cranfield(shared, out):
+    base = os.path.join(shared, "ir/cranfield")
+    docs = []
+    for r in smart_records(os.path.join(base, "cran.all.1400")):
+        title = " ".join(r.get("T", "").split())
+        text = " ".join(r.get("W", "").split())
+        if not text and not title:
+            continue
+        doc = {"id": f"cran{r['id']}", "text": text or title, "language": "en"}
+        if title:
+            doc["title"] = title
+        authors = " ".join(r.get("A", "").split())
+        if authors:
+            doc["authors"] = authors
+        docs.append(doc)
+    # Judgements number the queries 1..225 in file order (the .I numbers of cran.qry skip).
+    # Codes: 1 complete answer ... 4 minimum interest; gain = 5 - code. The -1 rows (one per
+    # query) are not judgements and are dropped, as most Cranfield tools do.
+    gold = defaultdict(dict)
+    with open(os.path.join(base, "cranqrel"), encoding="utf-8") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) == 3 and 1 <= int(parts[2]) <= 4:
+                gold[int(parts[0])][f"cran{parts[1]}"] = 5 - int(parts[2])
+    queries = []
+    for n, r in enumerate(smart_records(os.path.join(base, "cran.qry")), start=1):
+        if gold.get(n):
+            queries.append({"qid": f"Q{n}", "q": " ".join(r.get("W", "").split()), "gold": gold[n]})
+    write_set(out, "Cranfield", docs, queries)
+
+
+def prepare(shared, out):
+    for name in VIRE_SETS:
+        prepare_vire(shared, out, name)
+    prepare_nfcorpus(shared, out)
+    prepare_cranfield(shared, out)
+
+
+def load_queries(setdir, strip):
+    qs = []
+    with open(os.path.join(setdir, "queries.jsonl"), encoding="utf-8") as f:
+        for line in f:
+            q = json.loads(line)
+            if strip:
+                q["q"] = strip_diacritics(q["q"])
+            qs.append(q)
+    return qs
+
+
+def metrics(rankings, queries):
+    n = len(queries)
+    p1 = r10 = mrr = ndcg = 0.0
+    for q, ranked in zip(queries, rankings):
+        gold = q["gold"]
+        top = ranked[:10]
+        if top and top[0] in gold:
+            p1 += 1
+        r10 += sum(1 for d in top if d in gold) / len(gold)
+        for i, d in enumerate(top):
+            if d in gold:
+                mrr += 1 / (i + 1)
+                break
+        dcg = sum(gold.get(d, 0) / math.log2(i + 2) for i, d in enumerate(top))
+        ideal = sorted(gold.values(), reverse=True)[:10]
+        idcg = sum(g / math.log2(i + 2) for i, g in enumerate(ideal))
+        ndcg += dcg / idcg if idcg else 0
+    return {
+        "queries": n,
+        "P@1": 100 * p1 / n,
+        "R@10": 100 * r10 / n,
+        "MRR@10": 100 * mrr / n,
+        "nDCG@10": 100 * ndcg / n,
+    }
+
+
+def search(addr, setdir, strip, out_path=None):
+    queries = load_queries(setdir, strip)
+    host, port = addr.rsplit(":", 1)
+    conn = http.client.HTTPConnection(host, int(port), timeout=60)
+    rankings = []
+    took = []
+    errors = 0
+    for q in queries:
+        path = "/api/search?" + urllib.parse.urlencode({"q": cut(q["q"]), "limit": 10})
+        conn.request("GET", path)
+        resp = conn.getresponse()
+        body = resp.read()
+        if resp.status != 200:
+            errors += 1
+            print(f"error {resp.status} for {q['qid']}: {body[:200]!r}", file=sys.stderr)
+            rankings.append([])
+            continue
+        data = json.loads(body)
+        took.append(data.get("took_ms", 0))
+        rankings.append([h["id"] for h in data["hits"]])
+    m = metrics(rankings, queries)
+    m["errors"] = errors
+    took.sort()
+    m["took_ms_p50"] = took[len(took) // 2] if took else None
+    if out_path:
+        with open(out_path, "w", encoding="utf-8") as f:
+            for q, r in zip(queries, rankings):
+                f.write(json.dumps({"qid": q["qid"], "q": q["q"], "gold": q["gold"], "ranked": r},
+                                   ensure_ascii=False) + "\n")
+    return m
+
+
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def bm25(setdir, strip, k1=1.5, b=0.75):
+    """The plain baseline of the issue: lower-cased \\w+ syllables, Okapi BM25, no folding."""
+    docs = []
+    with open(os.path.join(setdir, "records.jsonl"), encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            text = (r.get("title", "") + " " + r["text"]).lower()
+            docs.append((r["id"], Counter(WORD.findall(unicodedata.normalize("NFC", text)))))
+    n = len(docs)
+    avgdl = sum(sum(c.values()) for _, c in docs) / n
+    df = Counter()
+    postings = defaultdict(list)
+    for i, (_, c) in enumerate(docs):
+        dl = sum(c.values())
+        norm = k1 * (1 - b + b * dl / avgdl)
+        for t, tf in c.items():
+            df[t] += 1
+            postings[t].append((i, tf * (k1 + 1) / (tf + norm)))
+    idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+    queries = load_queries(setdir, strip)
+    rankings = []
+    for q in queries:
+        scores = defaultdict(float)
+        for t in WORD.findall(unicodedata.normalize("NFC", q["q"].lower())):
+            for i, w in postings.get(t, ()):
+                scores[i] += idf[t] * w
+        best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
+        rankings.append([docs[i][0] for i, _ in best])
+    return metrics(rankings, queries)
+
+
+def fmt(v):
+    return "–" if v is None else f"{v:.2f}"
+
+
+def table(out):
+    with open(os.path.join(out, "results.json"), encoding="utf-8") as f:
+        res = json.load(f)
+    lines = [
+        "| set | metric | published BM25 | best published hybrid | plain BM25 (same run) | **ours** "
+        "| plain BM25, no diacritics | **ours, no diacritics** | loss (pts) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, r in res.items():
+        pub = PUBLISHED.get(name, {})
+        if name in VIRE_SETS:
+            metric, key = "MRR@10", "MRR@10"
+            pb, ph = pub.get("bm25"), pub.get("hybrid")
+        else:
+            metric, key = "nDCG@10", "nDCG@10"
+            pb, ph = pub.get("bm25_ndcg"), None
+        ours = r["ours"][key]
+        row = [name, metric, fmt(pb), fmt(ph), fmt(r["bm25"][key]), f"**{ours:.2f}**"]
+        if "ours_strip" in r:
+            s = r["ours_strip"][key]
+            row += [fmt(r["bm25_strip"][key]), f"**{s:.2f}**", f"{ours - s:.2f}"]
+        else:
+            row += ["", "", ""]
+        lines.append("| " + " | ".join(row) + " |")
+    lines.append("")
+    lines.append("| set | run | queries | P@1 | R@10 | MRR@10 | nDCG@10 | API errors | took p50 (ms) |")
+    lines.append("|---|---|---|---|---|---|---|---|---|")
+    for name, r in res.items():
+        for run in ("ours", "ours_strip", "bm25", "bm25_strip"):
+            if run not in r:
+                continue
+            m = r[run]
+            lines.append(
+                f"| {name} | {run} | {m['queries']} | {m['P@1']:.2f} | {m['R@10']:.2f} | "
+                f"{m['MRR@10']:.2f} | {m['nDCG@10']:.2f} | {m.get('errors', '')} | "
+                f"{fmt(m.get('took_ms_p50'))} |"
+            )
+    print("\n".join(lines))
+
+
+def main(argv):
+    cmd = argv[1] if len(argv) > 1 else ""
+    strip = "--strip" in argv
+    if cmd == "prepare":
+        prepare(argv[2], argv[3])
+    elif cmd == "search":
+        out = argv[argv.index("--out") + 1] if "--out" in argv else None
+        print(json.dumps(search(argv[2], argv[3], strip, out)))
+    elif cmd == "bm25":
+        print(json.dumps(bm25(argv[2], strip)))
+    elif cmd == "table":
+        table(argv[2])
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
