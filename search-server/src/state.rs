@@ -119,3 +119,30 @@ impl AppState {
             .map_err(AppError::internal("blocking task"))?
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_checks() {
+        assert!(Token::new("").is_none() && Token::new(" \n\t").is_none());
+        let t = Token::new(" s3cret-token\n").unwrap();
+        assert!(
+            t.verify("s3cret-token"),
+            "white space around a token file is not part of it"
+        );
+        for wrong in [
+            "",
+            "s3cret-toke",
+            "s3cret-tokenn",
+            "S3CRET-TOKEN",
+            "nekot-terc3s",
+        ] {
+            assert!(!t.verify(wrong), "{wrong:?}");
+        }
+        // Only the digest is kept (blake3's `Hash` compares in constant time) and nothing of
+        // the token is printed.
+        assert_eq!(format!("{t:?}"), "Token(…)");
+    }
+}

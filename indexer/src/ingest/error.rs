@@ -84,12 +84,38 @@ enum Cause {
 
 fn io_cause(e: &std::io::Error) -> Option<Cause> {
     use std::io::ErrorKind as K;
-    match e.kind() {
+    match os_kind(e) {
         K::ReadOnlyFilesystem | K::PermissionDenied => Some(Cause::ReadOnly),
         K::StorageFull | K::QuotaExceeded | K::FileTooLarge => Some(Cause::DiskFull),
         K::InvalidData | K::UnexpectedEof => Some(Cause::Damaged),
         _ => None,
     }
+}
+
+/// The kind of the operating-system error behind `e`. tantivy wraps some of them in an
+/// `io::Error` of kind `Other` around its own error type, whose `source` does not lead back
+/// (the term dictionary's writer, for one); the OS error then only shows in the message, as
+/// `(os error N)`.
+fn os_kind(e: &std::io::Error) -> std::io::ErrorKind {
+    let mut e = e;
+    while let Some(inner) = e.get_ref().and_then(|i| i.downcast_ref::<std::io::Error>()) {
+        e = inner;
+    }
+    if e.raw_os_error().is_some() || e.kind() != std::io::ErrorKind::Other {
+        return e.kind();
+    }
+    let text = e.to_string();
+    text.rfind("(os error ")
+        .and_then(|at| {
+            let digits: String = text[at + 10..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            digits.parse::<i32>().ok()
+        })
+        .map_or(e.kind(), |code| {
+            std::io::Error::from_raw_os_error(code).kind()
+        })
 }
 
 /// The cause, and the operating-system error behind it when there is one: that error, not
@@ -110,8 +136,9 @@ fn tantivy_cause(e: &tantivy::TantivyError) -> Option<(Cause, Option<Arc<std::io
     io_cause(io).map(|c| (c, Some(io.clone())))
 }
 
-/// Below this much free space, a writer that died without saying why is taken to have run out
-/// of disk (tantivy's indexing threads report their I/O error only as "the writer was killed").
+/// Below this much free space, an index write that failed without naming an I/O error is taken
+/// to have run out of disk (tantivy's indexing threads report their I/O error only as "the
+/// writer was killed").
 const LOW_SPACE: u64 = 16 << 20;
 
 impl IngestError {
@@ -121,9 +148,8 @@ impl IngestError {
     pub fn explain(self, index_dir: &std::path::Path) -> IngestError {
         let found = match &self {
             IngestError::Tantivy { source, .. } => tantivy_cause(source).or_else(|| {
-                let died = matches!(source, tantivy::TantivyError::ErrorInThread(_));
                 let low = fs4::available_space(index_dir).is_ok_and(|free| free < LOW_SPACE);
-                (died && low).then_some((Cause::DiskFull, None))
+                low.then_some((Cause::DiskFull, None))
             }),
             IngestError::Index(IndexError::Tantivy { source, .. }) => tantivy_cause(source),
             IngestError::Index(IndexError::CreateDir { source, .. }) => {
@@ -178,4 +204,29 @@ pub fn chain(err: &(dyn std::error::Error + 'static)) -> String {
         cur = e.source();
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn os_errors_are_found_behind_wrappers() {
+        let full = std::io::Error::from_raw_os_error(28);
+        assert_eq!(io_cause(&full), Some(Cause::DiskFull));
+        // As tantivy's term dictionary reports it: its own error, shown, in an `Other`.
+        let wrapped =
+            std::io::Error::other(format!("fst: {}", std::io::Error::from_raw_os_error(27)));
+        assert_eq!(io_cause(&wrapped), Some(Cause::DiskFull));
+        let ro = std::io::Error::other(std::io::Error::from_raw_os_error(30));
+        assert_eq!(io_cause(&ro), Some(Cause::ReadOnly));
+        assert_eq!(io_cause(&std::io::Error::other("no number here")), None);
+        let e = IngestError::Tantivy {
+            context: "committing".into(),
+            source: tantivy::TantivyError::IoError(Arc::new(wrapped)),
+        }
+        .explain(std::path::Path::new("/nonexistent/index"));
+        assert!(matches!(e, IngestError::DiskFull { .. }), "{e}");
+        assert!(e.to_string().contains("is full"), "{e}");
+    }
 }

@@ -2,4 +2,6 @@
 
 mod analysis;
 mod browser;
+mod faults;
+mod security;
 mod server;
