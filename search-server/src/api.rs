@@ -122,7 +122,13 @@ pub fn base_url(headers: &HeaderMap) -> String {
                 .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
         })
         .unwrap_or("localhost");
-    format!("http://{host}")
+    // Behind a TLS-terminating proxy (README, Security) the client used https; the header can
+    // only choose between the two schemes.
+    let https = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("https"));
+    format!("{}://{host}", if https { "https" } else { "http" })
 }
 
 pub async fn cite(

@@ -255,7 +255,7 @@ impl Drop for Server {
     }
 }
 
-/// The head of a request, `Connection: close`.
+/// The head of a request, `Connection: close`, `Host: addr` unless `headers` has one.
 fn request_head(
     addr: &str,
     method: &str,
@@ -263,7 +263,10 @@ fn request_head(
     headers: &[(&str, &str)],
     len: usize,
 ) -> String {
-    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    let mut head = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\n");
+    if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
+        head.push_str(&format!("Host: {addr}\r\n"));
+    }
     for (k, v) in headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }

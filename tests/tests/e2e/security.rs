@@ -560,6 +560,21 @@ fn markup_in_a_pdf_title_and_text_is_shown_as_text_under_a_strict_csp() {
         "{html}"
     );
     assert_eq!(inline_code(&html), Vec::<String>::new());
+    // Behind a TLS proxy (README: X-Forwarded-Proto), absolute URLs keep the client's scheme.
+    let proxied = server
+        .request(
+            "GET",
+            &format!("/doc/{id}"),
+            &[("X-Forwarded-Proto", "https"), ("Host", "thuvien.example")],
+            b"",
+        )
+        .unwrap();
+    assert!(
+        text(&proxied).contains("content=\"https://thuvien.example/api/documents/"),
+        "{}",
+        text(&proxied)
+    );
+    assert!(html.contains("content=\"http://127.0.0.1:"), "{html}");
 
     // Search results: the snippet is escaped text with <mark> as its only tags.
     let v = json(&server.get("/api/search?q=img+onerror+probe"));
