@@ -169,6 +169,67 @@ mod words {
     }
 }
 
+mod lines {
+    use super::*;
+
+    fn words_of(rel: &str) -> Option<Vec<String>> {
+        let path = corpus_file(rel)?;
+        Some(nfc_words(&full_text(&path)))
+    }
+
+    #[test]
+    fn footnote_mark_stays_on_its_line() {
+        // The mark is raised above the baseline, so it is met before its line.
+        let Some(path) = corpus_file("corpus/en/debian-doc/abinit-doc__test_report_elf.pdf") else {
+            return;
+        };
+        let text = full_text(&path);
+        assert!(text.contains("analytical approach1 we thus use"), "{text}");
+    }
+
+    #[test]
+    fn axis_labels_keep_their_lowered_minus() {
+        // R plots draw the minus of `−2` 0.4 em below the digit.
+        let Some(words) = words_of("corpus/en/r-vignettes/r-cran-effects__partial-residuals.pdf")
+        else {
+            return;
+        };
+        let lone = words.iter().filter(|w| *w == "\u{2212}").count();
+        let signed = words
+            .iter()
+            .filter(|w| *w == "\u{2212}1" || *w == "\u{2212}2")
+            .count();
+        assert!(signed >= 100 && lone == 0, "{signed} signed, {lone} lone");
+    }
+
+    #[test]
+    fn overprinted_plot_marks_stay_apart() {
+        let Some(words) = words_of("corpus/en/r-vignettes/r-cran-mcmc__morph.pdf") else {
+            return;
+        };
+        let marks: Vec<&String> = words.iter().filter(|w| w.contains('\u{25CF}')).collect();
+        let single = marks.iter().filter(|w| w.chars().count() == 1).count();
+        assert!(
+            marks.len() > 100 && single * 10 >= marks.len() * 9,
+            "{single} single marks out of {}",
+            marks.len()
+        );
+    }
+
+    #[test]
+    fn text_drawn_over_text_is_not_glued() {
+        let Some(words) = words_of("corpus/en/texlive-publishers/prtec__PRTEC19-template.pdf")
+        else {
+            return;
+        };
+        let glued: Vec<&String> = words
+            .iter()
+            .filter(|w| w.chars().count() > 30 && w.chars().all(char::is_alphanumeric))
+            .collect();
+        assert!(glued.is_empty(), "{glued:?}");
+    }
+}
+
 mod vietnamese {
     use super::*;
 

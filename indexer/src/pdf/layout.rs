@@ -277,6 +277,71 @@ struct Frag {
     words: Vec<u32>,
 }
 
+/// Words on one baseline (scripts included) before the line is cut into fragments.
+struct RawLine {
+    base: f32,
+    fs: f32,
+    x0: f32,
+    x1: f32,
+    words: Vec<u32>,
+}
+
+/// Superscripts met before their line: lines are collected top-down, so a superscript above
+/// its line's baseline starts a line of its own before its line exists. Each word of a line
+/// in smaller type that sits within a script's offset of a line in larger type, beside it,
+/// moves into that line (as pdftotext keeps `word¹` on its line).
+fn adopt_scripts(words: &[Word], raw: &mut [RawLine]) {
+    if raw.len() < 2 {
+        return;
+    }
+    let max_fs = raw.iter().map(|l| l.fs).fold(0.0, f32::max);
+    // Lines are in order of first baseline already (words were taken by baseline).
+    let bases: Vec<f32> = raw.iter().map(|l| l.base).collect();
+    let sorted = bases.windows(2).all(|p| p[0] <= p[1]);
+    let mut order: Vec<usize> = (0..raw.len()).collect();
+    if !sorted {
+        order.sort_by(|&a, &b| bases[a].total_cmp(&bases[b]));
+    }
+    let mut moves: Vec<(usize, u32, usize)> = Vec::new();
+    for (si, s) in raw.iter().enumerate() {
+        for &wi in &s.words {
+            let w = &words[wi as usize];
+            let lo = order.partition_point(|&i| bases[i] < w.base - 0.6 * max_fs);
+            let mut best: Option<(usize, f32)> = None;
+            for &bi in &order[lo..] {
+                let b = &raw[bi];
+                if b.base > w.base + 0.6 * max_fs {
+                    break;
+                }
+                let d = (w.base - b.base).abs();
+                if bi == si
+                    || w.fs >= 0.85 * b.fs
+                    || s.fs >= 0.85 * b.fs
+                    || d > 0.6 * b.fs
+                    || w.x0 > b.x1 + b.fs
+                    || w.x1 < b.x0 - b.fs
+                {
+                    continue;
+                }
+                if best.is_none_or(|(_, bd)| d < bd) {
+                    best = Some((bi, d));
+                }
+            }
+            if let Some((bi, _)) = best {
+                moves.push((si, wi, bi));
+            }
+        }
+    }
+    for (si, wi, bi) in moves {
+        raw[si].words.retain(|&x| x != wi);
+        let w = &words[wi as usize];
+        let b = &mut raw[bi];
+        b.words.push(wi);
+        b.x0 = b.x0.min(w.x0);
+        b.x1 = b.x1.max(w.x1);
+    }
+}
+
 fn layout_words(words: &[Word], buf: &str, rot: u8, lines_out: &mut Vec<Line>) {
     if words.is_empty() {
         return;
@@ -287,13 +352,6 @@ fn layout_words(words: &[Word], buf: &str, rot: u8, lines_out: &mut Vec<Line>) {
         let (wa, wb) = (&words[a as usize], &words[b as usize]);
         wa.base.total_cmp(&wb.base).then(wa.x0.total_cmp(&wb.x0))
     });
-    struct RawLine {
-        base: f32,
-        fs: f32,
-        x0: f32,
-        x1: f32,
-        words: Vec<u32>,
-    }
     let mut raw: Vec<RawLine> = Vec::new();
     let mut open: Vec<usize> = Vec::new();
     for &wi in &order {
@@ -305,7 +363,10 @@ fn layout_words(words: &[Word], buf: &str, rot: u8, lines_out: &mut Vec<Line>) {
             let d = (w.base - l.base).abs();
             let big = l.fs.max(w.fs);
             let small = l.fs.min(w.fs);
-            let same = d <= 0.25 * small;
+            // Half an em off the baseline still belongs to the line when the word is beside
+            // it (a raised sign, a shifted index), as pdftotext's lines allow.
+            let beside = w.x0 <= l.x1 + 0.3 * big && w.x1 >= l.x0 - 0.3 * big;
+            let same = d <= 0.25 * small || d <= 0.5 * small && beside;
             let script =
                 d <= 0.6 * big && small < 0.85 * big && w.x0 <= l.x1 + big && w.x1 >= l.x0 - big;
             if (same || script) && best.is_none_or(|(_, bd)| d < bd) {
@@ -335,6 +396,8 @@ fn layout_words(words: &[Word], buf: &str, rot: u8, lines_out: &mut Vec<Line>) {
             }
         }
     }
+
+    adopt_scripts(words, &mut raw);
 
     // Fragments: split lines at wide gaps.
     let mut frags: Vec<Frag> = Vec::new();
@@ -491,7 +554,11 @@ fn line_text(words: &[Word], buf: &str, ws: &[u32]) -> (String, bool) {
     for &wi in ws {
         let w = &words[wi as usize];
         if let Some(px1) = prev_x1 {
-            if w.x0 - px1 >= threshold {
+            // A word starting well inside the previous one is overprinted text (a scatter
+            // plot's marks, text drawn over text), not its continuation: pdftotext ends the
+            // line there, so the two never run together.
+            let gap = w.x0 - px1;
+            if gap >= threshold || gap < -0.5 * fs0 {
                 out.push(' ');
             }
         }
@@ -804,5 +871,47 @@ mod tests {
         });
         p.text("next", 100.0, 114.0);
         assert_eq!(p.render(), "x2\nnext");
+    }
+
+    /// Glyph of size `fs` on baseline `y`.
+    fn sized(p: &mut PageBuilder, s: &str, x0: f32, x1: f32, y: f32, fs: f32) {
+        p.glyph(s, x0, x1, y);
+        p.page.glyphs.last_mut().expect("glyph").fs = fs;
+    }
+
+    #[test]
+    fn superscript_found_before_its_line_joins_it() {
+        // Lines are collected top-down, so the raised footnote mark is met before the line
+        // it belongs to, and far from the line's first word.
+        let mut p = PageBuilder::new();
+        p.text("analytical", 50.0, 100.0)
+            .text("approach", 104.0, 100.0);
+        sized(&mut p, "1", 144.0, 147.5, 96.4, 7.0);
+        p.text("we", 152.0, 100.0).text("next", 50.0, 114.0);
+        assert_eq!(p.render(), "analytical approach1 we\nnext");
+    }
+
+    #[test]
+    fn raised_sign_stays_with_its_number() {
+        // A minus drawn 0.4 em lower than its digit, same size (plot axis labels).
+        let mut p = PageBuilder::new();
+        p.glyph("\u{2212}", 100.0, 104.0, 102.7)
+            .glyph("2", 104.0, 108.0, 99.0)
+            .text("next", 100.0, 120.0);
+        assert_eq!(p.render(), "\u{2212}2\nnext");
+    }
+
+    #[test]
+    fn overprinted_words_stay_apart() {
+        // Text drawn over other text on the same baseline: no word runs into the other.
+        let mut p = PageBuilder::new();
+        p.text("alpha", 100.0, 100.0).text("beta", 110.0, 100.0);
+        assert_eq!(p.render(), "alpha beta");
+        // Marks of a scatter plot overlapping by most of their width.
+        let mut p = PageBuilder::new();
+        p.glyph("\u{25CF}", 100.0, 108.0, 100.0)
+            .glyph("\u{25CF}", 102.0, 110.0, 100.5)
+            .glyph("\u{25CF}", 104.0, 112.0, 99.8);
+        assert_eq!(p.render(), "\u{25CF} \u{25CF} \u{25CF}");
     }
 }
