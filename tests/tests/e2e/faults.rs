@@ -726,7 +726,8 @@ fn kill_9_of_the_server_during_uploads_loses_no_committed_document() {
             .write_all(request_head(&server.addr, "POST", path, &headers, body.len()).as_bytes())
             .unwrap();
         // Half the rounds stop in the middle of the body (a file half received), the others
-        // send it all and kill while the server stores, extracts or commits.
+        // send it all and kill within 6 s: while the server stores, extracts or commits, or
+        // just after it answered.
         let moment = if rng.below(2) == 0 {
             let cut = 1 + rng.below(body.len() as u64 - 1) as usize;
             stream.write_all(&body[..cut]).unwrap();
@@ -734,7 +735,7 @@ fn kill_9_of_the_server_during_uploads_loses_no_committed_document() {
             format!("after {cut} of {} body bytes", body.len())
         } else {
             stream.write_all(&body).unwrap();
-            let delay = Duration::from_millis(rng.below(2500));
+            let delay = Duration::from_millis(rng.below(6000));
             std::thread::sleep(delay);
             format!("{delay:?} after the whole body")
         };
