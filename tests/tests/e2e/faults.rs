@@ -12,6 +12,7 @@
 //! back to a file-size limit (`ulimit -f`: writes past it fail with EFBIG, the same failure
 //! path as ENOSPC) and the read-only test, as root, cannot be made; either way a warning goes
 //! straight to the terminal, past the test harness's output capture, so nothing passes silently.
+//! `FAULTS_NO_MOUNT=1` forces the full-disk fallback, to test it where mounting works.
 
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
