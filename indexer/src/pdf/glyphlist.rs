@@ -104,6 +104,15 @@ mod tests {
     }
 
     #[test]
+    fn wide_math_accents_are_plain_ascii() {
+        // Not U+02DC/U+02C6, which layout would merge into the one letter below.
+        for (n, want) in [("tildewide", "~"), ("tildewidest", "~"), ("hatwider", "^")] {
+            assert_eq!(name(n).as_deref(), Some(want), "{n}");
+        }
+        assert_eq!(name("tilde").as_deref(), Some("\u{2DC}"));
+    }
+
+    #[test]
     fn meaningless_names_map_to_nothing() {
         assert_eq!(name("a123"), None);
         assert_eq!(name("g45"), None);

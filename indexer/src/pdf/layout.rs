@@ -838,6 +838,16 @@ mod tests {
     }
 
     #[test]
+    fn wide_accent_is_not_merged_into_one_letter() {
+        // \widetilde{Du}: the accent spans both letters; a text accent would become D̃.
+        let mut p = PageBuilder::new();
+        p.glyph("~", 101.0, 107.0, 97.5)
+            .glyph("D", 100.0, 108.0, 100.0)
+            .glyph("u", 108.0, 113.0, 100.0);
+        assert_eq!(p.render(), "Du ~");
+    }
+
+    #[test]
     fn hyphenation() {
         let mut p = PageBuilder::new();
         p.text("infor-", 100.0, 100.0).text("mation", 100.0, 112.0);

@@ -28,8 +28,10 @@ EXTRA = {
     "SS": "SS",
     "uni00A0": "\u00a0",
     "suppress": "",
-    "tildewide": "\u02dc",
-    "hatwide": "\u02c6",
+    # TeX's wide math accents span a whole expression (\widetilde{Du}): plain ASCII, so that
+    # they are not merged into the one letter under them as a text accent would be.
+    "tildewide": "~", "tildewider": "~", "tildewidest": "~",
+    "hatwide": "^", "hatwider": "^", "hatwidest": "^",
     "arrowvertex": "\u23d0",
 }
 
