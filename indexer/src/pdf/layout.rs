@@ -173,6 +173,15 @@ impl<'p> WordBuilder<'p> {
                 self.buf.push(acc);
                 let w = self.cur.as_mut().expect("current word");
                 w.end = self.buf.len() as u32;
+                if w.start == start {
+                    // The word was only the accent, raised above the letter (TeX capitals,
+                    // math): it now sits where its letter does, as in pdftotext.
+                    w.x0 = g.x0;
+                    w.x1 = g.x1;
+                    w.base = g.base;
+                    w.fs = g.fs;
+                    w.bold = 0;
+                }
                 w.x0 = w.x0.min(g.x0);
                 w.x1 = w.x1.max(g.x1);
                 w.bold += u32::from(g.bold);
@@ -845,6 +854,20 @@ mod tests {
             .glyph("D", 100.0, 108.0, 100.0)
             .glyph("u", 108.0, 113.0, 100.0);
         assert_eq!(p.render(), "Du ~");
+    }
+
+    #[test]
+    fn raised_accent_takes_its_letters_baseline() {
+        // A doubled accent over a capital: the lower one merges into the G, which must stay
+        // on the line of the parentheses, not go with the upper accent.
+        let mut p = PageBuilder::new();
+        p.glyph("(", 100.0, 104.0, 100.0)
+            .glyph("\u{2DC}", 106.0, 110.0, 94.2)
+            .glyph("\u{2DC}", 106.0, 110.0, 97.0)
+            .glyph("G", 104.0, 112.0, 100.0)
+            .glyph(")", 112.0, 116.0, 100.0)
+            .text("next", 100.0, 114.0);
+        assert_eq!(p.render(), "\u{2DC}\n(G\u{303})\nnext");
     }
 
     #[test]
