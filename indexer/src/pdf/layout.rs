@@ -286,6 +286,12 @@ struct Frag {
     words: Vec<u32>,
 }
 
+/// Left to right; a superscript before the subscript stacked under it (`r̂ᵀ₁₂`), as pdftotext
+/// reads them.
+fn by_x(a: &Word, b: &Word) -> std::cmp::Ordering {
+    a.x0.total_cmp(&b.x0).then(a.base.total_cmp(&b.base))
+}
+
 /// Words on one baseline (scripts included) before the line is cut into fragments.
 struct RawLine {
     base: f32,
@@ -412,7 +418,7 @@ fn layout_words(words: &[Word], buf: &str, rot: u8, lines_out: &mut Vec<Line>) {
     let mut frags: Vec<Frag> = Vec::new();
     for mut l in raw {
         l.words
-            .sort_by(|&a, &b| words[a as usize].x0.total_cmp(&words[b as usize].x0));
+            .sort_by(|&a, &b| by_x(&words[a as usize], &words[b as usize]));
         let mut cur: Vec<u32> = Vec::new();
         let mut cur_x1 = f32::MIN;
         let flush = |cur: &mut Vec<u32>, frags: &mut Vec<Frag>| {
@@ -485,7 +491,7 @@ fn layout_words(words: &[Word], buf: &str, rot: u8, lines_out: &mut Vec<Line>) {
                 .iter()
                 .flat_map(|&m| frags[m].words.iter().copied())
                 .collect();
-            ws.sort_by(|&a, &b| words[a as usize].x0.total_cmp(&words[b as usize].x0));
+            ws.sort_by(|&a, &b| by_x(&words[a as usize], &words[b as usize]));
             let (text, bold) = line_text(words, buf, &ws);
             out.push(OutLine {
                 text,
@@ -922,6 +928,17 @@ mod tests {
         sized(&mut p, "1", 144.0, 147.5, 96.4, 7.0);
         p.text("we", 152.0, 100.0).text("next", 50.0, 114.0);
         assert_eq!(p.render(), "analytical approach1 we\nnext");
+    }
+
+    #[test]
+    fn stacked_scripts_read_superscript_first() {
+        let mut p = PageBuilder::new();
+        p.text("with", 77.0, 100.0).glyph("r", 100.0, 105.0, 100.0);
+        sized(&mut p, "T", 105.0, 109.0, 96.0, 7.0);
+        sized(&mut p, "1", 105.0, 109.0, 102.0, 7.0);
+        sized(&mut p, "2", 109.0, 113.0, 102.0, 7.0);
+        p.text("next", 77.0, 114.0);
+        assert_eq!(p.render(), "with rT12\nnext");
     }
 
     #[test]
