@@ -3,8 +3,6 @@
 //! Written by hand because it is small, fixed by the orthography, and the hot paths (tone
 //! placement, folding) need a lookup that does not decompose every character.
 
-use std::sync::OnceLock;
-
 /// The six tones, in the conventional order. `Level` (ngang) carries no mark.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Tone {
@@ -103,45 +101,53 @@ fn upper(c: char) -> char {
 
 /// Dense lookup tables over the two code-point ranges that hold every Vietnamese vowel:
 /// U+00C0..U+01B0 (Latin-1 Supplement to Latin Extended-B: `à`, `ă`, `ơ`, `ư`...) and
-/// U+1EA0..U+1EF9 (Latin Extended Additional: `ạ`, `ả`, `ấ`... `ỹ`). Indexing beats a search on
-/// the tokenizer's hot path.
+/// U+1EA0..U+1EF9 (Latin Extended Additional: `ạ`, `ả`, `ấ`... `ỹ`). Built at compile time, so
+/// a lookup on the tokenizer's hot path is one bounds check and one load.
 const LOW_START: u32 = 0x00C0;
 const LOW_END: u32 = 0x01B1;
 const HIGH_START: u32 = 0x1EA0;
 const HIGH_END: u32 = 0x1EFA;
 
-struct Tables {
-    low: Vec<Option<Vowel>>,
-    high: Vec<Option<Vowel>>,
+/// Upper case of a table letter, computable at compile time: the Latin-1 letters sit 0x20
+/// above their capitals, every other letter of the table directly follows its capital
+/// (checked against `char::to_uppercase` in the tests).
+const fn const_upper(cp: u32) -> u32 {
+    if cp < 0x80 || (cp >= 0xE0 && cp <= 0xFE) {
+        cp - 0x20
+    } else {
+        cp - 1
+    }
 }
 
-fn tables() -> &'static Tables {
-    static TABLES: OnceLock<Tables> = OnceLock::new();
-    TABLES.get_or_init(|| {
-        let mut t = Tables {
-            low: vec![None; (LOW_END - LOW_START) as usize],
-            high: vec![None; (HIGH_END - HIGH_START) as usize],
-        };
-        for (row, tones) in LOWER.iter().enumerate() {
-            for (tone, &c) in Tone::ALL.iter().zip(tones) {
-                for (ch, is_upper) in [(c, false), (upper(c), true)] {
-                    let v = Vowel {
+const fn build<const N: usize>(start: u32) -> [Option<Vowel>; N] {
+    let mut t = [None; N];
+    let mut row = 0;
+    while row < LOWER.len() {
+        let mut tone = 0;
+        while tone < 6 {
+            let lower = LOWER[row][tone] as u32;
+            let cases = [(lower, false), (const_upper(lower), true)];
+            let mut k = 0;
+            while k < 2 {
+                let (cp, upper) = cases[k];
+                if cp >= start && cp < start + N as u32 {
+                    t[(cp - start) as usize] = Some(Vowel {
                         row: row as u8,
-                        tone: *tone,
-                        upper: is_upper,
-                    };
-                    let cp = ch as u32;
-                    if (LOW_START..LOW_END).contains(&cp) {
-                        t.low[(cp - LOW_START) as usize] = Some(v);
-                    } else if (HIGH_START..HIGH_END).contains(&cp) {
-                        t.high[(cp - HIGH_START) as usize] = Some(v);
-                    }
+                        tone: Tone::ALL[tone],
+                        upper,
+                    });
                 }
+                k += 1;
             }
+            tone += 1;
         }
-        t
-    })
+        row += 1;
+    }
+    t
 }
+
+static LOW: [Option<Vowel>; (LOW_END - LOW_START) as usize] = build(LOW_START);
+static HIGH: [Option<Vowel>; (HIGH_END - HIGH_START) as usize] = build(HIGH_START);
 
 /// Looks up a (precomposed, NFC) Vietnamese vowel letter.
 #[inline]
@@ -164,10 +170,10 @@ pub fn vowel(c: char) -> Option<Vowel> {
             upper: (cp as u8).is_ascii_uppercase(),
         });
     }
-    if (LOW_START..LOW_END).contains(&cp) {
-        tables().low[(cp - LOW_START) as usize]
-    } else if (HIGH_START..HIGH_END).contains(&cp) {
-        tables().high[(cp - HIGH_START) as usize]
+    if let Some(&v) = LOW.get(cp.wrapping_sub(LOW_START) as usize) {
+        v
+    } else if let Some(&v) = HIGH.get(cp.wrapping_sub(HIGH_START) as usize) {
+        v
     } else {
         None
     }
@@ -194,5 +200,23 @@ mod tests {
         assert_eq!(vowel('ỷ').unwrap().tone, Tone::Hook);
         assert!(vowel('đ').is_none());
         assert!(vowel('b').is_none());
+    }
+
+    #[test]
+    fn compile_time_upper_case_agrees_with_unicode() {
+        for row in LOWER {
+            for c in row {
+                assert_eq!(char::from_u32(const_upper(c as u32)), Some(upper(c)), "{c}");
+            }
+        }
+        let vowels = (0..0x2000u32)
+            .filter_map(char::from_u32)
+            .filter(|&c| vowel(c).is_some())
+            .count();
+        assert_eq!(
+            vowels,
+            12 * 6 * 2,
+            "every letter in both cases, nothing else"
+        );
     }
 }
