@@ -16,6 +16,10 @@ pub fn fold_char(c: char) -> Option<char> {
     if c.is_ascii() {
         return Some(c);
     }
+    // Vietnamese vowels first: they are most of the non-ASCII letters folded.
+    if let Some(v) = vowel(c) {
+        return Some(v.ascii());
+    }
     match c {
         'đ' | 'ð' => return Some('d'),
         'Đ' | 'Ð' => return Some('D'),
@@ -25,9 +29,6 @@ pub fn fold_char(c: char) -> Option<char> {
         'Ł' => return Some('L'),
         'ß' => return Some('s'),
         _ => {}
-    }
-    if let Some(v) = vowel(c) {
-        return Some(v.ascii());
     }
     if is_combining_mark(c) {
         return None;
@@ -53,7 +54,17 @@ pub fn fold(text: &str) -> Cow<'_, str> {
 
 /// Appends the folded form of `text` to `out`, for callers that reuse a buffer.
 pub fn fold_into(text: &str, out: &mut String) {
-    out.extend(text.chars().filter_map(fold_char));
+    out.reserve(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else if let Some(v) = vowel(c) {
+            // The common case, without the general path's checks.
+            out.push(v.ascii());
+        } else if let Some(f) = fold_char(c) {
+            out.push(f);
+        }
+    }
 }
 
 /// True when `text` contains at least one character that folding changes.
