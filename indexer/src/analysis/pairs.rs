@@ -38,9 +38,30 @@ impl<T: Tokenizer> Tokenizer for PairFilterWrapper<T> {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         PairStream {
             tail: self.inner.token_stream(text),
-            prev: None,
+            prev: Prev::default(),
             token: Token::default(),
         }
+    }
+}
+
+/// What a pair needs of the previous token; the text buffer is reused, so pairing allocates
+/// nothing after the first few tokens.
+#[derive(Debug, Default)]
+struct Prev {
+    /// False until the first token.
+    set: bool,
+    position: usize,
+    offset_from: usize,
+    text: String,
+}
+
+impl Prev {
+    fn assign(&mut self, token: &Token) {
+        self.set = true;
+        self.position = token.position;
+        self.offset_from = token.offset_from;
+        self.text.clear();
+        self.text.push_str(&token.text);
     }
 }
 
@@ -48,7 +69,7 @@ impl<T: Tokenizer> Tokenizer for PairFilterWrapper<T> {
 #[derive(Debug)]
 pub struct PairStream<S> {
     tail: S,
-    prev: Option<Token>,
+    prev: Prev,
     token: Token,
 }
 
@@ -56,26 +77,24 @@ impl<S: TokenStream> TokenStream for PairStream<S> {
     fn advance(&mut self) -> bool {
         while self.tail.advance() {
             let cur = self.tail.token();
-            let Some(prev) = self.prev.as_mut() else {
-                self.prev = Some(cur.clone());
-                continue;
-            };
-            if cur.position <= prev.position {
+            let prev = &mut self.prev;
+            if prev.set && cur.position <= prev.position {
                 continue;
             }
-            if cur.position == prev.position + 1 {
-                self.token.text.clear();
-                self.token.text.push_str(&prev.text);
-                self.token.text.push(PAIR_SEPARATOR);
-                self.token.text.push_str(&cur.text);
-                self.token.offset_from = prev.offset_from;
-                self.token.offset_to = cur.offset_to;
-                self.token.position = prev.position;
-                self.token.position_length = 1;
-                prev.clone_from(cur);
+            if prev.set && cur.position == prev.position + 1 {
+                let token = &mut self.token;
+                token.text.clear();
+                token.text.push_str(&prev.text);
+                token.text.push(PAIR_SEPARATOR);
+                token.text.push_str(&cur.text);
+                token.offset_from = prev.offset_from;
+                token.offset_to = cur.offset_to;
+                token.position = prev.position;
+                token.position_length = 1;
+                prev.assign(cur);
                 return true;
             }
-            prev.clone_from(cur);
+            prev.assign(cur);
         }
         false
     }
