@@ -37,6 +37,70 @@ pub const MAX_TOKEN_BYTES: usize = 64;
 /// Hyphenated compounds longer than this many bytes are not joined (they are lists, not words).
 const MAX_JOINED_BYTES: usize = 32;
 
+/// How [`SyllableTokenStream::skip_separators`] treats each byte: decided by one table load, as
+/// the separator scan runs between every two tokens.
+const SEP_WORD: u8 = 0;
+const SEP_NEWLINE: u8 = 1;
+/// ASCII white space other than `\n`: no effect on positions.
+const SEP_BLANK: u8 = 2;
+const SEP_CLAUSE: u8 = 3;
+const SEP_OTHER: u8 = 4;
+/// First byte of a multi-byte character, which must be decoded.
+const SEP_UTF8: u8 = 5;
+
+static SEPARATOR_CLASS: [u8; 256] = {
+    let mut t = [SEP_UTF8; 256];
+    let mut b = 0;
+    while b < 0x80 {
+        let byte = b as u8;
+        t[b] = if byte.is_ascii_alphanumeric() {
+            SEP_WORD
+        } else if byte == b'\n' {
+            SEP_NEWLINE
+        } else if byte.is_ascii_whitespace() {
+            SEP_BLANK
+        } else if is_ascii_clause_break(byte) {
+            SEP_CLAUSE
+        } else {
+            SEP_OTHER
+        };
+        b += 1;
+    }
+    t
+};
+
+/// ASCII letters and digits mapped to their lower case, every other byte to 0: the test and
+/// the case mapping of the word scan in one load.
+static ASCII_WORD_LOWER: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 0x80 {
+        let byte = b as u8;
+        if byte.is_ascii_alphanumeric() {
+            t[b] = byte.to_ascii_lowercase();
+        }
+        b += 1;
+    }
+    t
+};
+
+/// For the plain-word scan: 0 for bytes that are not ASCII letters or digits, 1 for lower-case
+/// letters and digits, 3 for upper-case letters (bit 2 marks "needs lower-casing").
+static ASCII_WORD_CASE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 0x80 {
+        let byte = b as u8;
+        if byte.is_ascii_uppercase() {
+            t[b] = 3;
+        } else if byte.is_ascii_alphanumeric() {
+            t[b] = 1;
+        }
+        b += 1;
+    }
+    t
+};
+
 /// See the [module documentation](self).
 #[derive(Debug, Clone, Default)]
 pub struct SyllableTokenizer {
@@ -82,6 +146,26 @@ fn is_word_char(c: char) -> bool {
     vowel(c).is_some() || matches!(c, 'đ' | 'Đ') || c.is_alphanumeric() || is_combining_mark(c)
 }
 
+/// The ASCII part of [`is_clause_break`], usable when building the byte tables.
+const fn is_ascii_clause_break(b: u8) -> bool {
+    matches!(
+        b,
+        b'.' | b','
+            | b';'
+            | b':'
+            | b'!'
+            | b'?'
+            | b'('
+            | b')'
+            | b'['
+            | b']'
+            | b'{'
+            | b'}'
+            | b'"'
+            | b'|'
+    )
+}
+
 /// Separators after which adjacent-syllable pairs must not be formed.
 fn is_clause_break(c: char) -> bool {
     matches!(
@@ -116,6 +200,214 @@ fn is_hyphen(c: char) -> bool {
     matches!(c, '-' | '\u{2010}' | '\u{2011}')
 }
 
+/// Reads the word of `text` starting at `start` in one pass, writing its normalised token text
+/// (lower case, ligatures expanded, invisible characters dropped, NFC, canonical tone) into
+/// `out`. Returns the end offset of the word and whether the token is usable (not empty, not
+/// too long).
+fn read_word(text: &str, start: usize, out: &mut String) -> (usize, bool) {
+    out.clear();
+    let Some(plain) = scan_plain_word(text, start) else {
+        return read_word_general(text, start, out);
+    };
+    out.push_str(&text[start..plain.end]);
+    if plain.upper_ascii {
+        out.make_ascii_lowercase();
+    }
+    if plain.tone_candidate {
+        if let Some(fixed) = canonical_syllable(out) {
+            *out = fixed;
+        }
+    }
+    (plain.end, !out.is_empty() && out.len() <= MAX_TOKEN_BYTES)
+}
+
+/// A word whose token is its own text, up to ASCII lower-casing: see [`scan_plain_word`].
+struct PlainWord {
+    end: usize,
+    upper_ascii: bool,
+    tone_candidate: bool,
+}
+
+/// Finds the end of the word at `start` when its token is the word itself with ASCII letters
+/// lower-cased, which is true of nearly every word of running text: ASCII letters and digits,
+/// number separators, and lower-case Vietnamese letters. Returns `None` for any other word
+/// (upper-case Vietnamese letters, marks, ligatures, invisible or other letters), which
+/// [`read_word_general`] then reads. The tone-candidate rule is the same as there.
+fn scan_plain_word(text: &str, start: usize) -> Option<PlainWord> {
+    let bytes = text.as_bytes();
+    let mut i = start;
+    let mut case = 0u8;
+    let mut tone_candidate = false;
+    let mut prev_ou = 0u8;
+    loop {
+        let run = i;
+        while let Some(&b) = bytes.get(i) {
+            let k = ASCII_WORD_CASE[usize::from(b)];
+            if k == 0 {
+                break;
+            }
+            case |= k;
+            i += 1;
+        }
+        if i > run {
+            if prev_ou == 2 {
+                tone_candidate |= matches!(bytes[run] | 0x20, b'a' | b'e' | b'y');
+            }
+            prev_ou = u8::from(matches!(bytes[i - 1] | 0x20, b'o' | b'u'));
+        }
+        let Some(&b) = bytes.get(i) else {
+            break;
+        };
+        if b < 0x80 {
+            if (b == b'.' || b == b',')
+                && i > start
+                && bytes[i - 1].is_ascii_digit()
+                && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
+            {
+                prev_ou = 0;
+                i += 1;
+                continue;
+            }
+            break;
+        }
+        let c = text[i..].chars().next().unwrap_or(' ');
+        if let Some(v) = vowel(c) {
+            if v.upper {
+                return None;
+            }
+            let toned = v.tone != Tone::Level;
+            let base = v.toneless_lower();
+            tone_candidate |=
+                prev_ou > 0 && (prev_ou == 2 || toned) && matches!(base, 'a' | 'e' | 'y');
+            prev_ou = match (base, toned) {
+                ('o' | 'u', true) => 2,
+                ('o' | 'u', false) => 1,
+                _ => 0,
+            };
+        } else if c == 'đ' {
+            prev_ou = 0;
+        } else if c == 'Đ'
+            || is_invisible(c)
+            || ligature(c).is_some()
+            || is_combining_mark(c)
+            || c.is_alphanumeric()
+        {
+            return None;
+        } else {
+            break;
+        }
+        i += c.len_utf8();
+    }
+    Some(PlainWord {
+        end: i,
+        upper_ascii: case & 2 != 0,
+        tone_candidate,
+    })
+}
+
+/// [`read_word`] for any word, one character at a time.
+fn read_word_general(text: &str, start: usize, out: &mut String) -> (usize, bool) {
+    let bytes = text.as_bytes();
+    out.clear();
+    let mut i = start;
+    let mut has_mark = false;
+    // Whether a tone may sit on the wrong vowel of an `oa`/`oe`/`uy` nucleus; only then is
+    // the (rarely needed) syllable analysis run.
+    let mut tone_candidate = false;
+    // 0: the previous letter is not `o`/`u`; 1: a plain `o`/`u`; 2: a toned one.
+    let mut prev_ou = 0u8;
+    loop {
+        // A run of ASCII letters and digits. Only its first byte can complete a tone candidate
+        // (after a toned `o`/`u`) and only its last one sets `prev_ou` for what follows.
+        let run = i;
+        while let Some(&b) = bytes.get(i) {
+            let lower = ASCII_WORD_LOWER[usize::from(b)];
+            if lower == 0 {
+                break;
+            }
+            out.push(char::from(lower));
+            i += 1;
+        }
+        if i > run {
+            if prev_ou == 2 {
+                tone_candidate |= matches!(bytes[run] | 0x20, b'a' | b'e' | b'y');
+            }
+            prev_ou = u8::from(matches!(bytes[i - 1] | 0x20, b'o' | b'u'));
+        }
+        let Some(&b) = bytes.get(i) else {
+            break;
+        };
+        if b < 0x80 {
+            // `3.14`, `1,5`: the separator belongs to the number. The previous byte is a digit
+            // exactly when the previous character was one.
+            if (b == b'.' || b == b',')
+                && i > start
+                && bytes[i - 1].is_ascii_digit()
+                && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
+            {
+                out.push(char::from(b));
+                prev_ou = 0;
+                i += 1;
+                continue;
+            }
+            break;
+        }
+        let c = text[i..].chars().next().unwrap_or(' ');
+        if let Some(v) = vowel(c) {
+            let toned = v.tone != Tone::Level;
+            let base = v.toneless_lower();
+            tone_candidate |=
+                prev_ou > 0 && (prev_ou == 2 || toned) && matches!(base, 'a' | 'e' | 'y');
+            prev_ou = match (base, toned) {
+                ('o' | 'u', true) => 2,
+                ('o' | 'u', false) => 1,
+                _ => 0,
+            };
+            out.push(v.lower());
+        } else if matches!(c, 'đ' | 'Đ') {
+            prev_ou = 0;
+            out.push('đ');
+        } else if is_invisible(c) {
+            if i == start {
+                break;
+            }
+        } else if let Some(l) = ligature(c) {
+            prev_ou = 0;
+            out.extend(l.chars().map(|c| c.to_ascii_lowercase()));
+        } else if is_combining_mark(c) {
+            has_mark = true;
+            out.push(c);
+        } else if c.is_alphanumeric() {
+            prev_ou = 0;
+            out.extend(c.to_lowercase());
+        } else {
+            break;
+        }
+        i += c.len_utf8();
+    }
+    if has_mark {
+        let composed = crate::text::clean::nfc(out).into_owned();
+        *out = composed;
+        tone_candidate = true;
+    }
+    if tone_candidate {
+        if let Some(fixed) = canonical_syllable(out) {
+            *out = fixed;
+        }
+    }
+    (i, !out.is_empty() && out.len() <= MAX_TOKEN_BYTES)
+}
+
+/// Length in bytes of the character that starts with byte `b`.
+fn utf8_len(b: u8) -> usize {
+    match b {
+        0..=0x7F => 1,
+        0x80..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
+}
+
 impl<'a> SyllableTokenStream<'a> {
     /// Skips separators from `self.pos`; returns whether a clause break was crossed.
     fn skip_separators(&mut self) -> bool {
@@ -124,126 +416,40 @@ impl<'a> SyllableTokenStream<'a> {
         let mut newlines = 0;
         let mut i = self.pos;
         while i < bytes.len() {
-            let b = bytes[i];
-            if b < 0x80 {
-                if b.is_ascii_alphanumeric() {
-                    break;
-                }
-                if b == b'\n' {
+            match SEPARATOR_CLASS[usize::from(bytes[i])] {
+                SEP_WORD => break,
+                SEP_NEWLINE => {
                     newlines += 1;
                     gap |= newlines >= 2;
-                } else if !b.is_ascii_whitespace() {
-                    newlines = 0;
-                    gap |= is_clause_break(b as char);
                 }
-                i += 1;
-                continue;
+                SEP_BLANK => {}
+                SEP_CLAUSE => {
+                    newlines = 0;
+                    gap = true;
+                }
+                SEP_OTHER => newlines = 0,
+                _ => {
+                    let c = self.text[i..].chars().next().unwrap_or(' ');
+                    if is_word_char(c) {
+                        break;
+                    }
+                    if !c.is_whitespace() {
+                        newlines = 0;
+                        gap |= is_clause_break(c);
+                    }
+                    i += c.len_utf8();
+                    continue;
+                }
             }
-            let c = self.text[i..].chars().next().unwrap_or(' ');
-            if is_word_char(c) {
-                break;
-            }
-            if !c.is_whitespace() {
-                newlines = 0;
-                gap |= is_clause_break(c);
-            }
-            i += c.len_utf8();
+            i += 1;
         }
         self.pos = i;
         gap
     }
 
-    /// Reads the word starting at `start` in one pass, writing its normalised token text
-    /// (lower case, ligatures expanded, invisible characters dropped, NFC, canonical tone) into
-    /// `out`. Returns the end offset of the word and whether the token is usable (not empty,
-    /// not too long).
-    fn read_word(&self, start: usize, out: &mut String) -> (usize, bool) {
-        let bytes = self.text.as_bytes();
-        out.clear();
-        let mut i = start;
-        let mut has_mark = false;
-        // Whether a tone may sit on the wrong vowel of an `oa`/`oe`/`uy` nucleus; only then is
-        // the (rarely needed) syllable analysis run.
-        let mut tone_candidate = false;
-        // 0: the previous letter is not `o`/`u`; 1: a plain `o`/`u`; 2: a toned one.
-        let mut prev_ou = 0u8;
-        let mut prev_digit = false;
-        while i < bytes.len() {
-            let b = bytes[i];
-            if b < 0x80 {
-                if b.is_ascii_alphanumeric() {
-                    let lower = b.to_ascii_lowercase();
-                    // ASCII letters carry no tone: only a toned `o`/`u` before them matters.
-                    tone_candidate |= prev_ou == 2 && matches!(lower, b'a' | b'e' | b'y');
-                    prev_ou = u8::from(matches!(lower, b'o' | b'u'));
-                    prev_digit = b.is_ascii_digit();
-                    out.push(lower as char);
-                    i += 1;
-                    continue;
-                }
-                // `3.14`, `1,5`: the separator belongs to the number.
-                if (b == b'.' || b == b',')
-                    && prev_digit
-                    && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
-                {
-                    out.push(b as char);
-                    prev_digit = false;
-                    prev_ou = 0;
-                    i += 1;
-                    continue;
-                }
-                break;
-            }
-            let c = self.text[i..].chars().next().unwrap_or(' ');
-            prev_digit = false;
-            if let Some(v) = vowel(c) {
-                let toned = v.tone != Tone::Level;
-                let base = v.toneless_lower();
-                tone_candidate |=
-                    prev_ou > 0 && (prev_ou == 2 || toned) && matches!(base, 'a' | 'e' | 'y');
-                prev_ou = match (base, toned) {
-                    ('o' | 'u', true) => 2,
-                    ('o' | 'u', false) => 1,
-                    _ => 0,
-                };
-                out.push(v.lower());
-            } else if matches!(c, 'đ' | 'Đ') {
-                prev_ou = 0;
-                out.push('đ');
-            } else if is_invisible(c) {
-                if i == start {
-                    break;
-                }
-            } else if let Some(l) = ligature(c) {
-                prev_ou = 0;
-                out.extend(l.chars().map(|c| c.to_ascii_lowercase()));
-            } else if is_combining_mark(c) {
-                has_mark = true;
-                out.push(c);
-            } else if c.is_alphanumeric() {
-                prev_ou = 0;
-                out.extend(c.to_lowercase());
-            } else {
-                break;
-            }
-            i += c.len_utf8();
-        }
-        if has_mark {
-            let composed = crate::text::clean::nfc(out).into_owned();
-            *out = composed;
-            tone_candidate = true;
-        }
-        if tone_candidate {
-            if let Some(fixed) = canonical_syllable(out) {
-                *out = fixed;
-            }
-        }
-        (i, !out.is_empty() && out.len() <= MAX_TOKEN_BYTES)
-    }
-
     fn make_token(&self, from: usize, position: usize) -> (usize, Option<Token>) {
         let mut text = String::new();
-        let (to, ok) = self.read_word(from, &mut text);
+        let (to, ok) = read_word(self.text, from, &mut text);
         let token = ok.then_some(Token {
             offset_from: from,
             offset_to: to,
@@ -255,6 +461,10 @@ impl<'a> SyllableTokenStream<'a> {
     }
 
     fn hyphen_follows(&self, end: usize) -> bool {
+        // Every hyphen starts with one of these bytes: `-`, or U+2010/U+2011.
+        if !matches!(self.text.as_bytes().get(end), Some(b'-' | 0xE2)) {
+            return false;
+        }
         let mut chars = self.text[end..].chars();
         matches!((chars.next(), chars.next()), (Some(h), Some(n)) if is_hyphen(h) && is_word_char(n))
     }
@@ -328,18 +538,20 @@ impl TokenStream for SyllableTokenStream<'_> {
             }
             let start = self.pos;
             // The common case: one word, its text written straight into the reused token.
-            let mut text = std::mem::take(&mut self.token.text);
-            let (end, ok) = self.read_word(start, &mut text);
-            let end = end.max(start + self.text[start..].chars().next().map_or(1, char::len_utf8));
+            let (end, ok) = read_word(self.text, start, &mut self.token.text);
+            // A word always advances (it starts with a word character), but never loop.
+            let end = if end > start {
+                end
+            } else {
+                start + utf8_len(self.text.as_bytes()[start])
+            };
             if self.hyphen_follows(end) {
-                let first = ok.then(|| text.clone());
-                self.token.text = text;
+                let first = ok.then(|| self.token.text.clone());
                 if self.compound(start, end, first) {
                     return true;
                 }
                 continue;
             }
-            self.token.text = text;
             self.pos = end;
             if !ok {
                 continue;
