@@ -92,17 +92,56 @@ pub fn fold_whitespace(text: &str) -> Cow<'_, str> {
     if is_folded(text) {
         return Cow::Borrowed(text);
     }
+    Cow::Owned(fold_whitespace_owned(text))
+}
+
+/// Bytes that are, or continue, a character [`fold_whitespace`] copies without looking at it:
+/// printable ASCII, continuation bytes, and lead bytes that start no white-space or control
+/// character (those all start with 0xC2, 0xE1, 0xE2 or 0xE3).
+static ORDINARY: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = matches!(b, 0x21..=0x7E | 0x80..=0xC1 | 0xC3..=0xE0 | 0xE4..=0xFF);
+        b += 1;
+    }
+    t
+};
+
+/// The folding loop of [`fold_whitespace`], for text known not to be folded already.
+pub(crate) fn fold_whitespace_owned(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
     let mut newlines = 0usize;
     let mut run_start: Option<usize> = None;
     let mut i = 0;
-    // Byte loop: ASCII is decided on the byte; a multi-byte character is decoded only when its
-    // lead byte can start a white-space or control character (U+0085, U+00A0, U+1680,
-    // U+2000.., U+3000). Runs of ordinary characters are copied in one go.
+    // ASCII is decided on the byte; a multi-byte character is decoded only when its lead byte
+    // can start a white-space or control character (U+0085, U+00A0, U+1680, U+2000..,
+    // U+3000). Runs of ordinary characters are copied in one go.
     while i < bytes.len() {
         let b = bytes[i];
+        if ORDINARY[usize::from(b)] {
+            if run_start.is_none() {
+                separate(&mut out, &mut newlines, &mut pending_space);
+                run_start = Some(i);
+            }
+            i += 1;
+            // A single space between ordinary characters stays as it is: keep it in the run.
+            loop {
+                while i < bytes.len() && ORDINARY[usize::from(bytes[i])] {
+                    i += 1;
+                }
+                if bytes.get(i) == Some(&b' ')
+                    && bytes.get(i + 1).is_some_and(|&n| ORDINARY[usize::from(n)])
+                {
+                    i += 2;
+                } else {
+                    break;
+                }
+            }
+            continue;
+        }
         let (len, kind) = if b < 0x80 {
             let kind = match b {
                 b'\n' | 0x0B | 0x0C => Some(true),
@@ -113,14 +152,10 @@ pub fn fold_whitespace(text: &str) -> Cow<'_, str> {
             (1, kind)
         } else {
             let c = text[i..].chars().next().unwrap_or(' ');
-            let kind = if matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3) {
-                if matches!(c, '\u{2028}' | '\u{2029}') {
-                    Some(true)
-                } else if c.is_whitespace() || c.is_control() {
-                    Some(false)
-                } else {
-                    None
-                }
+            let kind = if matches!(c, '\u{2028}' | '\u{2029}') {
+                Some(true)
+            } else if c.is_whitespace() || c.is_control() {
+                Some(false)
             } else {
                 None
             };
@@ -129,15 +164,7 @@ pub fn fold_whitespace(text: &str) -> Cow<'_, str> {
         match kind {
             None => {
                 if run_start.is_none() {
-                    if !out.is_empty() {
-                        if newlines > 0 {
-                            out.push_str(if newlines > 1 { "\n\n" } else { "\n" });
-                        } else if pending_space {
-                            out.push(' ');
-                        }
-                    }
-                    newlines = 0;
-                    pending_space = false;
+                    separate(&mut out, &mut newlines, &mut pending_space);
                     run_start = Some(i);
                 }
             }
@@ -158,7 +185,21 @@ pub fn fold_whitespace(text: &str) -> Cow<'_, str> {
     if let Some(start) = run_start {
         out.push_str(&text[start..]);
     }
-    Cow::Owned(out)
+    out
+}
+
+/// Writes what the white space before a new run of ordinary characters folds to: nothing at
+/// the start, one or two line breaks, or one space.
+fn separate(out: &mut String, newlines: &mut usize, pending_space: &mut bool) {
+    if !out.is_empty() {
+        if *newlines > 0 {
+            out.push_str(if *newlines > 1 { "\n\n" } else { "\n" });
+        } else if *pending_space {
+            out.push(' ');
+        }
+    }
+    *newlines = 0;
+    *pending_space = false;
 }
 
 /// Cheap check that [`fold_whitespace`] would change nothing, so the common case copies nothing.

@@ -19,6 +19,7 @@
 pub mod clean;
 pub mod fold;
 pub mod legacy;
+mod scan;
 pub mod tone;
 pub mod vowels;
 
@@ -40,11 +41,26 @@ pub fn normalize(text: &str) -> String {
 
 /// [`normalize`] without a copy when the text is already normal.
 pub fn normalize_cow(text: &str) -> Cow<'_, str> {
-    let s = clean::nfc(text);
-    let s = chain(s, clean::strip_invisible);
-    let s = chain(s, clean::expand_ligatures);
-    let s = chain(s, clean::fold_whitespace);
-    chain(s, tone::canonical_tones)
+    let work = scan::scan(text);
+    if work.chars {
+        let s = clean::nfc(text);
+        let s = chain(s, clean::strip_invisible);
+        let s = chain(s, clean::expand_ligatures);
+        let s = chain(s, clean::fold_whitespace);
+        return chain(s, tone::canonical_tones);
+    }
+    // Folding white space neither joins nor splits words, so the tones the scan found
+    // canonical stay canonical.
+    let s = if work.space {
+        Cow::Owned(clean::fold_whitespace_owned(text))
+    } else {
+        Cow::Borrowed(text)
+    };
+    if work.tones {
+        chain(s, tone::canonical_tones)
+    } else {
+        s
+    }
 }
 
 /// Applies one borrowing step to a `Cow`, keeping the borrow when the step changes nothing.

@@ -19,7 +19,7 @@
 
 use std::borrow::Cow;
 
-use super::vowels::{vowel, Tone};
+use super::vowels::{vowel, Tone, Vowel};
 
 /// Rewrites every syllable of `text` to the [canonical tone placement](self).
 pub fn canonical_tones(text: &str) -> Cow<'_, str> {
@@ -60,23 +60,19 @@ fn candidate_words(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
                 continue;
             }
             let at = i;
-            let c = text[at..].chars().next()?;
-            i += c.len_utf8();
-            let Some(v) = vowel(c) else { continue };
-            if v.tone == Tone::Level {
+            i += utf8_len(bytes[at]);
+            // The neighbouring bytes rule out most characters before any decoding.
+            let after_ou = at > 0 && matches!(bytes[at - 1], b'o' | b'u' | b'O' | b'U');
+            let before_aey = bytes
+                .get(i)
+                .is_some_and(|b| matches!(b, b'a' | b'e' | b'y' | b'A' | b'E' | b'Y'));
+            if !after_ou && !before_aey {
                 continue;
             }
-            let base = v.toneless_lower();
-            let hit = match base {
-                // New style `oà`, `uỷ`: the toned vowel follows `o`/`u`.
-                'a' | 'e' | 'y' => at > 0 && matches!(bytes[at - 1], b'o' | b'u' | b'O' | b'U'),
-                // Traditional `òa` in a closed syllable (`hòang`): the toned vowel precedes.
-                'o' | 'u' => bytes
-                    .get(i)
-                    .is_some_and(|b| matches!(b, b'a' | b'e' | b'y' | b'A' | b'E' | b'Y')),
-                _ => false,
+            let Some(v) = text[at..].chars().next().and_then(vowel) else {
+                continue;
             };
-            if hit {
+            if is_tone_candidate(v, after_ou, before_aey) {
                 return Some(word_around(text, at));
             }
         }
@@ -84,9 +80,39 @@ fn candidate_words(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     })
 }
 
+/// Length in bytes of the character that starts with byte `b`.
+fn utf8_len(b: u8) -> usize {
+    match b {
+        0..=0x7F => 1,
+        0x80..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
+}
+
+/// Whether a toned vowel `v` may be misplaced, given whether an `o`/`u` byte precedes it and
+/// an `a`/`e`/`y` byte follows it.
+pub(crate) fn is_tone_candidate(v: Vowel, after_ou: bool, before_aey: bool) -> bool {
+    if v.tone == Tone::Level {
+        return false;
+    }
+    match v.toneless_lower() {
+        // New style `oà`, `uỷ`: the toned vowel follows `o`/`u`.
+        'a' | 'e' | 'y' => after_ou,
+        // Traditional `òa` in a closed syllable (`hòang`): the toned vowel precedes.
+        'o' | 'u' => before_aey,
+        _ => false,
+    }
+}
+
 /// The letters-only word around byte offset `at`.
-fn word_around(text: &str, at: usize) -> (usize, usize) {
-    let is_letter = |c: char| c.is_alphabetic();
+pub(crate) fn word_around(text: &str, at: usize) -> (usize, usize) {
+    // `is_alphabetic`, answered without the Unicode tables for the letters of Vietnamese.
+    let is_letter = |c: char| {
+        c.is_ascii_alphabetic()
+            || (!c.is_ascii()
+                && (vowel(c).is_some() || matches!(c, 'đ' | 'Đ') || c.is_alphabetic()))
+    };
     let start = text[..at]
         .char_indices()
         .rev()
