@@ -230,6 +230,25 @@ mod lines {
     }
 }
 
+mod fonts {
+    use super::*;
+
+    #[test]
+    fn type3_glyphs_named_by_their_character() {
+        // Type 3 fonts whose ToUnicode covers letters only; digits and punctuation come from
+        // glyph names such as `/(` and `/.`.
+        let Some(path) = corpus_file("corpus/en/r-vignettes/r-cran-rsolnp__manual.pdf") else {
+            return;
+        };
+        let text = full_text(&path);
+        assert!(text.contains("named COST.M"), "period lost");
+        assert!(
+            text.contains("subject to g(x) = 0"),
+            "parentheses or = lost"
+        );
+    }
+}
+
 mod vietnamese {
     use super::*;
 

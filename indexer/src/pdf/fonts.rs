@@ -630,4 +630,21 @@ mod tests {
         let f = load(&doc, &d, 1 << 20);
         assert_eq!(text_of(&f, b"ABC"), "BBC");
     }
+    #[test]
+    fn glyphs_named_by_their_character_with_partial_tounicode() {
+        // Type 3 fonts whose ToUnicode covers letters only, and whose other glyphs are named
+        // by the character itself (`/(`, `/.`, `/=`).
+        let mut doc = Document::with_version("1.5");
+        let cmap = b"1 begincodespacerange <41> <7a> endcodespacerange 1 beginbfrange <41> <5a> <0041> endbfrange".to_vec();
+        let tu = doc.add_object(Stream::new(dictionary! {}, cmap));
+        let names = ["(", ".", "=", "2"].map(|n| Object::Name(n.as_bytes().to_vec()));
+        let mut diffs = vec![Object::Integer(2)];
+        diffs.extend(names);
+        let d = dictionary! {
+            "Subtype" => "Type3", "FontMatrix" => vec![1.into(), 0.into(), 0.into(), 1.into(), 0.into(), 0.into()],
+            "Encoding" => dictionary! { "Differences" => diffs }, "ToUnicode" => tu,
+        };
+        let f = load(&doc, &d, 1 << 20);
+        assert_eq!(text_of(&f, b"\x02A\x03B\x04\x05"), "(A.B=2");
+    }
 }

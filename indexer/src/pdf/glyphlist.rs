@@ -14,6 +14,12 @@ pub(crate) fn push_glyph_name(name: &str, out: &mut String) -> bool {
         out.push_str(s);
         return true;
     }
+    // Some producers name each glyph by the character itself (`/(`, `/=`, `/2`); poppler
+    // reads such names the same way.
+    if let [b @ 0x21..=0x7E] = name.as_bytes() {
+        out.push(char::from(*b));
+        return true;
+    }
     if let Some(pos) = name.find('.') {
         if pos == 0 {
             return false; // .notdef, .null
@@ -101,6 +107,11 @@ mod tests {
         assert_eq!(name("a.sc").as_deref(), Some("a"));
         assert_eq!(name("f_f_i").as_deref(), Some("ffi"));
         assert_eq!(name("T_h.liga").as_deref(), Some("Th"));
+        assert_eq!(name("(").as_deref(), Some("("));
+        assert_eq!(name("2").as_deref(), Some("2"));
+        assert_eq!(name("=").as_deref(), Some("="));
+        assert_eq!(name(".").as_deref(), Some("."));
+        assert_eq!(name("_").as_deref(), Some("_"));
     }
 
     #[test]
