@@ -43,9 +43,11 @@ pub fn normalize(text: &str) -> String {
 pub fn normalize_cow(text: &str) -> Cow<'_, str> {
     let work = scan::scan(text);
     if work.chars {
-        let s = clean::nfc(text);
-        let s = chain(s, clean::strip_invisible);
+        // NFC after the steps that remove or replace characters: dropping a soft hyphen or
+        // expanding `ﬁ` can put a base letter next to a combining mark (`e` U+00AD U+0301).
+        let s = clean::strip_invisible(text);
         let s = chain(s, clean::expand_ligatures);
+        let s = chain(s, clean::nfc);
         let s = chain(s, clean::fold_whitespace);
         return chain(s, tone::canonical_tones);
     }
