@@ -289,9 +289,19 @@ pub(crate) fn load(doc: &Document, dict: &Dictionary, limit: usize) -> Font {
         None => SimpleEncoding::new(base, &diffs),
     };
 
-    // Type 3 glyph names are often meaningless (`/BC`, `/a12`); pdftotext then shows the code
-    // itself, which for TeX fonts is right for letters and digits.
-    let enc = if is_type3 {
+    // A glyph name that means nothing (`/BC`, `/a12`, TeX's `/summationtext`): poppler then
+    // shows the code itself, which for TeX and many subset fonts is right for letters and
+    // digits. Type 3 names are so often meaningless that this holds for every Type 3 font.
+    let unknown_name = || {
+        let names = builtin.iter().flatten().map(|(_, n)| n.as_slice());
+        names.chain(diffs.iter().map(|d| d.1)).any(|n| {
+            n != b".notdef"
+                && std::str::from_utf8(n).map_or(true, |n| {
+                    !super::glyphlist::push_glyph_name(n, &mut String::new())
+                })
+        })
+    };
+    let enc = if is_type3 || unknown_name() {
         SimpleEncoding::from_fn(|code, out| match enc.get(code) {
             "" if (33..127).contains(&code) => out.push(char::from(code)),
             t => out.push_str(t),
@@ -646,5 +656,24 @@ mod tests {
         };
         let f = load(&doc, &d, 1 << 20);
         assert_eq!(text_of(&f, b"\x02A\x03B\x04\x05"), "(A.B=2");
+    }
+    #[test]
+    fn unknown_glyph_names_show_their_code_as_poppler_does() {
+        // cmex10's `/summationtext` at 0x58 and a made-up `/g7` at 0x41: pdftotext prints the
+        // code (`X`, `A`); a known name keeps its meaning.
+        let doc = Document::with_version("1.5");
+        let diffs = vec![
+            Object::Integer(0x41),
+            Object::Name(b"g7".to_vec()),
+            Object::Integer(0x58),
+            Object::Name(b"summationtext".to_vec()),
+            Object::Name(b"Ydieresis".to_vec()),
+        ];
+        let d = dictionary! {
+            "Subtype" => "Type1", "BaseFont" => "ABCDEF+CMEX10",
+            "Encoding" => dictionary! { "Differences" => diffs },
+        };
+        let f = load(&doc, &d, 1 << 20);
+        assert_eq!(text_of(&f, b"AXYb"), "AX\u{178}b");
     }
 }
