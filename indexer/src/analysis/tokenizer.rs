@@ -27,8 +27,9 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use unicode_normalization::char::is_combining_mark;
 
 use crate::text::clean::{is_invisible, ligature};
+use crate::text::fold::fold_into;
 use crate::text::tone::canonical_syllable;
-use crate::text::vowels::{vowel, Tone};
+use crate::text::vowels::{non_ascii_vowel, vowel, Tone};
 
 /// Tokens longer than this (in bytes) are dropped: they are base64, hashes or glued garbage,
 /// never something a user types.
@@ -105,6 +106,19 @@ static ASCII_WORD_CASE: [u8; 256] = {
 #[derive(Debug, Clone, Default)]
 pub struct SyllableTokenizer {
     queue: VecDeque<Token>,
+    fold: bool,
+}
+
+impl SyllableTokenizer {
+    /// The same tokens with their diacritics removed: exactly what this tokenizer followed by
+    /// [`FoldFilter`](super::FoldFilter) gives, in one pass. The folded analyzers run on every
+    /// indexed text, and most syllables can be folded while they are read.
+    pub fn folded() -> Self {
+        SyllableTokenizer {
+            queue: VecDeque::new(),
+            fold: true,
+        }
+    }
 }
 
 impl Tokenizer for SyllableTokenizer {
@@ -119,6 +133,7 @@ impl Tokenizer for SyllableTokenizer {
             emitted: false,
             token: Token::default(),
             queue: &mut self.queue,
+            fold: self.fold,
         }
     }
 }
@@ -134,6 +149,8 @@ pub struct SyllableTokenStream<'a> {
     token: Token,
     /// Tokens of a hyphenated compound waiting to be emitted (the later parts, the joined form).
     queue: &'a mut VecDeque<Token>,
+    /// Whether tokens are folded (see [`SyllableTokenizer::folded`]).
+    fold: bool,
 }
 
 #[inline]
@@ -206,7 +223,7 @@ fn is_hyphen(c: char) -> bool {
 /// too long).
 fn read_word(text: &str, start: usize, out: &mut String) -> (usize, bool) {
     out.clear();
-    let Some(plain) = scan_plain_word(text, start) else {
+    let Some(plain) = scan_plain_word::<false>(text, start, out) else {
         return read_word_general(text, start, out);
     };
     out.push_str(&text[start..plain.end]);
@@ -221,6 +238,39 @@ fn read_word(text: &str, start: usize, out: &mut String) -> (usize, bool) {
     (plain.end, !out.is_empty() && out.len() <= MAX_TOKEN_BYTES)
 }
 
+/// [`read_word`] followed by [`fold_token`]: the folded token text of the word at `start`,
+/// with the usability of its unfolded token (the length limit applies to the unfolded token,
+/// as when the fold filter follows the tokenizer).
+fn read_word_folded(text: &str, start: usize, out: &mut String) -> (usize, bool) {
+    out.clear();
+    let Some(plain) = scan_plain_word::<true>(text, start, out) else {
+        let (end, ok) = read_word_general(text, start, out);
+        fold_token(out);
+        return (end, ok);
+    };
+    if plain.upper_ascii {
+        out.make_ascii_lowercase();
+    }
+    if plain.tone_candidate {
+        // Moving a tone leaves the folded letters as they are, but can change the unfolded
+        // token's length by a byte, which decides whether the token is kept.
+        let mut exact = String::new();
+        let (_, ok) = read_word(text, start, &mut exact);
+        return (plain.end, ok);
+    }
+    let len = plain.end - start;
+    (plain.end, len > 0 && len <= MAX_TOKEN_BYTES)
+}
+
+/// Folds a token's text in place, as [`FoldFilter`](super::FoldFilter) does.
+fn fold_token(text: &mut String) {
+    if !text.is_ascii() {
+        let mut folded = String::with_capacity(text.len());
+        fold_into(text, &mut folded);
+        *text = folded;
+    }
+}
+
 /// A word whose token is its own text, up to ASCII lower-casing: see [`scan_plain_word`].
 struct PlainWord {
     end: usize,
@@ -233,7 +283,14 @@ struct PlainWord {
 /// number separators, and lower-case Vietnamese letters. Returns `None` for any other word
 /// (upper-case Vietnamese letters, marks, ligatures, invisible or other letters), which
 /// [`read_word_general`] then reads. The tone-candidate rule is the same as there.
-fn scan_plain_word(text: &str, start: usize) -> Option<PlainWord> {
+///
+/// With `FOLD`, the word's folded letters are appended to `out` on the way (ASCII letters
+/// still to be lower-cased); a `None` leaves them half-written. Without, `out` is untouched.
+fn scan_plain_word<const FOLD: bool>(
+    text: &str,
+    start: usize,
+    out: &mut String,
+) -> Option<PlainWord> {
     let bytes = text.as_bytes();
     let mut i = start;
     let mut case = 0u8;
@@ -250,6 +307,9 @@ fn scan_plain_word(text: &str, start: usize) -> Option<PlainWord> {
             i += 1;
         }
         if i > run {
+            if FOLD {
+                out.push_str(&text[run..i]);
+            }
             if prev_ou == 2 {
                 tone_candidate |= matches!(bytes[run] | 0x20, b'a' | b'e' | b'y');
             }
@@ -264,14 +324,28 @@ fn scan_plain_word(text: &str, start: usize) -> Option<PlainWord> {
                 && bytes[i - 1].is_ascii_digit()
                 && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
             {
+                if FOLD {
+                    out.push(char::from(b));
+                }
                 prev_ou = 0;
                 i += 1;
                 continue;
             }
             break;
         }
-        let c = text[i..].chars().next().unwrap_or(' ');
-        if let Some(v) = vowel(c) {
+        // Decoded here rather than by `chars()`: this runs for most letters of Vietnamese.
+        let (cp, len) = match b {
+            0xC0..=0xDF => (u32::from(b & 0x1F) << 6 | u32::from(bytes[i + 1] & 0x3F), 2),
+            0xE0..=0xEF => (
+                u32::from(b & 0x0F) << 12
+                    | u32::from(bytes[i + 1] & 0x3F) << 6
+                    | u32::from(bytes[i + 2] & 0x3F),
+                3,
+            ),
+            // Four-byte characters (symbols, emoji, rare letters): the general reader decides.
+            _ => return None,
+        };
+        if let Some(v) = non_ascii_vowel(cp) {
             if v.upper {
                 return None;
             }
@@ -284,19 +358,27 @@ fn scan_plain_word(text: &str, start: usize) -> Option<PlainWord> {
                 ('o' | 'u', false) => 1,
                 _ => 0,
             };
-        } else if c == 'đ' {
+            if FOLD {
+                out.push(v.ascii());
+            }
+        } else if cp == u32::from('đ') {
             prev_ou = 0;
-        } else if c == 'Đ'
-            || is_invisible(c)
-            || ligature(c).is_some()
-            || is_combining_mark(c)
-            || c.is_alphanumeric()
-        {
-            return None;
+            if FOLD {
+                out.push('d');
+            }
         } else {
+            let c = char::from_u32(cp).unwrap_or(' ');
+            if c == 'Đ'
+                || is_invisible(c)
+                || ligature(c).is_some()
+                || is_combining_mark(c)
+                || c.is_alphanumeric()
+            {
+                return None;
+            }
             break;
         }
-        i += c.len_utf8();
+        i += len;
     }
     Some(PlainWord {
         end: i,
@@ -306,6 +388,8 @@ fn scan_plain_word(text: &str, start: usize) -> Option<PlainWord> {
 }
 
 /// [`read_word`] for any word, one character at a time.
+#[cold]
+#[inline(never)]
 fn read_word_general(text: &str, start: usize, out: &mut String) -> (usize, bool) {
     let bytes = text.as_bytes();
     out.clear();
@@ -447,6 +531,7 @@ impl<'a> SyllableTokenStream<'a> {
         gap
     }
 
+    #[cold]
     fn make_token(&self, from: usize, position: usize) -> (usize, Option<Token>) {
         let mut text = String::new();
         let (to, ok) = read_word(self.text, from, &mut text);
@@ -460,19 +545,32 @@ impl<'a> SyllableTokenStream<'a> {
         (to, token)
     }
 
+    #[inline]
     fn hyphen_follows(&self, end: usize) -> bool {
         // Every hyphen starts with one of these bytes: `-`, or U+2010/U+2011.
-        if !matches!(self.text.as_bytes().get(end), Some(b'-' | 0xE2)) {
-            return false;
-        }
+        matches!(self.text.as_bytes().get(end), Some(b'-' | 0xE2)) && self.hyphen_at(end)
+    }
+
+    #[inline(never)]
+    fn hyphen_at(&self, end: usize) -> bool {
         let mut chars = self.text[end..].chars();
         matches!((chars.next(), chars.next()), (Some(h), Some(n)) if is_hyphen(h) && is_word_char(n))
     }
 
-    /// Handles a hyphenated compound whose first word, already read, spans `start..end` with
-    /// token text `first`: emits its parts, then the joined form. Returns false when no part
-    /// gave a token.
-    fn compound(&mut self, start: usize, mut end: usize, first: Option<String>) -> bool {
+    /// Handles a hyphenated compound whose first word, already read, spans `start..end` and
+    /// gave a usable token when `first_ok`: emits its parts, then the joined form. Returns
+    /// false when no part gave a token.
+    #[cold]
+    #[inline(never)]
+    fn compound(&mut self, start: usize, mut end: usize, first_ok: bool) -> bool {
+        // Compounds are built from unfolded parts (the joined form's length limit applies to
+        // them) and folded at the end.
+        let first = if self.fold {
+            let mut exact = String::new();
+            read_word(self.text, start, &mut exact).1.then_some(exact)
+        } else {
+            first_ok.then(|| self.token.text.clone())
+        };
         let first_position = self.next_position;
         let mut tokens: Vec<Token> = Vec::new();
         if let Some(text) = first {
@@ -513,6 +611,11 @@ impl<'a> SyllableTokenStream<'a> {
             }
         }
         self.emitted = true;
+        if self.fold {
+            for t in &mut tokens {
+                fold_token(&mut t.text);
+            }
+        }
         let mut iter = tokens.into_iter();
         if let Some(first) = iter.next() {
             self.token = first;
@@ -538,7 +641,11 @@ impl TokenStream for SyllableTokenStream<'_> {
             }
             let start = self.pos;
             // The common case: one word, its text written straight into the reused token.
-            let (end, ok) = read_word(self.text, start, &mut self.token.text);
+            let (end, ok) = if self.fold {
+                read_word_folded(self.text, start, &mut self.token.text)
+            } else {
+                read_word(self.text, start, &mut self.token.text)
+            };
             // A word always advances (it starts with a word character), but never loop.
             let end = if end > start {
                 end
@@ -546,8 +653,7 @@ impl TokenStream for SyllableTokenStream<'_> {
                 start + utf8_len(self.text.as_bytes()[start])
             };
             if self.hyphen_follows(end) {
-                let first = ok.then(|| self.token.text.clone());
-                if self.compound(start, end, first) {
+                if self.compound(start, end, ok) {
                     return true;
                 }
                 continue;
@@ -662,6 +768,62 @@ mod tests {
             .map(|(_, p)| p)
             .collect();
         assert_eq!(positions, [0, 1, 2, 3, 5]);
+    }
+
+    /// Every field of every token of `tok` on `text`.
+    fn all_fields(tok: impl Tokenizer, text: &str) -> Vec<(String, usize, usize, usize)> {
+        let mut analyzer = tantivy::tokenizer::TextAnalyzer::builder(tok).build();
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            let t = stream.token();
+            out.push((t.text.clone(), t.offset_from, t.offset_to, t.position));
+        }
+        out
+    }
+
+    #[test]
+    fn folded_mode_equals_the_fold_filter() {
+        use tantivy::tokenizer::TokenFilter;
+        let filtered = || super::super::FoldFilter.transform(SyllableTokenizer::default());
+        let mut texts: Vec<String> = [
+            "Trường Đại học Thuỷ lợi, HOÀ BÌNH và COVID-19 e-mail 3.14",
+            "Ho\u{0300}a bi\u{0300}nh nghiên\u{00AD}cứu ﬁnd İstanbul ĐƯỜNG",
+            "hoà-thuỷ-khoẻ-hòang quý-Quỳ x-ũy ũy-x",
+            // Around the length limits: a tone move changes the unfolded length by a byte.
+            &format!(
+                "{}oẽ {}ũy {}-{}",
+                "a".repeat(62),
+                "b".repeat(62),
+                "c".repeat(20),
+                "d".repeat(12)
+            ),
+            &format!("{}ờ {}Ờ {}", "n".repeat(61), "n".repeat(61), "đ".repeat(33)),
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/d2l-vi");
+        let mut stack = vec![root];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "md") {
+                    texts.push(std::fs::read_to_string(&path).unwrap());
+                }
+            }
+        }
+        assert!(texts.len() > 5);
+        for text in &texts {
+            assert_eq!(
+                all_fields(SyllableTokenizer::folded(), text),
+                all_fields(filtered(), text),
+                "{}",
+                text.chars().take(80).collect::<String>()
+            );
+        }
     }
 
     #[test]

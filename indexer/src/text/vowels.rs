@@ -170,6 +170,13 @@ pub fn vowel(c: char) -> Option<Vowel> {
             upper: (cp as u8).is_ascii_uppercase(),
         });
     }
+    non_ascii_vowel(cp)
+}
+
+/// [`vowel`] for the code point of a non-ASCII character, for callers that decode UTF-8
+/// themselves.
+#[inline]
+pub fn non_ascii_vowel(cp: u32) -> Option<Vowel> {
     if let Some(&v) = LOW.get(cp.wrapping_sub(LOW_START) as usize) {
         v
     } else if let Some(&v) = HIGH.get(cp.wrapping_sub(HIGH_START) as usize) {
