@@ -56,12 +56,14 @@ struct Prev {
 }
 
 impl Prev {
-    fn assign(&mut self, token: &Token) {
+    /// Makes `token` the previous token. Its text buffer is swapped in rather than copied: the
+    /// tail overwrites its token's text on every advance (as with any filter that rewrites
+    /// token text in place).
+    fn take(&mut self, token: &mut Token) {
         self.set = true;
         self.position = token.position;
         self.offset_from = token.offset_from;
-        self.text.clear();
-        self.text.push_str(&token.text);
+        std::mem::swap(&mut self.text, &mut token.text);
     }
 }
 
@@ -76,7 +78,7 @@ pub struct PairStream<S> {
 impl<S: TokenStream> TokenStream for PairStream<S> {
     fn advance(&mut self) -> bool {
         while self.tail.advance() {
-            let cur = self.tail.token();
+            let cur = self.tail.token_mut();
             let prev = &mut self.prev;
             if prev.set && cur.position <= prev.position {
                 continue;
@@ -91,10 +93,10 @@ impl<S: TokenStream> TokenStream for PairStream<S> {
                 token.offset_to = cur.offset_to;
                 token.position = prev.position;
                 token.position_length = 1;
-                prev.assign(cur);
+                prev.take(cur);
                 return true;
             }
-            prev.assign(cur);
+            prev.take(cur);
         }
         false
     }
