@@ -109,7 +109,7 @@ static ORDINARY: [bool; 256] = {
 };
 
 /// The folding loop of [`fold_whitespace`], for text known not to be folded already.
-pub(crate) fn fold_whitespace_owned(text: &str) -> String {
+fn fold_whitespace_owned(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;

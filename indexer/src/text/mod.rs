@@ -41,28 +41,14 @@ pub fn normalize(text: &str) -> String {
 
 /// [`normalize`] without a copy when the text is already normal.
 pub fn normalize_cow(text: &str) -> Cow<'_, str> {
-    let work = scan::scan(text);
-    if work.chars {
-        // NFC after the steps that remove or replace characters: dropping a soft hyphen or
-        // expanding `ﬁ` can put a base letter next to a combining mark (`e` U+00AD U+0301).
-        let s = clean::strip_invisible(text);
-        let s = chain(s, clean::expand_ligatures);
-        let s = chain(s, clean::nfc);
-        let s = chain(s, clean::fold_whitespace);
-        return chain(s, tone::canonical_tones);
+    if let Some(done) = scan::normalize_simple(text) {
+        return done;
     }
-    // Folding white space neither joins nor splits words, so the tones the scan found
-    // canonical stay canonical.
-    let s = if work.space {
-        Cow::Owned(clean::fold_whitespace_owned(text))
-    } else {
-        Cow::Borrowed(text)
-    };
-    if work.tones {
-        chain(s, tone::canonical_tones)
-    } else {
-        s
-    }
+    let s = clean::nfc(text);
+    let s = chain(s, clean::strip_invisible);
+    let s = chain(s, clean::expand_ligatures);
+    let s = chain(s, clean::fold_whitespace);
+    chain(s, tone::canonical_tones)
 }
 
 /// Applies one borrowing step to a `Cow`, keeping the borrow when the step changes nothing.

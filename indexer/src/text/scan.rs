@@ -1,11 +1,19 @@
-//! One pass over the bytes that tells [`super::normalize`] which of its steps have work to do.
+//! [`super::normalize`] in one pass, for text that needs no character-level work.
 //!
-//! Most text reaching `normalize` is already NFC, has no invisible characters or ligatures and
-//! its tones are canonical; often only white space needs folding. Running every step's own
-//! check costs one pass over the text per step; this scan answers all of them in one pass that
-//! decodes only the characters that could matter, so the usual answer ("nothing to do", or
-//! "only white space") is cheap. Its answers are exact or err towards "has work", in which
-//! case the step itself decides, so the output never depends on the scan.
+//! Most text reaching `normalize` is already NFC and has no invisible characters or
+//! ligatures; what it may need is white space folded and a few tones moved. Running each step
+//! costs a pass over the text per step. This pass checks every character once and applies the
+//! white-space and tone changes on the way, as patches to the original text, so text that
+//! needs nothing is not copied and text that needs something is copied once. When a character
+//! needs NFC, stripping or expanding, it gives up and the steps run one after the other.
+//!
+//! The result is exactly that of the steps: white-space runs fold as in
+//! [`super::clean::fold_whitespace`] (nothing at the ends; inside, one or two line breaks or
+//! one space) and words change as in [`super::tone::canonical_tones`]. Applying tones to the
+//! unfolded text gives the same words, because folding white space neither joins nor splits
+//! words and never puts a letter next to another one.
+
+use std::borrow::Cow;
 
 use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::{is_nfc_quick, IsNormalized};
@@ -14,35 +22,19 @@ use super::clean::{is_invisible, ligature};
 use super::tone::{canonical_syllable, is_tone_candidate, word_around};
 use super::vowels::vowel;
 
-/// Which steps of [`super::normalize`] may change the text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Work {
-    /// NFC, invisible characters or ligatures may change something. When set, the other two
-    /// answers are not computed (the text changes before those steps see it).
-    pub chars: bool,
-    /// [`super::clean::fold_whitespace`] changes the text (exactly its own test).
-    pub space: bool,
-    /// [`super::tone::canonical_tones`] may change the text.
-    pub tones: bool,
-}
-
-/// Byte classes of the scan.
+/// Byte classes of the pass.
 const PLAIN: u8 = 0;
-const SPACE: u8 = 1;
-const NEWLINE: u8 = 2;
-/// Other ASCII white space and control characters: always folded.
-const CONTROL: u8 = 3;
+/// ASCII white space and control characters.
+const BLANK: u8 = 1;
 /// First byte of a multi-byte character.
-const LEAD: u8 = 4;
+const LEAD: u8 = 2;
 
 static CLASS: [u8; 256] = {
     let mut t = [PLAIN; 256];
     let mut b = 0;
     while b < 256 {
         t[b] = match b {
-            0x20 => SPACE,
-            0x0A => NEWLINE,
-            0x00..=0x1F | 0x7F => CONTROL,
+            0x00..=0x20 | 0x7F => BLANK,
             0xC0..=0xFF => LEAD,
             _ => PLAIN,
         };
@@ -51,51 +43,88 @@ static CLASS: [u8; 256] = {
     t
 };
 
-/// Scans `text` once; see [`Work`].
-pub(crate) fn scan(text: &str) -> Work {
+/// Bytes that start a character which is certainly not white space: printable ASCII and the
+/// lead bytes that no white-space or control character starts with.
+static NOT_BLANK_START: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = matches!(b, 0x21..=0x7E | 0xC3..=0xE0 | 0xE4..=0xFF);
+        b += 1;
+    }
+    t
+};
+
+/// The output under construction: the original text with patches, copied lazily.
+struct Patched<'a> {
+    text: &'a str,
+    out: String,
+    /// Everything before this offset is in `out` (or was replaced by a patch).
+    copied: usize,
+}
+
+impl Patched<'_> {
+    fn replace(&mut self, start: usize, end: usize, with: &str) {
+        if self.out.capacity() == 0 {
+            self.out.reserve(self.text.len());
+        }
+        self.out.push_str(&self.text[self.copied..start]);
+        self.out.push_str(with);
+        self.copied = end;
+    }
+}
+
+/// [`super::normalize`] of `text`, or `None` when a character needs NFC, stripping or
+/// ligature expansion (the caller then runs the steps).
+pub(crate) fn normalize_simple(text: &str) -> Option<Cow<'_, str>> {
     let bytes = text.as_bytes();
     let n = bytes.len();
-    let mut work = Work {
-        chars: false,
-        space: bytes.first().is_some_and(u8::is_ascii_whitespace)
-            || bytes.last().is_some_and(u8::is_ascii_whitespace),
-        tones: false,
+    let mut p = Patched {
+        text,
+        out: String::new(),
+        copied: 0,
     };
     // End of the last word whose tone was checked: a word is checked once.
     let mut checked_to = 0;
     let mut i = 0;
     while i < n {
-        match CLASS[usize::from(bytes[i])] {
+        let b = bytes[i];
+        match CLASS[usize::from(b)] {
             PLAIN => {
                 i += 1;
                 while i < n && CLASS[usize::from(bytes[i])] == PLAIN {
                     i += 1;
                 }
-                continue;
             }
-            SPACE => {
-                // The white-space rules of `clean::is_folded`: a space after a space or a line
-                // break, a line break after a space or after a blank line.
-                work.space |= i > 0 && matches!(bytes[i - 1], b' ' | b'\n');
+            BLANK => {
+                // The usual separators, between two characters that are not white space,
+                // stay as they are.
+                let usual = match b {
+                    b' ' | b'\n' => 1,
+                    _ => 0,
+                } + usize::from(b == b'\n' && bytes.get(i + 1) == Some(&b'\n'));
+                if usual > 0
+                    && i > 0
+                    && bytes
+                        .get(i + usual)
+                        .is_some_and(|&next| NOT_BLANK_START[usize::from(next)])
+                {
+                    i += usual;
+                } else {
+                    i = blank_run(&mut p, i)?;
+                }
             }
-            NEWLINE => {
-                work.space |= i > 0
-                    && (bytes[i - 1] == b' '
-                        || (i > 1 && bytes[i - 1] == b'\n' && bytes[i - 2] == b'\n'));
-            }
-            CONTROL => work.space = true,
             _ => {
                 let b1 = bytes.get(i + 1).copied().unwrap_or(0);
-                let len = match bytes[i] {
+                let len = match b {
                     // U+00C0..U+02FF (Latin-1 letters to spacing modifiers): NFC starters,
                     // never white space; six of them are ligatures.
                     0xC3..=0xCB => {
                         if matches!(
-                            (bytes[i], b1),
+                            (b, b1),
                             (0xC3, 0x86 | 0xA6) | (0xC4, 0xB2 | 0xB3) | (0xC5, 0x92 | 0x93)
                         ) {
-                            work.chars = true;
-                            return work;
+                            return None;
                         }
                         2
                     }
@@ -110,32 +139,96 @@ pub(crate) fn scan(text: &str) -> Work {
                     }
                     _ => {
                         let c = text[i..].chars().next().unwrap_or(' ');
-                        if is_invisible(c) || ligature(c).is_some() || !is_nfc_starter(c) {
-                            work.chars = true;
-                            return work;
+                        if needs_char_work(c) {
+                            return None;
                         }
-                        // `is_folded` decodes only after these lead bytes, and every non-ASCII
-                        // white-space or control character starts with one of them.
-                        if matches!(bytes[i], 0xC2 | 0xE1 | 0xE2 | 0xE3)
-                            && (c.is_whitespace() || c.is_control())
-                        {
-                            work.space = true;
+                        if is_blank(c) {
+                            i = blank_run(&mut p, i)?;
+                            continue;
                         }
                         c.len_utf8()
                     }
                 };
-                if !work.tones && i >= checked_to && is_tone_candidate_at(text, i, len) {
+                if i >= checked_to && is_tone_candidate_at(text, i, len) {
                     let (start, end) = word_around(text, i);
                     checked_to = end;
-                    work.tones = canonical_syllable(&text[start..end]).is_some();
+                    if let Some(fixed) = canonical_syllable(&text[start..end]) {
+                        p.replace(start, end, &fixed);
+                    }
                 }
                 i += len;
-                continue;
             }
         }
-        i += 1;
     }
-    work
+    // Every patch replaces at least one byte, so nothing was patched exactly when nothing
+    // was copied.
+    if p.copied == 0 {
+        return Some(Cow::Borrowed(text));
+    }
+    let mut out = p.out;
+    out.push_str(&text[p.copied..]);
+    Some(Cow::Owned(out))
+}
+
+/// Handles the white-space run starting at `start`: patches it when it does not fold to
+/// itself. Returns where the run ends, or `None` when a character of it needs character-level
+/// work.
+fn blank_run(p: &mut Patched<'_>, start: usize) -> Option<usize> {
+    let text = p.text;
+    let bytes = text.as_bytes();
+    let mut newlines = 0usize;
+    let mut i = start;
+    // The character kinds of `clean::fold_whitespace`: line breaks (`\r\n` counts once),
+    // other white space and control characters, and the end of the run.
+    while let Some(&b) = bytes.get(i) {
+        if b < 0x80 {
+            match b {
+                b'\n' | 0x0B | 0x0C => newlines += 1,
+                b'\r' => newlines += usize::from(bytes.get(i + 1) != Some(&b'\n')),
+                b' ' | b'\t' | 0..=0x1F | 0x7F => {}
+                _ => break,
+            }
+            i += 1;
+            continue;
+        }
+        if !matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3) {
+            break;
+        }
+        let c = text[i..].chars().next().unwrap_or(' ');
+        if !is_blank(c) {
+            break;
+        }
+        if needs_char_work(c) {
+            return None;
+        }
+        newlines += usize::from(matches!(c, '\u{2028}' | '\u{2029}'));
+        i += c.len_utf8();
+    }
+    let folded = if start == 0 || i == bytes.len() {
+        ""
+    } else if newlines > 1 {
+        "\n\n"
+    } else if newlines == 1 {
+        "\n"
+    } else {
+        " "
+    };
+    if &text[start..i] != folded {
+        p.replace(start, i, folded);
+    }
+    Some(i)
+}
+
+/// White space or a control character, as `clean::fold_whitespace` decides for a non-ASCII
+/// character.
+fn is_blank(c: char) -> bool {
+    c.is_whitespace() || c.is_control()
+}
+
+/// True when `c` makes NFC, invisible-character stripping or ligature expansion change the
+/// text, or might (see [`is_nfc_starter`]).
+fn needs_char_work(c: char) -> bool {
+    is_invisible(c) || ligature(c).is_some() || !is_nfc_starter(c)
 }
 
 /// Whether the character at `at..at + len` is where `tone::canonical_tones` would look at a
@@ -169,43 +262,60 @@ mod tests {
     use super::super::{clean, tone};
     use super::*;
 
-    /// The scan agrees with each step's own answer on real and hand-made text.
+    /// The steps one after the other, as `normalize` runs them when this pass gives up.
+    fn steps(text: &str) -> String {
+        let s = clean::nfc(text);
+        let s = clean::strip_invisible(&s).into_owned();
+        let s = clean::expand_ligatures(&s).into_owned();
+        let s = clean::fold_whitespace(&s).into_owned();
+        tone::canonical_tones(&s).into_owned()
+    }
+
     fn assert_agrees(text: &str) {
-        let work = scan(text);
-        let chars = clean::nfc(text) != text
-            || clean::strip_invisible(text) != text
-            || clean::expand_ligatures(text) != text;
-        assert!(work.chars || !chars, "missed character work in {text:?}");
-        if !work.chars {
-            assert_eq!(
-                work.space,
-                matches!(clean::fold_whitespace(text), std::borrow::Cow::Owned(_)),
-                "white space of {text:?}"
-            );
-            let tones = tone::canonical_tones(text) != text;
-            assert!(work.tones || !tones, "missed tone work in {text:?}");
+        let want = steps(text);
+        match normalize_simple(text) {
+            Some(got) => {
+                assert_eq!(got, want, "{text:?}");
+                assert_eq!(matches!(got, Cow::Borrowed(_)), want == text, "{text:?}");
+            }
+            None => assert!(
+                clean::nfc(text) != text
+                    || clean::strip_invisible(text) != text
+                    || clean::expand_ligatures(text) != text
+                    || text.chars().any(|c| !is_nfc_starter(c)),
+                "gave up on {text:?}"
+            ),
         }
     }
 
     #[test]
-    fn scan_agrees_with_every_step() {
+    fn one_pass_equals_the_steps() {
         for text in [
             "",
             " ",
+            "\n\n",
+            "\u{00A0}",
             "Trường Đại học Thủy lợi",
             "Trường Đại học Thuỷ lợi",
             "hoàng khoảng của mùa",
-            "hòang",
+            "hòang  hoà\n\n\nthuỷ ",
             "a  b",
             "a \nb",
+            "a\n b",
             "a\n\n\nb",
             "a\n\nb",
+            "a\r\nb",
+            "a\rb",
+            "a\r\n\r\nb",
             "a\tb",
+            "a\u{000B}b",
+            "a\u{0000}b",
             "a\u{00A0}b",
             "a\u{2009}b",
             "a\u{3000}b",
             "a\u{0085}b",
             "a\u{2028}b",
+            "a \u{2029} b",
             "nghiên\u{00AD}cứu",
             "khoa\u{200B}học",
             "\u{FEFF}Lời",
@@ -213,9 +323,11 @@ mod tests {
             "Æsop",
             "Ho\u{0300}a",
             "\u{2126}hm",
+            "a\u{2000}b",
             "“trích dẫn” — gạch – ngang…",
             "π ≈ 3.14 ∑ 中文 😀",
             "kết thúc ",
+            "  đầu",
             "\n",
         ] {
             assert_agrees(text);
@@ -223,7 +335,7 @@ mod tests {
     }
 
     #[test]
-    fn scan_agrees_on_the_bundled_sample() {
+    fn one_pass_equals_the_steps_on_the_bundled_sample() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/data/d2l-vi");
         let mut stack = vec![root];
         let mut seen = 0;
