@@ -72,6 +72,8 @@ def main():
     ap.add_argument("--ours-seconds", type=float)
     ap.add_argument("--errors")
     ap.add_argument("--show", type=int, default=12)
+    ap.add_argument("--scores-out", help="write per-file F1 (TSV: f1, language, path)")
+    ap.add_argument("--baseline", help="per-file F1 of an earlier run (a --scores-out file)")
     args = ap.parse_args()
 
     rows = []
@@ -103,13 +105,34 @@ def main():
         vals = [x[0] for x in s]
         allscores += vals
         print(f"{lang}: {len(vals)} files, median F1 {statistics.median(vals):.4f}, "
-              f"mean {statistics.mean(vals):.4f}, share >= 0.95: {sum(v >= 0.95 for v in vals) / len(vals):.1%}")
+              f"mean {statistics.mean(vals):.4f}, share >= 0.95: {sum(v >= 0.95 for v in vals) / len(vals):.1%} "
+              f"({sum(v >= 0.95 for v in vals)}/{len(vals)})")
         for score, path, n in s[: args.show]:
             if score < 0.98:
                 print(f"    {score:.4f}  {path}  ({n} ref words)")
     if allscores:
         print(f"all: {len(allscores)} files, median F1 {statistics.median(allscores):.4f}, "
-              f"share >= 0.95: {sum(v >= 0.95 for v in allscores) / len(allscores):.1%}")
+              f"share >= 0.95: {sum(v >= 0.95 for v in allscores) / len(allscores):.1%} "
+              f"({sum(v >= 0.95 for v in allscores)}/{len(allscores)})")
+
+    scores = {path: (score, lang) for lang, s in per_lang.items() for score, path, _ in s}
+    if args.scores_out:
+        with open(args.scores_out, "w", encoding="utf-8") as f:
+            for path in sorted(scores):
+                f.write(f"{scores[path][0]:.4f}\t{scores[path][1]}\t{path}\n")
+    if args.baseline and os.path.exists(args.baseline):
+        before = {}
+        with open(args.baseline, encoding="utf-8") as f:
+            for line in f:
+                score, _, path = line.rstrip("\n").split("\t")
+                before[path] = float(score)
+        deltas = sorted((scores[p][0] - before[p], p) for p in scores if p in before)
+        print(f"\n=== against the baseline {args.baseline} (changes above 0.001) ===")
+        for title, rows in (("worse", [d for d in deltas if d[0] < -0.001]),
+                            ("better", [d for d in reversed(deltas) if d[0] > 0.001])):
+            print(f"  {title}: {len(rows)} files")
+            for d, path in rows[: args.show]:
+                print(f"    {d:+.4f}  {before[path]:.4f} -> {scores[path][0]:.4f}  {path}")
 
     print("\n=== VnTeX PDFs: recall of LaTeX source words ===")
     src_root = os.path.join(args.shared, "vi_text", "texlive-vi-sources")

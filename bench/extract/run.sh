@@ -43,6 +43,8 @@ T2=$(date +%s.%N)
 (cd "$SHARED" && "$BIN" --threads "$THREADS" --out "$WORK/ours" < "$WORK/all.txt" 2> "$WORK/ours.log" || true)
 T3=$(date +%s.%N)
 
+# Per-file F1 goes to $WORK/scores.tsv; the committed scores.tsv is the baseline it is
+# compared with (copy the new file over it when the changes are wanted).
 python3 "$HERE/compare.py" --shared "$SHARED" --ours "$WORK/ours" --ref "$WORK/ref" \
     --pdftotext-seconds "$(echo "$T1 - $T0" | bc)" --ours-seconds "$(echo "$T3 - $T2" | bc)" \
-    --errors "$WORK/ours.log"
+    --errors "$WORK/ours.log" --scores-out "$WORK/scores.tsv" --baseline "$HERE/scores.tsv"

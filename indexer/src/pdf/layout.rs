@@ -319,6 +319,9 @@ fn adopt_scripts(words: &[Word], raw: &mut [RawLine]) {
     }
     let mut moves: Vec<(usize, u32, usize)> = Vec::new();
     for (si, s) in raw.iter().enumerate() {
+        if s.fs >= 0.85 * max_fs {
+            continue; // no line is in larger type
+        }
         for &wi in &s.words {
             let w = &words[wi as usize];
             let lo = order.partition_point(|&i| bases[i] < w.base - 0.6 * max_fs);
