@@ -18,6 +18,7 @@ pub mod api;
 pub mod cite;
 pub mod docs;
 pub mod error;
+mod excluded;
 pub mod qparse;
 pub mod search;
 pub mod similar;

@@ -32,6 +32,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, Term};
 
 use crate::error::AppError;
+use crate::excluded::Excluded;
 use crate::qparse::{self, Atom, ParsedQuery, Scope};
 use crate::snippet::{self, CachedDoc};
 use crate::state::AppState;
@@ -497,7 +498,7 @@ impl Plan {
         }
         for atom in &parsed.excluded {
             if let Some(q) = b.matcher(atom) {
-                constraints.push((Occur::MustNot, q));
+                constraints.push((Occur::MustNot, Box::new(Excluded(q))));
             }
         }
         let mut ranking: Vec<(Occur, Box<dyn Query>)> = Vec::new();
