@@ -58,7 +58,7 @@ impl ParsedQuery {
 }
 
 /// Most atoms a query may have; the rest are dropped (with a note). Bounds the query's cost.
-pub const MAX_ATOMS: usize = 32;
+pub const MAX_ATOMS: usize = 64;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Lexeme {

@@ -431,6 +431,8 @@ struct Plan {
     /// How many groups are plain words (see [`Matching`]).
     relaxable: usize,
     matching: Matching,
+    /// The query is a question (see `indexer::query::question`).
+    question: bool,
 }
 
 /// Plain words (no quotes, prefix or `OR`): the only groups [`Matching::AnyWord`] relaxes.
@@ -451,14 +453,15 @@ fn is_plain(group: &[Atom]) -> bool {
 /// năm`), whose relevant documents rarely hold every word (question words, particles) while
 /// some irrelevant one may hold them all, scattered. Measured on the ViRE question sets
 /// (bench/relevance): requiring all words of a question loses the right answer for most of
-/// them. Four syllables are two Vietnamese words.
-pub const MAX_STRICT_WORDS: usize = 4;
+/// them.
+pub const MAX_STRICT_WORDS: usize = indexer::query::KEYWORD_SYLLABLES;
 
 /// How plain words constrain the results.
 ///
 /// Short queries require every word ([`Matching::AllWords`]), and are run again with
-/// [`Matching::AnyWord`] when no document has them all; longer queries use
-/// [`Matching::AnyWord`] from the start (see [`MAX_STRICT_WORDS`]). With `AnyWord`, documents
+/// [`Matching::AnyWord`] when no document has them all; longer queries and questions (ending
+/// with `?` or holding question words: `suy giáp là gì`) use [`Matching::AnyWord`] from the
+/// start (see [`MAX_STRICT_WORDS`]). With `AnyWord`, documents
 /// need one of the words and the ranking (BM25 over the exact, folded and pair fields) puts
 /// those that cover the most, and the rarest, words in order first. Phrases,
 /// `title:`/`author:` words, `OR` groups and exclusions stay strict in both modes.
@@ -476,6 +479,8 @@ impl Plan {
             weights: &state.weights,
         };
         let parsed = qparse::parse(&req.q);
+        let text: Vec<&str> = parsed.positive().map(Atom::text).collect();
+        let analyzed = AnalyzedQuery::new(&text.join(" "));
         let mut constraints: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut optional: Vec<Box<dyn Query>> = Vec::new();
         let mut relaxable = 0;
@@ -487,7 +492,13 @@ impl Plan {
             if is_plain(group) {
                 relaxable += 1;
                 if matching == Matching::AnyWord {
-                    optional.push(any_of(qs));
+                    // Question words only make a question; they need not match.
+                    let ranked = analysis::tokens(FOLDED, group[0].text())
+                        .iter()
+                        .any(|t| analyzed.folded.contains(&t.token));
+                    if ranked {
+                        optional.push(any_of(qs));
+                    }
                     continue;
                 }
             }
@@ -502,8 +513,6 @@ impl Plan {
             }
         }
         let mut ranking: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let text: Vec<&str> = parsed.positive().map(Atom::text).collect();
-        let analyzed = AnalyzedQuery::new(&text.join(" "));
         if !analyzed.is_empty() {
             ranking.push((
                 Occur::Should,
@@ -537,6 +546,7 @@ impl Plan {
             terms,
             relaxable,
             matching,
+            question: analyzed.question,
         }
     }
 
@@ -719,7 +729,7 @@ pub fn run(state: &AppState, req: &SearchRequest) -> Result<SearchResponse, AppE
     let fields = &state.index.fields;
     let searcher = state.searcher();
     let mut plan = Plan::new(state, req, Matching::AllWords);
-    if plan.relaxable > MAX_STRICT_WORDS {
+    if plan.relaxable > MAX_STRICT_WORDS || plan.question {
         plan = Plan::new(state, req, Matching::AnyWord);
     }
     let sort = req.sort.unwrap_or(if plan.ranking.is_empty() {

@@ -2,13 +2,20 @@
 //!
 //! Every query syllable becomes, in every searchable text group (title, authors, ... body):
 //! - a term on the folded field (so `duong` finds `đường` and `dương`);
-//! - when the syllable carries diacritics, also a term on the exact field, so documents with
-//!   the exact spelling score higher (`đường` above `dương`);
-//! - for English stems, a term on the stemmed field (English documents only have one).
+//! - when the query is typed with diacritics, also a term on the exact field, so documents
+//!   with the exact spelling score higher (`đường` above `dương`; and `ma` typed among
+//!   accented words means `ma`, not `má`);
+//! - for English stems, a term on the stemmed field (English documents only have one);
+//! - for names (capitalised inside the query, acronyms), an extra folded term.
 //!
 //! Every pair of syllables adjacent in the query becomes a term on the pair field, so
 //! documents where the syllables are adjacent and in order rank above documents where they are
 //! scattered. All clauses are optional (`OR`); BM25 and the weights below do the ranking.
+//!
+//! Question words (`là gì`, `như thế nào`, see [`question`]) are left out of the ranking.
+
+pub mod names;
+pub mod question;
 
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
@@ -17,6 +24,10 @@ use tantivy::Term;
 use crate::analysis::{self, pairs::PAIR_SEPARATOR, EXACT, STEM_EN};
 use crate::schema::{Fields, TextFields};
 use crate::text::fold::{fold, has_diacritics};
+
+/// Most syllables of a keyword query (two Vietnamese words: `luận văn thạc sĩ`). Longer
+/// queries are usually questions or pasted sentences, searched and ranked differently.
+pub const KEYWORD_SYLLABLES: usize = 4;
 
 /// Relative weights of the field groups and of the analysed variants.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,13 +39,31 @@ pub struct Weights {
     pub keywords: f32,
     pub abstract_text: f32,
     pub body: f32,
-    /// Added on top of the folded match when the query syllable's diacritics match exactly.
+    /// Every syllable of a query typed with diacritics, on the exact field.
     pub exact: f32,
+    /// Every syllable on the folded field; a query typed without any diacritics gets
+    /// `exact + folded` here, since folded is then the only form it has.
     pub folded: f32,
+    /// Adjacent pairs (folded) of a keyword query ([`AnalyzedQuery::is_keywords`]): its
+    /// syllables form one or two words, which must rank above the same syllables scattered.
+    pub pairs_keywords: f32,
+    /// Adjacent pairs (folded) of a longer query or a question typed with diacritics, where
+    /// they are one signal among many (weighing them more favours documents that share the
+    /// question's phrasing over those that share its subject).
     pub pairs: f32,
+    /// Pairs weigh more in a query typed without diacritics: they tell `benh gan` (bệnh gan)
+    /// from scattered `bến`... `gân`.
+    pub pairs_unaccented: f32,
+    /// English stems (English documents only).
     pub stem: f32,
+    /// Extra weight of names: words capitalised inside the query (`thuốc Bifril`) or acronyms
+    /// (`DCIS`), which people type on purpose and which say what the question is about.
+    pub names: f32,
 }
 
+/// The one configuration of the product. Measured with bench/relevance (ViRE question sets,
+/// NFCorpus, Cranfield; see its RESULTS.md): halving `folded` and `pairs` against `exact`
+/// (+2 MRR@10 on ViMedAQA), names (+0.6), stems at 3 (+1.5 nDCG@10 on NFCorpus and Cranfield).
 impl Default for Weights {
     fn default() -> Self {
         Weights {
@@ -46,9 +75,12 @@ impl Default for Weights {
             abstract_text: 1.5,
             body: 1.0,
             exact: 1.0,
-            folded: 1.0,
-            pairs: 1.5,
-            stem: 0.7,
+            folded: 0.5,
+            pairs_keywords: 1.5,
+            pairs: 0.5,
+            pairs_unaccented: 0.8,
+            stem: 3.0,
+            names: 2.0,
         }
     }
 }
@@ -78,15 +110,46 @@ pub struct AnalyzedQuery {
     pub pairs: Vec<String>,
     /// English stems.
     pub stems: Vec<String>,
+    /// The text is a question: it ends with `?` or has question words (which are not in the
+    /// lists above).
+    pub question: bool,
+    /// Some syllable carries diacritics: the user types with them.
+    pub accented: bool,
+    /// Syllables kept (question words left out).
+    pub syllables: usize,
+    /// Folded words capitalised inside the query (`Thuốc Bifril có...`): names.
+    pub names: Vec<String>,
 }
 
 impl AnalyzedQuery {
     /// Analyses `text` with the index analyzers.
     pub fn new(text: &str) -> AnalyzedQuery {
         let tokens = analysis::tokens(EXACT, text);
-        let mut q = AnalyzedQuery::default();
+        // One syllable per position (a joined hyphen compound shares its first part's).
+        let mut firsts: Vec<(usize, &str)> = Vec::new();
+        for t in &tokens {
+            if firsts.last().is_none_or(|(p, _)| t.position > *p) {
+                firsts.push((t.position, &t.token));
+            }
+        }
+        let syllables: Vec<&str> = firsts.iter().map(|(_, s)| *s).collect();
+        let mut marked = question::question_words(&syllables);
+        question::mark_trailing_particle(text, &syllables, &mut marked);
+        let skip: std::collections::HashSet<usize> = firsts
+            .iter()
+            .zip(&marked)
+            .filter(|(_, m)| **m)
+            .map(|((p, _), _)| *p)
+            .collect();
+        let mut q = AnalyzedQuery {
+            question: !skip.is_empty() || text.trim_end().ends_with('?'),
+            ..AnalyzedQuery::default()
+        };
         let mut prev: Option<(usize, String)> = None;
         for t in &tokens {
+            if skip.contains(&t.position) {
+                continue;
+            }
             let folded = fold(&t.token).into_owned();
             if let Some((pos, p)) = &prev {
                 if t.position == pos + 1 {
@@ -95,19 +158,30 @@ impl AnalyzedQuery {
             }
             if prev.as_ref().is_none_or(|(pos, _)| t.position > *pos) {
                 prev = Some((t.position, folded.clone()));
+                q.syllables += 1;
+            }
+            let raw = text.get(t.start_offset..t.end_offset).unwrap_or("");
+            let first = Some(t.position) == firsts.first().map(|(p, _)| *p);
+            if names::is_name(raw, &folded, first) {
+                q.names.push(folded.clone());
             }
             q.exact.push(t.token.clone());
             q.folded.push(folded);
         }
-        q.stems = analysis::tokens(STEM_EN, text)
-            .into_iter()
-            .map(|t| t.token)
-            .collect();
+        let stems = analysis::tokens(STEM_EN, text);
+        q.stems = stems.into_iter().map(|t| t.token).collect();
+        q.accented = q.exact.iter().any(|t| has_diacritics(t));
         dedup(&mut q.exact);
         dedup(&mut q.folded);
         dedup(&mut q.pairs);
+        dedup(&mut q.names);
         dedup(&mut q.stems);
         q
+    }
+
+    /// A keyword query: at most [`KEYWORD_SYLLABLES`] syllables and not a question.
+    pub fn is_keywords(&self) -> bool {
+        !self.question && self.syllables <= KEYWORD_SYLLABLES
     }
 
     /// True when the query has no searchable token.
@@ -154,17 +228,31 @@ fn group_clauses(
     weights: &Weights,
     q: &AnalyzedQuery,
 ) {
-    for t in &q.exact {
-        if has_diacritics(t) {
+    // A query typed with diacritics means every syllable as typed (`ma` is then not `má`);
+    // one typed without them can only be matched folded, which then carries the exact weight
+    // too, so that both kinds of query weigh words the same against the pairs.
+    let folded_weight = if q.accented {
+        for t in &q.exact {
             clauses.push(term(group.exact, t, w * weights.exact));
         }
+        weights.folded
+    } else {
+        weights.folded + weights.exact
+    };
+    for t in &q.names {
+        clauses.push(term(group.folded, t, w * weights.names));
     }
+    let pairs_weight = match (q.is_keywords(), q.accented) {
+        (true, _) => weights.pairs_keywords,
+        (false, true) => weights.pairs,
+        (false, false) => weights.pairs_unaccented,
+    };
     for t in &q.folded {
-        clauses.push(term(group.folded, t, w * weights.folded));
+        clauses.push(term(group.folded, t, w * folded_weight));
     }
     if let Some(pairs) = group.pairs {
         for p in &q.pairs {
-            clauses.push(term(pairs, p, w * weights.pairs));
+            clauses.push(term(pairs, p, w * pairs_weight));
         }
     }
     if let Some(stem) = group.stem {
