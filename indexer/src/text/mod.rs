@@ -44,9 +44,11 @@ pub fn normalize_cow(text: &str) -> Cow<'_, str> {
     if let Some(done) = scan::normalize_simple(text) {
         return done;
     }
-    let s = clean::nfc(text);
-    let s = chain(s, clean::strip_invisible);
+    // NFC after the steps that remove or replace characters: dropping a soft hyphen or
+    // expanding `ﬁ` can put a base letter next to a combining mark (`e` U+00AD U+0301).
+    let s = clean::strip_invisible(text);
     let s = chain(s, clean::expand_ligatures);
+    let s = chain(s, clean::nfc);
     let s = chain(s, clean::fold_whitespace);
     chain(s, tone::canonical_tones)
 }

@@ -19,6 +19,8 @@
 
 use std::borrow::Cow;
 
+use unicode_normalization::char::is_combining_mark;
+
 use super::vowels::{vowel, Tone, Vowel};
 
 /// Rewrites every syllable of `text` to the [canonical tone placement](self).
@@ -31,6 +33,12 @@ pub fn canonical_tones(text: &str) -> Cow<'_, str> {
             continue; // the same word found twice
         }
         last_end = end;
+        // A combining mark NFC left after the word (`uỹ` U+0309) is not part of any syllable;
+        // moving the tone off the last vowel would let NFC compose the mark with it, so the
+        // output would not be NFC (and normalising it again would change it).
+        if text[end..].chars().next().is_some_and(is_combining_mark) {
+            continue;
+        }
         if let Some(fixed) = canonical_syllable(&text[start..end]) {
             let buf = out.get_or_insert_with(|| String::with_capacity(text.len()));
             buf.push_str(&text[copied..start]);
