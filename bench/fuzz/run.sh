@@ -41,7 +41,7 @@ fi
 # Per target: largest input (bytes) and the time (s) after which one input is a hang.
 max_len() {
   case $1 in
-    pdf_extract) echo 262144 ;; query_search) echo 2048 ;; legacy_text) echo 4096 ;; *) echo 16384 ;;
+    pdf_extract) echo 131072 ;; query_search) echo 2048 ;; legacy_text) echo 4096 ;; *) echo 16384 ;;
   esac
 }
 timeout_of() { case $1 in pdf_extract) echo 30 ;; *) echo 10 ;; esac; }
@@ -59,10 +59,10 @@ seed_pdfs() {
   fi
   # Uncompressed first pages of every file, and the small real files as they are (their
   # compressed streams, xref streams and object streams are inputs too).
-  "$work/tools/release/pdf-seeds" "$dir" 2 "$(max_len pdf_extract)" "${files[@]}" 2>"$work/pdf-seeds.log" || true
+  "$work/tools/release/pdf-seeds" "$dir" 1 98304 "${files[@]}" 2>"$work/pdf-seeds.log" || true
   tail -n 1 "$work/pdf-seeds.log"
   for f in "${files[@]}"; do
-    if [ "$(stat -c %s "$f")" -le 160000 ]; then cp -n "$f" "$dir/" || true; fi
+    if [ "$(stat -c %s "$f")" -le "$(max_len pdf_extract)" ]; then cp -n "$f" "$dir/" || true; fi
   done
 }
 
