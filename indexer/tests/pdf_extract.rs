@@ -247,6 +247,23 @@ mod fonts {
             "parentheses or = lost"
         );
     }
+
+    #[test]
+    fn type3_monospace_listing_keeps_its_words() {
+        // A dvips bitmap typewriter font, letters 0.1 em apart by the font box but less by
+        // the width of its glyphs, which is how pdftotext sizes Type 3 fonts.
+        let Some(path) = corpus_file("corpus/en/debian-doc/ngspice-doc__manual.pdf") else {
+            return;
+        };
+        let opts = ExtractOptions {
+            max_pages: Some(53),
+            ..Default::default()
+        };
+        let doc = extract_file(&path, &opts).expect("extraction succeeds");
+        let page = &doc.pages[52].text;
+        assert!(page.contains("* additional lines following"), "{page}");
+        assert!(page.contains("POWER AMPLIFIER CIRCUIT"), "{page}");
+    }
 }
 
 mod vietnamese {

@@ -191,31 +191,15 @@ pub(crate) fn load(doc: &Document, dict: &Dictionary, limit: usize) -> Font {
     let descriptor = obj::get_dict(doc, dict, b"FontDescriptor");
     let bold = is_bold(&name, doc, descriptor);
     let is_type3 = subtype == b"Type3";
-    let (width_scale, size_scale) = if is_type3 {
-        let fm = obj::get_array(doc, dict, b"FontMatrix")
+    let fm = is_type3.then(|| {
+        obj::get_array(doc, dict, b"FontMatrix")
             .map(|a| obj::nums(doc, a))
-            .filter(|v| v.len() == 6)
-            .unwrap_or_else(|| vec![0.001, 0.0, 0.0, 0.001, 0.0, 0.0]);
-        let ws = if fm[0].abs() > 1e-9 {
-            fm[0].abs()
-        } else {
-            0.001
-        };
-        // The em of a Type 3 font is whatever its glyphs use (dvips: pixels); the font box
-        // height through the FontMatrix is the best estimate of it.
-        let bbox_h = obj::get_array(doc, dict, b"FontBBox")
-            .map(|a| obj::nums(doc, a))
-            .filter(|v| v.len() == 4)
-            .map(|v| (v[3] - v[1]).abs())
-            .unwrap_or(0.0);
-        let ss = if bbox_h > 0.0 {
-            (bbox_h * fm[3].abs()).clamp(0.01, 1000.0)
-        } else {
-            (fm[3].abs() * 1000.0).clamp(0.01, 1000.0)
-        };
-        (ws, ss)
-    } else {
-        (0.001, 1.0)
+            .filter(|v| v.len() == 6 && v.iter().all(|x| x.is_finite()))
+            .unwrap_or_else(|| vec![0.001, 0.0, 0.0, 0.001, 0.0, 0.0])
+    });
+    let width_scale = match &fm {
+        Some(fm) if fm[0].abs() > 1e-9 => fm[0].abs(),
+        _ => 0.001,
     };
 
     // Encoding: base, differences, built-in.
@@ -358,6 +342,11 @@ pub(crate) fn load(doc: &Document, dict: &Dictionary, limit: usize) -> Font {
         }
     }
 
+    let size_scale = match &fm {
+        Some(fm) => type3_size_scale(fm, &diffs, &widths),
+        None => 1.0,
+    };
+
     Font {
         bold,
         vertical: false,
@@ -367,6 +356,36 @@ pub(crate) fn load(doc: &Document, dict: &Dictionary, limit: usize) -> Font {
             table: Box::new(table),
             widths,
         },
+    }
+}
+
+/// The type size of a Type 3 font relative to its nominal size. Glyph coordinates are
+/// whatever the font chose (dvips: pixels), so pdftotext guesses the em from the width of `m`
+/// (0.6 em in a typical font), else of a letter or of any glyph (0.5 em); the same guess
+/// keeps word and line decisions comparable.
+fn type3_size_scale(fm: &[f32], diffs: &[(u8, &[u8])], widths: &[f32; 256]) -> f32 {
+    let width = |code: u8| widths[code as usize] * fm[0];
+    let pick = |want: &dyn Fn(&[u8]) -> bool| {
+        diffs
+            .iter()
+            .find(|&&(code, n)| want(n) && width(code) > 0.0)
+            .map(|&(code, _)| width(code))
+    };
+    let guess = pick(&|n| n == b"m")
+        .map(|w| w / 0.6)
+        .or_else(|| pick(&|n| matches!(n, [c] if c.is_ascii_alphabetic())).map(|w| w / 0.5))
+        .or_else(|| pick(&|_| true).map(|w| w / 0.5))
+        .unwrap_or(1.0);
+    let aspect = if fm[0] != 0.0 {
+        (fm[3] / fm[0]).abs()
+    } else {
+        1.0
+    };
+    let scale = guess * aspect;
+    if scale.is_finite() {
+        scale.clamp(1e-3, 1e4)
+    } else {
+        1.0
     }
 }
 
@@ -675,5 +694,29 @@ mod tests {
         };
         let f = load(&doc, &d, 1 << 20);
         assert_eq!(text_of(&f, b"AXYb"), "AX\u{178}b");
+    }
+    #[test]
+    fn type3_type_size_guessed_from_glyph_widths_like_pdftotext() {
+        let doc = Document::with_version("1.5");
+        let type3 = |names: &[&str], widths: Vec<Object>| {
+            let mut diffs = vec![Object::Integer(97)];
+            diffs.extend(names.iter().map(|n| Object::Name(n.as_bytes().to_vec())));
+            let fm = [0.01, 0.0, 0.0, 0.01, 0.0, 0.0].map(Object::Real).to_vec();
+            let d = dictionary! {
+                "Subtype" => "Type3", "FontMatrix" => fm, "FontBBox" => vec![0.into(), (-20).into(), 50.into(), 70.into()],
+                "FirstChar" => 97, "Widths" => widths,
+                "Encoding" => dictionary! { "Differences" => diffs },
+            };
+            load(&doc, &d, 1 << 20).size_scale
+        };
+        // `m` 72 units wide at 0.01: 0.72 text units, against a typical 0.6 em.
+        let s = type3(&["a", "m"], vec![50.into(), 72.into()]);
+        assert!((s - 1.2).abs() < 1e-4, "{s}");
+        // No `m`: the first letter against 0.5 em.
+        let s = type3(&["a", "b"], vec![45.into(), 50.into()]);
+        assert!((s - 0.9).abs() < 1e-4, "{s}");
+        // dvips names (`/a97`): any glyph.
+        let s = type3(&["a97", "a98"], vec![0.into(), 55.into()]);
+        assert!((s - 1.1).abs() < 1e-4, "{s}");
     }
 }
