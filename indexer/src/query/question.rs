@@ -28,6 +28,8 @@ const fn p(exact: &'static str, folded_too: bool) -> Pattern {
 
 /// Longest first, so `như thế nào` wins over `thế nào`.
 const PATTERNS: &[Pattern] = &[
+    p("bằng cách nào", true),
+    p("làm thế nào", true),
     p("như thế nào", true),
     p("bao nhiêu", true),
     p("bao lâu", true),
@@ -41,6 +43,9 @@ const PATTERNS: &[Pattern] = &[
     p("ra sao", true),
     p("ở đâu", true),
     p("là gì", true),
+    p("điều gì", true),
+    p("những gì", true),
+    p("cái gì", true),
     p("là ai", true),
     p("hay không", true),
     p("phải không", true),
@@ -154,6 +159,8 @@ mod tests {
             ("tuyến tụy nằm ở đâu", &["ở", "đâu"]),
             ("phạt tù bao nhiêu năm", &["bao", "nhiêu"]),
             ("thuốc gì", &["gì"]),
+            ("cần tránh những gì", &["những", "gì"]),
+            ("làm thế nào để giảm đau", &["làm", "thế", "nào"]),
             ("là gì", &[]),
             ("ngôi sao", &[]),
             ("vì sao", &[]),
