@@ -211,6 +211,50 @@ mod search {
     }
 
     #[tokio::test]
+    async fn keyword_queries_need_every_word() {
+        // `bệnh thận` and `giao thông` are in different records: nothing has all four.
+        let v = search(&format!("q={}&collection=sic", enc("bệnh thận"))).await;
+        assert_eq!(ids(&v), ["LA-2021-002"]);
+        assert!(v["notes"].as_array().unwrap().is_empty(), "{v}");
+    }
+
+    #[tokio::test]
+    async fn keyword_queries_without_a_full_match_fall_back_with_a_note() {
+        let v = search(&format!("q={}&collection=sic", enc("bệnh thận giao thông"))).await;
+        let ids = ids(&v);
+        assert!(ids.contains(&"LA-2021-002".to_string()), "{ids:?}");
+        assert!(ids.contains(&"LV-2019-001".to_string()), "{ids:?}");
+        let notes = v["notes"].to_string();
+        assert!(notes.contains("no document has every word"), "{notes}");
+        // Nothing at all: still an empty result, not everything.
+        let v = search("q=xyzzy+plugh+qwertz&collection=sic").await;
+        assert_eq!(v["total"], 0);
+    }
+
+    #[tokio::test]
+    async fn questions_match_any_word_and_ignore_question_words() {
+        // No record holds `làm` or `gì`; the question still finds its answer first.
+        let q = "Những người mắc bệnh thận giai đoạn cuối cần làm gì?";
+        let v = search(&format!("q={}&collection=sic", enc(q))).await;
+        assert_eq!(ids(&v)[0], "LA-2021-002", "{v}");
+        let v = search(&format!(
+            "q={}&collection=sic",
+            enc("nhung nguoi mac benh than giai doan cuoi can lam gi?")
+        ))
+        .await;
+        assert_eq!(ids(&v)[0], "LA-2021-002", "{v}");
+        // A query made only of question words is searched as typed.
+        let v = search(&format!("q={}&collection=sic", enc("là gì?"))).await;
+        assert!(
+            v["hits"][0]["snippet"]
+                .as_str()
+                .unwrap()
+                .contains("<mark>là</mark>"),
+            "{v}"
+        );
+    }
+
+    #[tokio::test]
     async fn exact_diacritics_rank_first() {
         let v = search(&format!("q={}&collection=sic", enc("đường"))).await;
         assert_eq!(ids(&v)[0], "LV-2019-001");
