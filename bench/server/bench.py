@@ -52,7 +52,7 @@ def records(out_dir, shared):
                 words = ctx.split()
                 title = " ".join(words[:14]) + ("…" if len(words) > 14 else "")
                 rec = {
-                    "id": f"c{len(seen)}",
+                    "id": f"{coll}.c{len(seen)}",  # ids are unique across the whole index
                     "title": title,
                     "doc_type": "article",
                     "language": "vi",
