@@ -74,92 +74,135 @@ impl Patched<'_> {
     }
 }
 
+/// Byte pairs worth a closer look, as bit masks: a pair `(a, b)` of adjacent bytes is looked at
+/// when `PREV[a] & CUR[b] != 0`. One bit per rule; every character or white-space run that
+/// [`careful`] could change or give up on makes at least one pair at or just after its start
+/// match a rule, and in ordinary Vietnamese text few pairs do.
+const ANY: u16 = 1 << 0; // `b` alone: controls, and lead bytes rarely seen in Vietnamese
+const E2_X: u16 = 1 << 1; // E2 not followed by 80: symbols, U+2040.. (invisible U+2060..)
+const X80_X: u16 = 1 << 2; // E2 80 outside U+2010..U+2027: spaces, invisible characters
+const E1_X: u16 = 1 << 3; // E1 outside U+1E00..U+1EFF
+const LIG_C3: u16 = 1 << 4; // Æ æ
+const LIG_C4: u16 = 1 << 5; // Ĳ ĳ
+const LIG_C5: u16 = 1 << 6; // Œ œ
+const BLANK_SPACE: u16 = 1 << 7; // a space after a space or a line break
+const SPACE_NL: u16 = 1 << 8; // a line break after a space
+const NL_NL: u16 = 1 << 9; // two line breaks: fine unless a third follows
+const OU_LEAD: u16 = 1 << 10; // `o`/`u` then a letter that may carry a misplaced tone
+const TAIL_AEY: u16 = 1 << 11; // a multi-byte letter then `a`/`e`/`y`
+
+static PREV: [u16; 256] = {
+    let mut t = [ANY; 256];
+    t[0xE2] |= E2_X;
+    t[0x80] |= X80_X;
+    t[0xE1] |= E1_X;
+    t[0xC3] |= LIG_C3;
+    t[0xC4] |= LIG_C4;
+    t[0xC5] |= LIG_C5;
+    t[b' ' as usize] |= BLANK_SPACE | SPACE_NL;
+    t[b'\n' as usize] |= BLANK_SPACE | NL_NL;
+    let mut b = 0;
+    while b < 256 {
+        if matches!(b as u8, b'o' | b'u' | b'O' | b'U') {
+            t[b] |= OU_LEAD;
+        }
+        if matches!(b, 0x80..=0xBF) {
+            t[b] |= TAIL_AEY;
+        }
+        b += 1;
+    }
+    t
+};
+
+static CUR: [u16; 256] = {
+    let mut t = [0u16; 256];
+    let mut b = 0;
+    while b < 256 {
+        let mut m = 0;
+        if matches!(b, 0x00..=0x09 | 0x0B..=0x1F | 0x7F | 0xC2 | 0xCC..=0xE0 | 0xE3..=0xFF) {
+            m |= ANY;
+        }
+        if b != 0x80 {
+            m |= E2_X;
+        }
+        if !matches!(b, 0x90..=0xA7) {
+            m |= X80_X;
+        }
+        if !matches!(b, 0xB8..=0xBB) {
+            m |= E1_X;
+        }
+        if matches!(b, 0x86 | 0xA6) {
+            m |= LIG_C3;
+        }
+        if matches!(b, 0xB2 | 0xB3) {
+            m |= LIG_C4;
+        }
+        if matches!(b, 0x92 | 0x93) {
+            m |= LIG_C5;
+        }
+        if b == b' ' as usize {
+            m |= BLANK_SPACE;
+        }
+        if b == b'\n' as usize {
+            m |= SPACE_NL | NL_NL;
+        }
+        if matches!(b, 0xC3..=0xC6 | 0xE1) {
+            m |= OU_LEAD;
+        }
+        if matches!(b as u8, b'a' | b'e' | b'y' | b'A' | b'E' | b'Y') {
+            m |= TAIL_AEY;
+        }
+        t[b] = m;
+        b += 1;
+    }
+    t
+};
+
 /// [`super::normalize`] of `text`, or `None` when a character needs NFC, stripping or
 /// ligature expansion (the caller then runs the steps).
 pub(crate) fn normalize_simple(text: &str) -> Option<Cow<'_, str>> {
     let bytes = text.as_bytes();
     let n = bytes.len();
-    let mut p = Patched {
-        text,
-        out: String::new(),
-        copied: 0,
+    let mut st = Careful {
+        p: Patched {
+            text,
+            out: String::new(),
+            copied: 0,
+        },
+        checked_to: 0,
     };
-    // End of the last word whose tone was checked: a word is checked once.
-    let mut checked_to = 0;
-    let mut i = 0;
+    // The first character has no pair before it.
+    let mut i = if n > 0 { st.run(0, 0)? } else { 0 };
+    let mut done_to = i;
+    // Branch-free for ordinary text: two table loads and a test per byte.
     while i < n {
-        let b = bytes[i];
-        match CLASS[usize::from(b)] {
-            PLAIN => {
-                i += 1;
-                while i < n && CLASS[usize::from(bytes[i])] == PLAIN {
-                    i += 1;
-                }
-            }
-            BLANK => {
-                // The usual separators, between two characters that are not white space,
-                // stay as they are.
-                let usual = match b {
-                    b' ' | b'\n' => 1,
-                    _ => 0,
-                } + usize::from(b == b'\n' && bytes.get(i + 1) == Some(&b'\n'));
-                if usual > 0
-                    && i > 0
-                    && bytes
-                        .get(i + usual)
-                        .is_some_and(|&next| NOT_BLANK_START[usize::from(next)])
-                {
-                    i += usual;
-                } else {
-                    i = blank_run(&mut p, i)?;
-                }
-            }
-            _ => {
-                let b1 = bytes.get(i + 1).copied().unwrap_or(0);
-                let len = match b {
-                    // U+00C0..U+02FF (Latin-1 letters to spacing modifiers): NFC starters,
-                    // never white space; six of them are ligatures.
-                    0xC3..=0xCB => {
-                        if matches!(
-                            (b, b1),
-                            (0xC3, 0x86 | 0xA6) | (0xC4, 0xB2 | 0xB3) | (0xC5, 0x92 | 0x93)
-                        ) {
-                            return None;
-                        }
-                        2
-                    }
-                    // U+1E00..U+1EFF (Latin Extended Additional, all of Vietnamese's toned
-                    // vowels): NFC starters, nothing to strip or fold.
-                    0xE1 if (0xB8..=0xBB).contains(&b1) => 3,
-                    // U+2010..U+2027 (dashes, quotes, bullets, ellipsis): nothing to do either.
-                    0xE2 if b1 == 0x80
-                        && (0x90..=0xA7).contains(&bytes.get(i + 2).copied().unwrap_or(0)) =>
-                    {
-                        3
-                    }
-                    _ => {
-                        let c = text[i..].chars().next().unwrap_or(' ');
-                        if needs_char_work(c) {
-                            return None;
-                        }
-                        if is_blank(c) {
-                            i = blank_run(&mut p, i)?;
-                            continue;
-                        }
-                        c.len_utf8()
-                    }
-                };
-                if i >= checked_to && is_tone_candidate_at(text, i, len) {
-                    let (start, end) = word_around(text, i);
-                    checked_to = end;
-                    if let Some(fixed) = canonical_syllable(&text[start..end]) {
-                        p.replace(start, end, &fixed);
-                    }
-                }
-                i += len;
-            }
+        if PREV[usize::from(bytes[i - 1])] & CUR[usize::from(bytes[i])] == 0 {
+            i += 1;
+            continue;
         }
+        // From the character holding the pair's first byte (its rule may be about it), but
+        // never again over what was already looked at.
+        let mut from = i - 1;
+        while from > done_to && (0x80..0xC0).contains(&bytes[from]) {
+            from -= 1;
+        }
+        // A white-space run must be looked at from its start, and a space or line break
+        // before a non-ASCII space makes no pair of its own.
+        while from > done_to && matches!(bytes[from - 1], 0x00..=0x20 | 0x7F) {
+            from -= 1;
+        }
+        i = st.run(from.max(done_to), i)?;
+        done_to = i;
     }
+    // A white-space run at the end makes no pair after it.
+    if n > done_to && bytes[n - 1].is_ascii_whitespace() {
+        let mut from = n;
+        while from > done_to && matches!(bytes[from - 1], 0x00..=0x20 | 0x7F) {
+            from -= 1;
+        }
+        st.run(from, n - 1)?;
+    }
+    let p = st.p;
     // Every patch replaces at least one byte, so nothing was patched exactly when nothing
     // was copied.
     if p.copied == 0 {
@@ -168,6 +211,99 @@ pub(crate) fn normalize_simple(text: &str) -> Option<Cow<'_, str>> {
     let mut out = p.out;
     out.push_str(&text[p.copied..]);
     Some(Cow::Owned(out))
+}
+
+/// The character-by-character part of [`normalize_simple`].
+struct Careful<'a> {
+    p: Patched<'a>,
+    /// End of the last word whose tone was checked: a word is checked once.
+    checked_to: usize,
+}
+
+impl Careful<'_> {
+    /// Looks at every character from `i` (a character boundary outside a white-space run,
+    /// or the start of one) until one starting after `until` is reached, patching what
+    /// needs it. Returns where it stopped, a boundary of the same kind, or `None` when a
+    /// character needs character-level work.
+    fn run(&mut self, mut i: usize, until: usize) -> Option<usize> {
+        let text = self.p.text;
+        let bytes = text.as_bytes();
+        let n = bytes.len();
+        while i < n && i <= until {
+            let b = bytes[i];
+            match CLASS[usize::from(b)] {
+                PLAIN => {
+                    i += 1;
+                    while i < n && CLASS[usize::from(bytes[i])] == PLAIN {
+                        i += 1;
+                    }
+                }
+                BLANK => {
+                    // The usual separators, between two characters that are not white
+                    // space, stay as they are.
+                    let usual = match b {
+                        b' ' | b'\n' => 1,
+                        _ => 0,
+                    } + usize::from(b == b'\n' && bytes.get(i + 1) == Some(&b'\n'));
+                    if usual > 0
+                        && i > 0
+                        && bytes
+                            .get(i + usual)
+                            .is_some_and(|&next| NOT_BLANK_START[usize::from(next)])
+                    {
+                        i += usual;
+                    } else {
+                        i = blank_run(&mut self.p, i)?;
+                    }
+                }
+                _ => {
+                    let b1 = bytes.get(i + 1).copied().unwrap_or(0);
+                    let len = match b {
+                        // U+00C0..U+02FF (Latin-1 letters to spacing modifiers): NFC
+                        // starters, never white space; six of them are ligatures.
+                        0xC3..=0xCB => {
+                            if matches!(
+                                (b, b1),
+                                (0xC3, 0x86 | 0xA6) | (0xC4, 0xB2 | 0xB3) | (0xC5, 0x92 | 0x93)
+                            ) {
+                                return None;
+                            }
+                            2
+                        }
+                        // U+1E00..U+1EFF (Latin Extended Additional, all of Vietnamese's
+                        // toned vowels): NFC starters, nothing to strip or fold.
+                        0xE1 if (0xB8..=0xBB).contains(&b1) => 3,
+                        // U+2010..U+2027 (dashes, quotes, bullets, ellipsis): nothing to do.
+                        0xE2 if b1 == 0x80
+                            && (0x90..=0xA7).contains(&bytes.get(i + 2).copied().unwrap_or(0)) =>
+                        {
+                            3
+                        }
+                        _ => {
+                            let c = text[i..].chars().next().unwrap_or(' ');
+                            if needs_char_work(c) {
+                                return None;
+                            }
+                            if is_blank(c) {
+                                i = blank_run(&mut self.p, i)?;
+                                continue;
+                            }
+                            c.len_utf8()
+                        }
+                    };
+                    if i >= self.checked_to && is_tone_candidate_at(text, i, len) {
+                        let (start, end) = word_around(text, i);
+                        self.checked_to = end;
+                        if let Some(fixed) = canonical_syllable(&text[start..end]) {
+                            self.p.replace(start, end, &fixed);
+                        }
+                    }
+                    i += len;
+                }
+            }
+        }
+        Some(i)
+    }
 }
 
 /// Handles the white-space run starting at `start`: patches it when it does not fold to
