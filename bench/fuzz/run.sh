@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every fuzz target (fuzz/, cargo-fuzz + libFuzzer) for a set time, one after the other,
-# niced, one process each, and prints per target: executions, time, exec/s, crashes.
+# niced, one process each, and prints per target: executions, time, exec/s, coverage
+# (libFuzzer cov/ft counters and corpus size) and crashes.
 #
 #   bench/fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]       (default 300 s, all targets)
 #
@@ -94,10 +95,11 @@ for t in "${targets[@]}"; do
   elapsed=$(( $(date +%s) - start ))
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
+  cov=$(grep -o 'cov: [0-9]* ft: [0-9]* corp: [0-9]*' "$log" | tail -n 1 | awk '{print $2 "/" $4 "/" $6}')
   crashes=$(( $(find "$artifacts" -type f | wc -l) - before ))
   if [ "$status" -ne 0 ] && [ "$crashes" -eq 0 ]; then crashes="? (exit $status, see log)"; fi
-  line=$(printf '%-13s executions %10s  time %5ss  exec/s %6s  crashes %s' \
-    "$t" "${execs:-?}" "$elapsed" "${rate:-?}" "$crashes")
+  line=$(printf '%-13s executions %10s  time %5ss  exec/s %6s  cov/ft/corpus %-18s crashes %s' \
+    "$t" "${execs:-?}" "$elapsed" "${rate:-?}" "${cov:-?}" "$crashes")
   echo "$line"
   grep -E '^(==[0-9]+==|SUMMARY|thread .* panicked|.*deadly signal|.*Test unit written)' "$log" | head -n 5 || true
   summary+=("$line")
