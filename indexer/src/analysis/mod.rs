@@ -12,6 +12,10 @@
 //! higher, so `đường` ranks above `dương`. Pairs reward syllables that are adjacent and in order
 //! (`khoa học` above a document where `khoa` and `học` are far apart).
 //!
+//! "syllables → fold" is one pass, [`SyllableTokenizer::folded`], which gives exactly the
+//! tokens of the syllable tokenizer followed by [`FoldFilter`]: every indexed text goes through
+//! three of these analyzers, so each pass over the text counts.
+//!
 //! tantivy does not store analyzers in the index: [`register`] must be called on every opened
 //! index, which [`crate::index::open`] does for both binaries.
 

@@ -12,6 +12,10 @@
 //! | white space | [`clean::fold_whitespace`] | runs → one space, lines kept |
 //! | tone placement | [`tone::canonical_tones`] | `hoà` → `hòa`, `thuỷ` → `thủy` |
 //!
+//! Text that needs no NFC, stripping or ligature work (nearly all of it) is normalised in one
+//! pass with the same result (private module `scan`); the steps run one after the other only
+//! for the rest.
+//!
 //! Not part of [`normalize`] (they answer other questions): [`fold`] (the diacritic-free copy the
 //! folded index fields hold) and [`legacy`] (TCVN3 and VNI 8-bit fonts, which need to know the
 //! encoding first).
