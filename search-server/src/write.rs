@@ -222,15 +222,23 @@ pub async fn upload(
                 .open(&tmp)
                 .await
                 .map_err(AppError::storage("creating an upload file"))?;
-            let mut first = true;
+            // The signature is checked on the first bytes received, whatever the chunking:
+            // a slow link can deliver `%PD` and `F-1.4` in separate chunks.
+            const SIGNATURE: &[u8] = b"%PDF-";
+            let mut head: Vec<u8> = Vec::with_capacity(SIGNATURE.len());
+            let mut empty = true;
             let received: Result<(), AppError> = async {
                 while let Some(chunk) = field.chunk().await.map_err(multipart_err)? {
-                    if first && kind == Kind::Pdf && !chunk.starts_with(b"%PDF-") {
-                        return Err(AppError::bad_request(format!(
-                            "{name:?} is not a PDF (it does not start with %PDF-)"
-                        )));
+                    if kind == Kind::Pdf && head.len() < SIGNATURE.len() {
+                        let take = (SIGNATURE.len() - head.len()).min(chunk.len());
+                        head.extend_from_slice(&chunk[..take]);
+                        if !SIGNATURE.starts_with(&head) {
+                            return Err(AppError::bad_request(format!(
+                                "{name:?} is not a PDF (it does not start with %PDF-)"
+                            )));
+                        }
                     }
-                    first = false;
+                    empty &= chunk.is_empty();
                     file.write_all(&chunk)
                         .await
                         .map_err(AppError::storage("writing an upload"))?;
@@ -238,8 +246,13 @@ pub async fn upload(
                 file.flush()
                     .await
                     .map_err(AppError::storage("writing an upload"))?;
-                if first {
+                if empty {
                     return Err(AppError::bad_request(format!("{name:?} is empty")));
+                }
+                if kind == Kind::Pdf && head.len() < SIGNATURE.len() {
+                    return Err(AppError::bad_request(format!(
+                        "{name:?} is not a PDF (it does not start with %PDF-)"
+                    )));
                 }
                 Ok(())
             }
