@@ -85,23 +85,6 @@ static ASCII_WORD_LOWER: [u8; 256] = {
     t
 };
 
-/// For the plain-word scan: 0 for bytes that are not ASCII letters or digits, 1 for lower-case
-/// letters and digits, 3 for upper-case letters (bit 2 marks "needs lower-casing").
-static ASCII_WORD_CASE: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut b = 0;
-    while b < 0x80 {
-        let byte = b as u8;
-        if byte.is_ascii_uppercase() {
-            t[b] = 3;
-        } else if byte.is_ascii_alphanumeric() {
-            t[b] = 1;
-        }
-        b += 1;
-    }
-    t
-};
-
 /// See the [module documentation](self).
 #[derive(Debug, Clone, Default)]
 pub struct SyllableTokenizer {
@@ -226,10 +209,6 @@ fn read_word(text: &str, start: usize, out: &mut String) -> (usize, bool) {
     let Some(plain) = scan_plain_word::<false>(text, start, out) else {
         return read_word_general(text, start, out);
     };
-    out.push_str(&text[start..plain.end]);
-    if plain.upper_ascii {
-        out.make_ascii_lowercase();
-    }
     if plain.tone_candidate {
         if let Some(fixed) = canonical_syllable(out) {
             *out = fixed;
@@ -248,9 +227,6 @@ fn read_word_folded(text: &str, start: usize, out: &mut String) -> (usize, bool)
         fold_token(out);
         return (end, ok);
     };
-    if plain.upper_ascii {
-        out.make_ascii_lowercase();
-    }
     if plain.tone_candidate {
         // Moving a tone leaves the folded letters as they are, but can change the unfolded
         // token's length by a byte, which decides whether the token is kept.
@@ -274,7 +250,6 @@ fn fold_token(text: &mut String) {
 /// A word whose token is its own text, up to ASCII lower-casing: see [`scan_plain_word`].
 struct PlainWord {
     end: usize,
-    upper_ascii: bool,
     tone_candidate: bool,
 }
 
@@ -284,8 +259,9 @@ struct PlainWord {
 /// (upper-case Vietnamese letters, marks, ligatures, invisible or other letters), which
 /// [`read_word_general`] then reads. The tone-candidate rule is the same as there.
 ///
-/// With `FOLD`, the word's folded letters are appended to `out` on the way (ASCII letters
-/// still to be lower-cased); a `None` leaves them half-written. Without, `out` is untouched.
+/// The token is appended to `out` on the way, folded with `FOLD`: character by character, as
+/// words are short and copying a slice branches on its length. A `None` leaves it
+/// half-written.
 fn scan_plain_word<const FOLD: bool>(
     text: &str,
     start: usize,
@@ -293,23 +269,19 @@ fn scan_plain_word<const FOLD: bool>(
 ) -> Option<PlainWord> {
     let bytes = text.as_bytes();
     let mut i = start;
-    let mut case = 0u8;
     let mut tone_candidate = false;
     let mut prev_ou = 0u8;
     loop {
         let run = i;
         while let Some(&b) = bytes.get(i) {
-            let k = ASCII_WORD_CASE[usize::from(b)];
-            if k == 0 {
+            let lower = ASCII_WORD_LOWER[usize::from(b)];
+            if lower == 0 {
                 break;
             }
-            case |= k;
+            out.push(char::from(lower));
             i += 1;
         }
         if i > run {
-            if FOLD {
-                out.push_str(&text[run..i]);
-            }
             if prev_ou == 2 {
                 tone_candidate |= matches!(bytes[run] | 0x20, b'a' | b'e' | b'y');
             }
@@ -324,9 +296,7 @@ fn scan_plain_word<const FOLD: bool>(
                 && bytes[i - 1].is_ascii_digit()
                 && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
             {
-                if FOLD {
-                    out.push(char::from(b));
-                }
+                out.push(char::from(b));
                 prev_ou = 0;
                 i += 1;
                 continue;
@@ -358,14 +328,10 @@ fn scan_plain_word<const FOLD: bool>(
                 ('o' | 'u', false) => 1,
                 _ => 0,
             };
-            if FOLD {
-                out.push(v.ascii());
-            }
+            out.push(if FOLD { v.ascii() } else { v.lower() });
         } else if cp == u32::from('đ') {
             prev_ou = 0;
-            if FOLD {
-                out.push('d');
-            }
+            out.push(if FOLD { 'd' } else { 'đ' });
         } else {
             let c = char::from_u32(cp).unwrap_or(' ');
             if c == 'Đ'
@@ -382,7 +348,6 @@ fn scan_plain_word<const FOLD: bool>(
     }
     Some(PlainWord {
         end: i,
-        upper_ascii: case & 2 != 0,
         tone_candidate,
     })
 }
