@@ -431,8 +431,8 @@ struct Plan {
     /// How many groups are plain words (see [`Matching`]).
     relaxable: usize,
     matching: Matching,
-    /// The query is a question (see `indexer::query::question`).
-    question: bool,
+    /// The positive words as the ranking analysed them.
+    analyzed: AnalyzedQuery,
 }
 
 /// Plain words (no quotes, prefix or `OR`): the only groups [`Matching::AnyWord`] relaxes.
@@ -471,8 +471,54 @@ pub enum Matching {
     AnyWord,
 }
 
+/// How many groups of `parsed` are plain words with something to search.
+fn plain_words(parsed: &ParsedQuery) -> usize {
+    parsed
+        .groups
+        .iter()
+        .filter(|g| is_plain(g) && !analysis::tokens(FOLDED, g[0].text()).is_empty())
+        .count()
+}
+
+/// The text constraints of `parsed` under `matching`.
+fn constraints(
+    b: &Builder<'_>,
+    parsed: &ParsedQuery,
+    analyzed: &AnalyzedQuery,
+    matching: Matching,
+) -> Vec<(Occur, Box<dyn Query>)> {
+    let mut constraints: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut optional: Vec<Box<dyn Query>> = Vec::new();
+    for group in &parsed.groups {
+        let qs: Vec<Box<dyn Query>> = group.iter().filter_map(|a| b.matcher(a)).collect();
+        if qs.is_empty() {
+            continue;
+        }
+        if !(is_plain(group) && matching == Matching::AnyWord) {
+            constraints.push((Occur::Must, any_of(qs)));
+        } else if analysis::tokens(FOLDED, group[0].text())
+            .iter()
+            .any(|t| analyzed.folded.contains(&t.token))
+        {
+            // Question words only make a question (not in `analyzed`): they need not match.
+            optional.push(any_of(qs));
+        }
+    }
+    if !optional.is_empty() {
+        constraints.push((Occur::Must, any_of(optional)));
+    }
+    for atom in &parsed.excluded {
+        if let Some(q) = b.matcher(atom) {
+            constraints.push((Occur::MustNot, Box::new(Excluded(q))));
+        }
+    }
+    constraints
+}
+
 impl Plan {
-    fn new(state: &AppState, req: &SearchRequest, matching: Matching) -> Plan {
+    /// Parses and analyses the request once. Plain words are all required in a keyword query,
+    /// any of them in a question or a longer query (see [`Matching`]).
+    fn new(state: &AppState, req: &SearchRequest) -> Plan {
         let fields = &state.index.fields;
         let b = Builder {
             fields,
@@ -481,37 +527,13 @@ impl Plan {
         let parsed = qparse::parse(&req.q);
         let text: Vec<&str> = parsed.positive().map(Atom::text).collect();
         let analyzed = AnalyzedQuery::new(&text.join(" "));
-        let mut constraints: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut optional: Vec<Box<dyn Query>> = Vec::new();
-        let mut relaxable = 0;
-        for group in &parsed.groups {
-            let qs: Vec<Box<dyn Query>> = group.iter().filter_map(|a| b.matcher(a)).collect();
-            if qs.is_empty() {
-                continue;
-            }
-            if is_plain(group) {
-                relaxable += 1;
-                if matching == Matching::AnyWord {
-                    // Question words only make a question; they need not match.
-                    let ranked = analysis::tokens(FOLDED, group[0].text())
-                        .iter()
-                        .any(|t| analyzed.folded.contains(&t.token));
-                    if ranked {
-                        optional.push(any_of(qs));
-                    }
-                    continue;
-                }
-            }
-            constraints.push((Occur::Must, any_of(qs)));
-        }
-        if !optional.is_empty() {
-            constraints.push((Occur::Must, any_of(optional)));
-        }
-        for atom in &parsed.excluded {
-            if let Some(q) = b.matcher(atom) {
-                constraints.push((Occur::MustNot, Box::new(Excluded(q))));
-            }
-        }
+        let relaxable = plain_words(&parsed);
+        let matching = if relaxable > MAX_STRICT_WORDS || analyzed.question {
+            Matching::AnyWord
+        } else {
+            Matching::AllWords
+        };
+        let constraints = constraints(&b, &parsed, &analyzed, matching);
         let mut ranking: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if !analyzed.is_empty() {
             ranking.push((
@@ -546,8 +568,18 @@ impl Plan {
             terms,
             relaxable,
             matching,
-            question: analyzed.question,
+            analyzed,
         }
+    }
+
+    /// Switches to [`Matching::AnyWord`]: only the text constraints change.
+    fn relax(&mut self, state: &AppState) {
+        let b = Builder {
+            fields: &state.index.fields,
+            weights: &state.weights,
+        };
+        self.matching = Matching::AnyWord;
+        self.constraints = constraints(&b, &self.parsed, &self.analyzed, self.matching);
     }
 
     /// The query with every filter except `without`.
@@ -728,10 +760,7 @@ pub fn run(state: &AppState, req: &SearchRequest) -> Result<SearchResponse, AppE
     let started = Instant::now();
     let fields = &state.index.fields;
     let searcher = state.searcher();
-    let mut plan = Plan::new(state, req, Matching::AllWords);
-    if plan.relaxable > MAX_STRICT_WORDS || plan.question {
-        plan = Plan::new(state, req, Matching::AnyWord);
-    }
+    let mut plan = Plan::new(state, req);
     let sort = req.sort.unwrap_or(if plan.ranking.is_empty() {
         Sort::Newest
     } else {
@@ -739,7 +768,7 @@ pub fn run(state: &AppState, req: &SearchRequest) -> Result<SearchResponse, AppE
     });
     let mut found = execute(&searcher, fields, &plan, req, sort)?;
     if found.1 == 0 && plan.relaxable >= 2 && plan.matching == Matching::AllWords {
-        plan = Plan::new(state, req, Matching::AnyWord);
+        plan.relax(state);
         found = execute(&searcher, fields, &plan, req, sort)?;
         if found.1 > 0 {
             plan.parsed.notes.push(

@@ -28,7 +28,7 @@ use unicode_normalization::char::is_combining_mark;
 
 use crate::text::clean::{is_invisible, ligature};
 use crate::text::fold::fold_into;
-use crate::text::tone::canonical_syllable;
+use crate::text::tone::{canonical_syllable, utf8_len};
 use crate::text::vowels::{non_ascii_vowel, vowel, Tone};
 
 /// Tokens longer than this (in bytes) are dropped: they are base64, hashes or glued garbage,
@@ -445,16 +445,6 @@ fn read_word_general(text: &str, start: usize, out: &mut String) -> (usize, bool
         }
     }
     (i, !out.is_empty() && out.len() <= MAX_TOKEN_BYTES)
-}
-
-/// Length in bytes of the character that starts with byte `b`.
-fn utf8_len(b: u8) -> usize {
-    match b {
-        0..=0x7F => 1,
-        0x80..=0xDF => 2,
-        0xE0..=0xEF => 3,
-        _ => 4,
-    }
 }
 
 impl<'a> SyllableTokenStream<'a> {

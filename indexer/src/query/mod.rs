@@ -113,8 +113,6 @@ pub struct AnalyzedQuery {
     /// The text is a question: it ends with `?` or has question words (which are not in the
     /// lists above).
     pub question: bool,
-    /// Some syllable carries diacritics: the user types with them.
-    pub accented: bool,
     /// Syllables kept (question words left out).
     pub syllables: usize,
     /// Folded words capitalised inside the query (`Thuốc Bifril có...`): names.
@@ -170,13 +168,17 @@ impl AnalyzedQuery {
         }
         let stems = analysis::tokens(STEM_EN, text);
         q.stems = stems.into_iter().map(|t| t.token).collect();
-        q.accented = q.exact.iter().any(|t| has_diacritics(t));
         dedup(&mut q.exact);
         dedup(&mut q.folded);
         dedup(&mut q.pairs);
         dedup(&mut q.names);
         dedup(&mut q.stems);
         q
+    }
+
+    /// Some syllable carries diacritics: the user types with them.
+    pub fn accented(&self) -> bool {
+        self.exact.iter().any(|t| has_diacritics(t))
     }
 
     /// A keyword query: at most [`KEYWORD_SYLLABLES`] syllables and not a question.
@@ -231,7 +233,8 @@ fn group_clauses(
     // A query typed with diacritics means every syllable as typed (`ma` is then not `má`);
     // one typed without them can only be matched folded, which then carries the exact weight
     // too, so that both kinds of query weigh words the same against the pairs.
-    let folded_weight = if q.accented {
+    let accented = q.accented();
+    let folded_weight = if accented {
         for t in &q.exact {
             clauses.push(term(group.exact, t, w * weights.exact));
         }
@@ -242,7 +245,7 @@ fn group_clauses(
     for t in &q.names {
         clauses.push(term(group.folded, t, w * weights.names));
     }
-    let pairs_weight = match (q.is_keywords(), q.accented) {
+    let pairs_weight = match (q.is_keywords(), accented) {
         (true, _) => weights.pairs_keywords,
         (false, true) => weights.pairs,
         (false, false) => weights.pairs_unaccented,

@@ -89,7 +89,7 @@ fn candidate_words(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
 }
 
 /// Length in bytes of the character that starts with byte `b`.
-fn utf8_len(b: u8) -> usize {
+pub(crate) fn utf8_len(b: u8) -> usize {
     match b {
         0..=0x7F => 1,
         0x80..=0xDF => 2,

@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 use indexer::data_dir::DataDir;
 use serde_json::Value;
 
-use crate::server::{free_port, server_binary, workspace_root, HttpResponse};
+use crate::server::{free_port, parse_response, server_binary, workspace_root, HttpResponse};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers shared with `security.rs`.
@@ -301,56 +301,11 @@ pub(crate) fn request(
         let _ = stream.shutdown(std::net::Shutdown::Both);
         Ok::<(), std::io::Error>(())
     })?;
-    parse_response(&raw)
-}
-
-fn parse_response(raw: &[u8]) -> std::io::Result<HttpResponse> {
     let split = raw
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
         .ok_or_else(|| std::io::Error::other("no HTTP response"))?;
-    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-    let mut lines = head.lines();
-    let status = lines
-        .next()
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| std::io::Error::other("no status"))?;
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-        .collect();
-    let mut body = raw[split + 4..].to_vec();
-    let chunked = headers.iter().any(|(k, v)| {
-        k.eq_ignore_ascii_case("transfer-encoding") && v.eq_ignore_ascii_case("chunked")
-    });
-    if chunked {
-        let mut out = Vec::new();
-        let mut data = &body[..];
-        while let Some(eol) = data.windows(2).position(|w| w == b"\r\n") {
-            let size = usize::from_str_radix(
-                String::from_utf8_lossy(&data[..eol])
-                    .split(';')
-                    .next()
-                    .unwrap()
-                    .trim(),
-                16,
-            )
-            .unwrap_or(0);
-            data = &data[eol + 2..];
-            if size == 0 || data.len() < size {
-                break;
-            }
-            out.extend_from_slice(&data[..size]);
-            data = &data[(size + 2).min(data.len())..];
-        }
-        body = out;
-    }
-    Ok(HttpResponse {
-        status,
-        headers,
-        body,
-    })
+    parse_response(&raw, split)
 }
 
 /// A multipart/form-data body with one file field per `(name, bytes)`.
@@ -575,28 +530,14 @@ fn small_library(root: &Path, pdfs: &[PathBuf]) -> (PathBuf, PathBuf) {
     let folder = root.join("lib");
     copy_into(&folder, pdfs);
     let records = corpus_records();
-    let out = indexer(
-        &data,
-        &[
-            "add",
-            records.to_str().unwrap(),
-            "--collection",
-            "rec",
-            "--quiet",
-        ],
-    );
-    assert!(out.status.success(), "{}", stderr(&out));
-    let out = indexer(
-        &data,
-        &[
-            "add",
-            folder.to_str().unwrap(),
-            "--collection",
-            "lib",
-            "--quiet",
-        ],
-    );
-    assert!(out.status.success(), "{}", stderr(&out));
+    for (source, collection) in [(&records, "rec"), (&folder, "lib")] {
+        let source = source.to_str().unwrap();
+        let out = indexer(
+            &data,
+            &["add", source, "--collection", collection, "--quiet"],
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
     (data, folder)
 }
 

@@ -97,6 +97,12 @@ pub fn http(
         }
         raw.extend_from_slice(&buf[..n]);
     };
+    parse_response(&raw[..], split)
+}
+
+/// Splits a raw HTTP/1.1 response (head ending at `split`, where `\r\n\r\n` starts) into
+/// status, headers and a de-chunked body.
+pub(crate) fn parse_response(raw: &[u8], split: usize) -> std::io::Result<HttpResponse> {
     let head = String::from_utf8_lossy(&raw[..split]).into_owned();
     let mut lines = head.lines();
     let status = lines
