@@ -80,3 +80,39 @@ fn english_text_gets_stems_and_stdin_works() {
     assert!(stems.contains(&"estim".to_string()), "{stems:?}");
     assert!(stems.contains(&"model".to_string()), "{stems:?}");
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_the_command_quietly() {
+    // `indexer analyze - < chapter.txt | head`: the pipe closes after a few lines; the command
+    // must stop without a panic message and without reporting a failure. The bundled records
+    // (129 KB of Vietnamese text) give megabytes of token JSON, far more than a pipe buffer
+    // holds, so the reader goes away while the command is still writing.
+    use std::io::{Read, Write};
+    let records = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../corpus/records/d2l-vi.jsonl"
+    );
+    let text = std::fs::read(records).expect("bundled records");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_indexer"))
+        .args(["analyze", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run indexer");
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || stdin.write_all(&text));
+    let mut first = [0u8; 64];
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_exact(&mut first)
+        .expect("some output before closing");
+    let out = child.wait_with_output().expect("wait for indexer");
+    writer.join().unwrap().expect("indexer reads all its input");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.status.success(), "{:?}: {stderr}", out.status);
+    assert!(String::from_utf8_lossy(&first).contains("normalized"));
+}

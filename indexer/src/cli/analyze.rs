@@ -72,6 +72,6 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     } else {
         serde_json::to_string_pretty(&report)?
     };
-    println!("{json}");
+    outln!("{json}")?;
     Ok(ExitCode::SUCCESS)
 }

@@ -16,7 +16,7 @@ pub fn run(data_dir: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
     let index = indexer::index::open(&data_dir.index_dir())?;
     let list = ingest::collections(&index)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&list)?);
+        outln!("{}", serde_json::to_string_pretty(&list)?)?;
         return Ok(ExitCode::SUCCESS);
     }
     let width = list
@@ -25,15 +25,20 @@ pub fn run(data_dir: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
         .max()
         .unwrap_or(0)
         .max(10);
-    println!(
+    outln!(
         "{:<width$}  {:>9}  {:>9}  updated",
-        "collection", "documents", "pages"
-    );
+        "collection",
+        "documents",
+        "pages"
+    )?;
     for c in &list {
-        println!(
+        outln!(
             "{:<width$}  {:>9}  {:>9}  {}",
-            c.name, c.documents, c.pages, c.updated
-        );
+            c.name,
+            c.documents,
+            c.pages,
+            c.updated
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }

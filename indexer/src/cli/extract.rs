@@ -49,37 +49,38 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         warnings: &extracted.warnings,
     };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        outln!("{}", serde_json::to_string_pretty(&out)?)?;
         return Ok(ExitCode::SUCCESS);
     }
     let m = &metadata;
-    let show = |label: &str, value: Option<&str>| {
-        if let Some(v) = value.filter(|v| !v.is_empty()) {
-            println!("{label:<12} {v}");
+    let show = |label: &str, value: Option<&str>| -> std::io::Result<()> {
+        match value.filter(|v| !v.is_empty()) {
+            Some(v) => outln!("{label:<12} {v}"),
+            None => Ok(()),
         }
     };
-    show("title:", m.title.as_deref());
-    show("authors:", Some(&m.authors.join("; ")));
-    show("advisor:", m.advisor.as_deref());
-    show("institution:", m.institution.as_deref());
-    show("year:", m.year.map(|y| y.to_string()).as_deref());
-    show("type:", Some(m.doc_type.as_str()));
-    show("language:", m.language.as_deref());
-    show("keywords:", Some(&m.keywords.join("; ")));
-    show("abstract:", m.abstract_text.as_deref());
-    println!("{:<12} {}", "pages:", out.page_count);
+    show("title:", m.title.as_deref())?;
+    show("authors:", Some(&m.authors.join("; ")))?;
+    show("advisor:", m.advisor.as_deref())?;
+    show("institution:", m.institution.as_deref())?;
+    show("year:", m.year.map(|y| y.to_string()).as_deref())?;
+    show("type:", Some(m.doc_type.as_str()))?;
+    show("language:", m.language.as_deref())?;
+    show("keywords:", Some(&m.keywords.join("; ")))?;
+    show("abstract:", m.abstract_text.as_deref())?;
+    outln!("{:<12} {}", "pages:", out.page_count)?;
     if needs_ocr {
-        println!("note:        no page has a text layer (scanned?): needs OCR to be searchable");
+        outln!("note:        no page has a text layer (scanned?): needs OCR to be searchable")?;
     }
     for w in out.warnings {
         eprintln!("warning: {w}");
     }
     for (i, page) in extracted.pages.iter().enumerate() {
-        println!("\n--- page {} ---", i + 1);
+        outln!("\n--- page {} ---", i + 1)?;
         if page.no_text {
-            println!("[no text layer]");
+            outln!("[no text layer]")?;
         } else {
-            println!("{}", page.text);
+            outln!("{}", page.text)?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -1,6 +1,15 @@
 //! Command-line front end of the indexer. Each subcommand lives in its own file; this one parses
 //! arguments, sets up logging and prints errors with their whole chain.
 
+/// `println!` that hands a write error back instead of panicking: output piped into `head`
+/// or a pager that quits early closes stdout, which ends the command quietly (see [`main`]).
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
+
 mod add;
 mod analyze;
 mod collections;
@@ -56,11 +65,20 @@ pub fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        // The reader went away (`indexer extract x.pdf | head`): nothing left to say to it.
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::FAILURE
         }
     }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn init_tracing() {

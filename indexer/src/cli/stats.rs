@@ -17,7 +17,7 @@ pub fn run(data_dir: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
     let index = indexer::index::open(&dir)?;
     let s = ingest::stats(&index, &dir)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&s)?);
+        outln!("{}", serde_json::to_string_pretty(&s)?)?;
         return Ok(ExitCode::SUCCESS);
     }
     let list = |m: &std::collections::BTreeMap<String, u64>| {
@@ -28,16 +28,16 @@ pub fn run(data_dir: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    println!("documents    {}", s.documents);
-    println!("pages        {}", s.pages);
-    println!("collections  {}", s.collections);
-    println!("needing OCR  {}", s.needs_ocr);
-    println!("languages    {}", list(&s.languages));
-    println!("doc types    {}", list(&s.doc_types));
-    println!(
+    outln!("documents    {}", s.documents)?;
+    outln!("pages        {}", s.pages)?;
+    outln!("collections  {}", s.collections)?;
+    outln!("needing OCR  {}", s.needs_ocr)?;
+    outln!("languages    {}", list(&s.languages))?;
+    outln!("doc types    {}", list(&s.doc_types))?;
+    outln!(
         "index size   {:.1} MB ({})",
         s.index_bytes as f64 / 1e6,
         dir.display()
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }
