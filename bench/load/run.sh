@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Load: wrk with mixed search queries against the real search-server, first alone (baseline),
-# then while PDFs are uploaded to the same server without pause; server RSS sampled every second.
+# then while PDFs are uploaded to the same server without pause; the server's memory (VmRSS and
+# its parts RssAnon/RssFile/RssShmem) and the index size on disk are sampled every second.
 # Usage: bench/load/run.sh   (DURATION=60 seconds per phase; writes bench/load/RESULTS.md)
 # Needs: ../shared (or SHARED_DIR), apt package wrk (installed here when missing, as root).
-# Exits non-zero on any 5xx or socket error (connect/read/write/timeout) in either phase.
+# The server inherits the environment, so glibc malloc settings (MALLOC_ARENA_MAX, GLIBC_TUNABLES)
+# given to this script apply to it; the report records them.
+# Exits non-zero on any 5xx or socket error (connect/read/write/timeout) in either phase, or when
+# the server's anonymous memory grows in the second half of the ingest phase (see report.py).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -13,13 +17,16 @@ DURATION=${DURATION:-60}
 CONNS=${CONNS:-16}
 THREADS=${THREADS:-2}
 TIMEOUT=${TIMEOUT:-10}          # wrk: a reply slower than this counts as a socket timeout
-RSS_BOUND_MB=${RSS_BOUND_MB:-256} # allowed RSS growth from second 10 to the end of the ingest phase
+# Allowed growth of RssAnon (heap) from the first to the second half of the ingest phase: max of
+# the second half minus max of the first half. File-backed pages (the mmapped index) are excluded:
+# they grow legitimately with every document added.
+ANON_BOUND_MB=${ANON_BOUND_MB:-32}
 [ -d "$SHARED/corpus" ] || { echo "error: $SHARED/corpus not found (set SHARED_DIR)" >&2; exit 1; }
 [ -d "$SHARED/ir/vire-vi" ] || { echo "error: $SHARED/ir/vire-vi not found" >&2; exit 1; }
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 
 cargo build --release -q -p search-server -p indexer
-BIN=$ROOT/target/release
+BIN=${CARGO_TARGET_DIR:-$ROOT/target}/release
 
 # 1. A fresh index: the bundled corpus/ (PDFs and records) plus the ViRE contexts as records.
 rm -rf "$OUT" && mkdir -p "$OUT"
@@ -88,12 +95,22 @@ for _ in $(seq 1 300); do
 done
 curl -sf "http://$ADDR/health" > "$OUT/health.json"
 
-# RSS of the server (kB) every second, as "second rss_kb", until the file "$1.stop" exists.
+# The server's memory about every second until the file "$1.stop" exists, one line per sample:
+# "second VmRSS RssAnon RssFile RssShmem threads index_kB" (memory in kB from /proc/PID/status;
+# index_kB: du of the index folder, which a merge may be changing meanwhile).
 sample_rss() {
-  local s=0
+  local s t0 mem idx
+  t0=$(date +%s)
+  echo "# s vmrss_kb anon_kb file_kb shmem_kb threads index_kb" > "$1"
   while [ ! -f "$1.stop" ] && [ -r "/proc/$SERVER/status" ]; do
-    echo "$s $(awk '/^VmRSS:/ {print $2}' "/proc/$SERVER/status")" >> "$1"
-    s=$((s + 1))
+    # Seconds since the start by the clock: a loaded machine stretches the loop beyond 1 s.
+    s=$(($(date +%s) - t0))
+    mem=$(awk '/^VmRSS:/ {r=$2} /^RssAnon:/ {a=$2} /^RssFile:/ {f=$2} /^RssShmem:/ {m=$2}
+      /^Threads:/ {t=$2} END {print r, a, f, m, t}' "/proc/$SERVER/status" 2>/dev/null) || break
+    # du exits 1 when a merge deletes a file under it; with `set -e -o pipefail` inherited, that
+    # ended the sampler in the middle of the phase. The total it prints is still right.
+    idx=$( (du -sk "$DATA/index" 2>/dev/null || true) | cut -f1)
+    echo "$s $mem ${idx:-0}" >> "$1"
     sleep 1
   done
 }
@@ -116,12 +133,15 @@ ingest_loop() {
     round=$((round + 1))
     while read -r pdf; do
       [ -f "$OUT/ingest.stop" ] && break
-      local t0 code
+      local t0 code outcome
       t0=$(date +%s%N)
       code=$(curl -s -o "$OUT/upload-last.json" -w '%{http_code}' --max-time 600 \
         -H "Authorization: Bearer $TOKEN" -F "file=@$pdf;type=application/pdf" \
         "http://$ADDR/api/collections/uploads/documents" || echo 000)
-      echo "$round $code $(( ($(date +%s%N) - t0) / 1000000 )) $(stat -c %s "$pdf") $pdf" >> "$OUT/uploads.tsv"
+      # The outcome the server reports for the file: added, updated, unchanged (same content
+      # hash already indexed under the same id, i.e. a re-upload), duplicate or failed.
+      outcome=$(grep -o '"outcome": *"[a-z]*"' "$OUT/upload-last.json" 2>/dev/null | head -1 | grep -o '[a-z]*"$' | tr -d '"')
+      echo "$round $code $(( ($(date +%s%N) - t0) / 1000000 )) $(stat -c %s "$pdf") ${outcome:--} $pdf" >> "$OUT/uploads.tsv"
       case $code in 2*) ;; *) cp "$OUT/upload-last.json" "$OUT/upload-fail-$(wc -l < "$OUT/uploads.tsv").json" ;; esac
     done < "$OUT/upload.list"
   done
@@ -139,7 +159,7 @@ kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
 
 # 5. Report.
 set +e
-python3 bench/load/report.py "$OUT" "$DURATION" "$CONNS" "$THREADS" "$TIMEOUT" "$RSS_BOUND_MB" "$NPATHS" \
+python3 bench/load/report.py "$OUT" "$DURATION" "$CONNS" "$THREADS" "$TIMEOUT" "$ANON_BOUND_MB" "$NPATHS" \
   > bench/load/RESULTS.md
 status=$?
 cat bench/load/RESULTS.md
