@@ -13,6 +13,14 @@ use indexer::ingest::{self, ProgressMode};
 use search_server::{app_with_limits, AppState, Limits, Token};
 use tracing_subscriber::EnvFilter;
 
+// The server runs for months and extracts uploaded PDFs on short-lived threads: glibc's malloc
+// gives each such thread its own arena and keeps every arena at its high-water mark, so one
+// 300 MB extraction stays resident for good (bench/load/RESULTS.md: 524 MB mapped, 53 MB in
+// use). mimalloc returns freed pages to the system, which keeps the heap flat under steady
+// uploads.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Debug, Parser)]
 #[command(
     version,
