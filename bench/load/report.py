@@ -121,9 +121,10 @@ def series(name, rows):
     return "\n".join(lines)
 
 
-# glibc malloc settings the server inherited (they decide how much freed memory stays mapped).
-malloc_env = ", ".join(f"`{k}={os.environ[k]}`" for k in ("MALLOC_ARENA_MAX", "GLIBC_TUNABLES")
-                       if os.environ.get(k)) or "glibc defaults (up to 8 arenas per core)"
+# The server binary sets mimalloc as its global allocator (search-server/src/main.rs); mimalloc
+# options from the environment change how soon freed pages go back to the system.
+malloc_env = "mimalloc (the server's global allocator)" + "".join(
+    f", `{k}={v}`" for k, v in sorted(os.environ.items()) if k.startswith("MIMALLOC_"))
 idx0, idx1 = rss_i[0]["index"], rss_i[-1]["index"]
 file0, file1 = rss_i[0]["file"], rss_i[-1]["file"]
 added = h1["documents"] - h0["documents"]
@@ -172,7 +173,7 @@ Documents: {h0['documents']:,} before, {h1['documents']:,} after (+{added:,}). I
 
 ## Server memory
 
-Server allocator settings: {malloc_env}.
+Server allocator: {malloc_env}.
 From `/proc/PID/status`, sampled every second, MB. `RssAnon` is the heap (and thread stacks):
 what a leak or an unbounded cache would raise. `RssFile` is the pages of mapped files resident in
 memory, mostly the mmapped index: it follows the index (each upload adds segment files, merges

@@ -4,8 +4,8 @@
 # its parts RssAnon/RssFile/RssShmem) and the index size on disk are sampled every second.
 # Usage: bench/load/run.sh   (DURATION=60 seconds per phase; writes bench/load/RESULTS.md)
 # Needs: ../shared (or SHARED_DIR), apt package wrk (installed here when missing, as root).
-# The server inherits the environment, so glibc malloc settings (MALLOC_ARENA_MAX, GLIBC_TUNABLES)
-# given to this script apply to it; the report records them.
+# The server allocates with mimalloc (its global allocator); MIMALLOC_* options given to this
+# script apply to it, and the report records them.
 # Exits non-zero on any 5xx or socket error (connect/read/write/timeout) in either phase, or when
 # the server's anonymous memory grows in the second half of the ingest phase (see report.py).
 set -euo pipefail
