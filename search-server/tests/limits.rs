@@ -64,7 +64,41 @@ async fn held_upload(addr: SocketAddr) -> TcpStream {
     s
 }
 
-/// Repeats `probe` until it reports `want` (the held upload takes its slot asynchronously).
+/// Holds an upload open and repeats `probe` until it reports `want`. The held upload takes its
+/// slot asynchronously, so on a busy machine a probe can be served first and the upload is the
+/// one refused: then the upload is opened again.
+async fn holding<F, Fut>(
+    addr: SocketAddr,
+    what: &str,
+    want: u16,
+    mut probe: F,
+) -> (TcpStream, (u16, String, String))
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = (u16, String, String)>,
+{
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut held = held_upload(addr).await;
+    loop {
+        let r = probe().await;
+        if r.0 == want {
+            return (held, r);
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{what}: never {want}, last {r:?}"
+        );
+        // Anything from the server, or the connection closing, means it is not held.
+        let mut buf = [0u8; 512];
+        match held.try_read(&mut buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+            _ => held = held_upload(addr).await,
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// Repeats `probe` until it reports `want`.
 async fn until<F, Fut>(what: &str, want: u16, mut probe: F) -> (u16, String, String)
 where
     F: FnMut() -> Fut,
@@ -93,8 +127,7 @@ async fn requests_over_the_bound_get_503_and_health_still_answers() {
     })
     .await;
     assert_eq!(get(addr, "/api/collections").await.0, 200);
-    let held = held_upload(addr).await;
-    let (_, head, body) = until("a read beside the held upload", 503, || {
+    let (held, (_, head, body)) = holding(addr, "a read beside the held upload", 503, || {
         get(addr, "/api/collections")
     })
     .await;
@@ -120,10 +153,9 @@ async fn uploads_have_their_own_smaller_bound() {
         queue_wait: Duration::ZERO,
     })
     .await;
-    let held = held_upload(addr).await;
     // A second upload (an empty one: if it got a slot it would be a quick 400).
     let empty = format!("--{BOUNDARY}--\r\n");
-    let (_, _, body) = until("a second upload", 503, || {
+    let (held, (_, _, body)) = holding(addr, "a second upload", 503, || {
         send(addr, upload_head(empty.len()), empty.clone().into_bytes())
     })
     .await;
