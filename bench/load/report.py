@@ -2,7 +2,7 @@
 """Writes bench/load/RESULTS.md (stdout) from the files bench/load/run.sh left in OUT.
 Exit status 1 when either phase had a 5xx reply or a socket error (connect/read/write/timeout),
 or when the server's anonymous memory grew in the second half of the ingest phase."""
-import datetime, json, os, statistics, subprocess, sys
+import collections, datetime, json, os, statistics, subprocess, sys
 
 out, duration, conns, threads, timeout, bound_mb, npaths = sys.argv[1:]
 bound_mb = float(bound_mb)
@@ -41,19 +41,17 @@ def slope_per_min(rows, key):
     if len(rows) < 2:
         return 0.0
     xs, ys = [r["s"] for r in rows], [r[key] for r in rows]
-    mx, my = statistics.fmean(xs), statistics.fmean(ys)
-    sxx = sum((x - mx) ** 2 for x in xs)
-    return 60 * sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx if sxx else 0.0
+    if len(set(xs)) < 2:
+        return 0.0
+    return 60 * statistics.linear_regression(xs, ys).slope
 
 
 base, ing = wrk("baseline"), wrk("ingest")
 rss_b, rss_i = rss("baseline"), rss("ingest")
 # uploads.tsv: round, HTTP status, milliseconds, bytes, outcome reported by the server, path.
 uploads = [l.rstrip("\n").split(" ", 5) for l in open(f"{out}/uploads.tsv", encoding="utf-8") if l.strip()]
-codes, outcomes = {}, {}
-for u in uploads:
-    codes[u[1]] = codes.get(u[1], 0) + 1
-    outcomes[u[4]] = outcomes.get(u[4], 0) + 1
+codes = collections.Counter(u[1] for u in uploads)
+outcomes = collections.Counter(u[4] for u in uploads)
 up_ms = [int(u[2]) for u in uploads]
 up_mb = sum(int(u[3]) for u in uploads) / 1e6
 rounds = max((int(u[0]) for u in uploads), default=0)

@@ -132,13 +132,10 @@ impl DocCache {
         Ok(entry)
     }
 
-    /// Number of cached documents.
-    pub fn len(&self) -> usize {
+    /// Number of cached documents (what the tests look at).
+    #[cfg(test)]
+    fn len(&self) -> usize {
         self.inner.lock().map(|g| g.docs.len()).unwrap_or(0)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 
