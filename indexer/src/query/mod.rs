@@ -12,7 +12,9 @@
 //! documents where the syllables are adjacent and in order rank above documents where they are
 //! scattered. All clauses are optional (`OR`); BM25 and the weights below do the ranking.
 //!
-//! Question words (`là gì`, `như thế nào`, see [`question`]) are left out of the ranking.
+//! Question words (`là gì`, `như thế nào`, see [`question`]) are left out of the ranking, but
+//! a definition question (`Vành tai là gì?`) keeps the pair of its subject and `là`
+//! (`tai là`): the text that answers it says `vành tai là ...`.
 
 pub mod names;
 pub mod question;
@@ -146,6 +148,15 @@ impl AnalyzedQuery {
         let mut prev: Option<(usize, String)> = None;
         for t in &tokens {
             if skip.contains(&t.position) {
+                // A definition question (`Vành tai là gì?`, `... là ai?`) is answered by text
+                // that says `vành tai là ...`: keep the pair of the subject and `là`, though
+                // `là` itself is a question word. `là` is only ever the first syllable of a
+                // question phrase, so the pair links the subject to it.
+                if let Some((pos, p)) = &prev {
+                    if t.position == pos + 1 && fold(&t.token) == "la" {
+                        q.pairs.push(format!("{p}{PAIR_SEPARATOR}la"));
+                    }
+                }
                 continue;
             }
             let folded = fold(&t.token).into_owned();
@@ -276,6 +287,20 @@ mod tests {
         assert_eq!(q.folded, ["duong", "thang", "song"]);
         assert_eq!(q.pairs, ["duong thang", "thang song", "song song"]);
         assert!(AnalyzedQuery::new(" ,. ").is_empty());
+    }
+
+    #[test]
+    fn definition_questions_keep_the_subject_pair() {
+        for text in ["Vành tai là gì?", "vanh tai la gi", "Vành tai là ai"] {
+            let q = AnalyzedQuery::new(text);
+            assert_eq!(q.folded, ["vanh", "tai"], "{text}");
+            assert_eq!(q.pairs, ["vanh tai", "tai la"], "{text}");
+        }
+        // Other question words link nothing.
+        let q = AnalyzedQuery::new("Vành tai như thế nào?");
+        assert_eq!(q.pairs, ["vanh tai"]);
+        let q = AnalyzedQuery::new("Gì là vành tai?");
+        assert_eq!(q.pairs, ["la vanh", "vanh tai"]);
     }
 
     #[test]
