@@ -9,6 +9,7 @@
 //! |---|---|
 //! | [`qparse`] | the user query language (hand-written, never fails) |
 //! | [`search`] | query building, facets, sorting, hits |
+//! | [`proximity`] | re-ranking of the best hits by how close the query's words are |
 //! | [`snippet`] | matched pages and `<mark>`ed snippets on folded forms |
 //! | [`docs`] | stored documents by id |
 //! | [`cite`], [`similar`], [`suggest`] | citation export, more like this, completions |
@@ -19,6 +20,7 @@ pub mod cite;
 pub mod docs;
 pub mod error;
 mod excluded;
+pub mod proximity;
 pub mod qparse;
 pub mod search;
 pub mod similar;

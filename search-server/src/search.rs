@@ -33,6 +33,7 @@ use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, Term};
 
 use crate::error::AppError;
 use crate::excluded::Excluded;
+use crate::proximity::{self, Proximity};
 use crate::qparse::{self, Atom, ParsedQuery, Scope};
 use crate::snippet::{self, CachedDoc};
 use crate::state::AppState;
@@ -766,10 +767,18 @@ pub fn run(state: &AppState, req: &SearchRequest) -> Result<SearchResponse, AppE
     } else {
         Sort::Relevance
     });
-    let mut found = execute(&searcher, fields, &plan, req, sort)?;
+    let proximity = match sort {
+        Sort::Relevance if !plan.ranking.is_empty() && state.weights.proximity > 0.0 => {
+            Proximity::new(&searcher, fields.body.folded, &plan.analyzed.folded)?
+                .map(|p| (p, state.weights.proximity))
+        }
+        _ => None,
+    };
+    let rerank = proximity.as_ref().map(|(p, w)| (p, *w));
+    let mut found = execute(&searcher, fields, &plan, req, sort, rerank)?;
     if found.1 == 0 && plan.relaxable >= 2 && plan.matching == Matching::AllWords {
         plan.relax(state);
-        found = execute(&searcher, fields, &plan, req, sort)?;
+        found = execute(&searcher, fields, &plan, req, sort, rerank)?;
         if found.1 > 0 {
             plan.parsed.notes.push(
                 "no document has every word: showing documents with some of them, best first"
@@ -806,6 +815,7 @@ fn execute(
     plan: &Plan,
     req: &SearchRequest,
     sort: Sort,
+    rerank: Option<(&Proximity, f32)>,
 ) -> Result<Found, AppError> {
     let query = plan.query(fields, None);
     let in_main: Vec<Facet> = FACETS
@@ -817,9 +827,20 @@ fn execute(
     };
     let top = TopDocs::with_limit(req.limit).and_offset(req.offset);
     let (hits, total, mut counts): Found = match sort {
-        Sort::Relevance => {
-            searcher.search(&query, &(top.order_by_score(), Count, facet_collector))?
-        }
+        Sort::Relevance => match rerank {
+            None => searcher.search(&query, &(top.order_by_score(), Count, facet_collector))?,
+            Some((proximity, weight)) => {
+                // Re-ranking reorders the first proximity::DEPTH hits, so every page is cut
+                // from the same re-ranked list.
+                let depth = (req.offset + req.limit).max(proximity::DEPTH);
+                let top = TopDocs::with_limit(depth).order_by_score();
+                let (mut hits, total, counts) =
+                    searcher.search(&query, &(top, Count, facet_collector))?;
+                proximity.rerank(searcher, &mut hits, weight)?;
+                let page = hits.into_iter().skip(req.offset).take(req.limit).collect();
+                (page, total, counts)
+            }
+        },
         Sort::Newest | Sort::Oldest => {
             let newest = sort == Sort::Newest;
             let collector = top.tweak_score(move |seg: &SegmentReader| {

@@ -84,6 +84,17 @@ impl AppState {
         data_dir: DataDir,
         token: Option<Token>,
     ) -> Result<AppState, StateError> {
+        AppState::with_weights(index, data_dir, token, Weights::default())
+    }
+
+    /// [`AppState::new`] with other ranking weights than the product's, for benchmarks that
+    /// compare configurations.
+    pub fn with_weights(
+        index: SearchIndex,
+        data_dir: DataDir,
+        token: Option<Token>,
+        weights: Weights,
+    ) -> Result<AppState, StateError> {
         let reader = index
             .index
             .reader_builder()
@@ -95,7 +106,7 @@ impl AppState {
             reader,
             data_dir,
             token,
-            weights: Weights::default(),
+            weights,
             write_lock: tokio::sync::Mutex::new(()),
             doc_cache: DocCache::new(512 << 20),
             suggest: SuggestCache::default(),

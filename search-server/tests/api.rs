@@ -384,6 +384,35 @@ mod search {
         assert_eq!(search("").await["hits"].as_array().unwrap().len(), 10);
     }
 
+    /// The best hits are re-ranked by proximity (`search_server::proximity`): every page must
+    /// still be cut from one list, so paging neither repeats nor skips a hit.
+    #[tokio::test]
+    async fn pages_of_a_reranked_query_form_one_list() {
+        for q in [
+            "Mạng nơ-ron tích chập dùng để làm gì?",
+            "Hướng dẫn sử dụng máy giặt như thế nào?",
+            "cach ve sinh may giat va tu lanh dung cach",
+        ] {
+            let whole = search(&format!("q={}&limit=30", enc(q))).await;
+            let total = whole["total"].as_u64().unwrap();
+            assert!(total > 25, "{q}: {total} hits, too few to page");
+            let mut paged = Vec::new();
+            for (offset, limit) in [(0, 7), (7, 7), (14, 10), (24, 6)] {
+                let v = search(&format!("q={}&offset={offset}&limit={limit}", enc(q))).await;
+                assert_eq!(v["total"].as_u64(), Some(total), "{q}");
+                paged.extend(ids(&v));
+            }
+            assert_eq!(paged, ids(&whole), "{q}");
+            let scores: Vec<f64> = whole["hits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|h| h["score"].as_f64().unwrap())
+                .collect();
+            assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{q}: {scores:?}");
+        }
+    }
+
     #[tokio::test]
     async fn bad_parameters_are_400_with_a_message() {
         let long = "a".repeat(10_000);

@@ -61,6 +61,9 @@ pub struct Weights {
     /// Extra weight of names: words capitalised inside the query (`thuốc Bifril`) or acronyms
     /// (`DCIS`), which people type on purpose and which say what the question is about.
     pub names: f32,
+    /// How much the best hits gain when the query's words occur close together: a score is
+    /// multiplied by `1 + proximity × coverage` (search-server's `proximity` module).
+    pub proximity: f32,
 }
 
 /// The one configuration of the product. Measured with bench/relevance (ViRE question sets,
@@ -83,6 +86,7 @@ impl Default for Weights {
             pairs_unaccented: 0.8,
             stem: 3.0,
             names: 2.0,
+            proximity: 0.15,
         }
     }
 }

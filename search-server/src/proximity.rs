@@ -1,0 +1,278 @@
+//! Proximity re-ranking: among the best hits, those where the query's words occur close
+//! together rank higher.
+//!
+//! The ranking query scores words (BM25 on the exact and folded fields) and pairs of words
+//! adjacent in the query, but not a passage that holds most of the query's words within a few
+//! words of each other, which is what the answer to a question, or the paragraph about a topic,
+//! looks like (`cà phê sữa ... đắng` in one sentence of a review against the three words spread
+//! over a page). For each of the best [`DEPTH`] hits the *coverage* is the largest share of the
+//! query's IDF that the distinct query syllables inside any [`WINDOW`] consecutive positions of
+//! the folded body hold (0 to 1), and the score becomes `score × (1 + weight × coverage)`.
+//!
+//! Positions come from the index (the folded fields keep them for phrase queries), so no stored
+//! text is read or tokenised again: a 300-page thesis costs what its query-word occurrences cost.
+//! Measured with bench/relevance (MRR@10 of the ViRE question sets, nDCG@10 of NFCorpus), the
+//! re-ranking gains on every set: see bench/relevance/RESULTS.md.
+
+use std::collections::HashSet;
+
+use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocAddress, DocSet, Searcher, Term};
+
+/// How many of the best hits are re-ranked. Deeper, weak matches that happen to hold two
+/// common words side by side would start to overtake better ones.
+pub const DEPTH: usize = 20;
+
+/// Width of the window, in word positions: a sentence or two.
+pub const WINDOW: u32 = 12;
+
+/// The query's distinct words on one field, with their IDF.
+#[derive(Debug)]
+pub struct Proximity {
+    field: Field,
+    terms: Vec<Term>,
+    idf: Vec<f32>,
+    total_idf: f32,
+}
+
+impl Proximity {
+    /// The words of `words` (folded syllables) that occur in `field`; `None` when fewer than
+    /// two do, since one word has no proximity.
+    pub fn new(
+        searcher: &Searcher,
+        field: Field,
+        words: &[String],
+    ) -> tantivy::Result<Option<Proximity>> {
+        let n = searcher.num_docs() as f32;
+        let mut seen = HashSet::new();
+        let mut terms = Vec::new();
+        let mut idf = Vec::new();
+        for w in words {
+            if !seen.insert(w.as_str()) {
+                continue;
+            }
+            let term = Term::from_field_text(field, w);
+            let df = searcher.doc_freq(&term)? as f32;
+            if df == 0.0 {
+                continue;
+            }
+            // BM25's IDF, so a window of rare words counts for more than one of common ones.
+            idf.push(((n - df + 0.5) / (df + 0.5)).ln_1p());
+            terms.push(term);
+        }
+        if terms.len() < 2 {
+            return Ok(None);
+        }
+        let total_idf = idf.iter().sum();
+        Ok(Some(Proximity {
+            field,
+            terms,
+            idf,
+            total_idf,
+        }))
+    }
+
+    /// The coverage (0 to 1) of each document of `docs`, in the order given.
+    pub fn coverages(&self, searcher: &Searcher, docs: &[DocAddress]) -> tantivy::Result<Vec<f32>> {
+        let mut out = vec![0.0; docs.len()];
+        // Postings only move forward: visit each segment's documents in increasing order.
+        let mut order: Vec<usize> = (0..docs.len()).collect();
+        order.sort_by_key(|&i| (docs[i].segment_ord, docs[i].doc_id));
+        let mut occurrences: Vec<(u32, usize)> = Vec::new();
+        let mut positions = Vec::new();
+        for chunk in order.chunk_by(|&a, &b| docs[a].segment_ord == docs[b].segment_ord) {
+            let segment = searcher.segment_reader(docs[chunk[0]].segment_ord);
+            let inverted = segment.inverted_index(self.field)?;
+            let mut postings: Vec<Option<SegmentPostings>> = Vec::with_capacity(self.terms.len());
+            for term in &self.terms {
+                postings
+                    .push(inverted.read_postings(term, IndexRecordOption::WithFreqsAndPositions)?);
+            }
+            for &i in chunk {
+                let doc = docs[i].doc_id;
+                occurrences.clear();
+                for (k, p) in postings.iter_mut().enumerate() {
+                    let Some(p) = p else { continue };
+                    if p.doc() < doc {
+                        p.seek(doc);
+                    }
+                    if p.doc() == doc {
+                        positions.clear();
+                        p.positions(&mut positions);
+                        occurrences.extend(positions.iter().map(|&pos| (pos, k)));
+                    }
+                }
+                occurrences.sort_unstable();
+                out[i] = self.best_window(&occurrences);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The largest IDF share of distinct terms within [`WINDOW`] positions, over `occurrences`
+    /// (position, term) sorted by position.
+    fn best_window(&self, occurrences: &[(u32, usize)]) -> f32 {
+        let mut count = vec![0u32; self.terms.len()];
+        let mut inside = 0.0f32;
+        let mut best = 0.0f32;
+        let mut start = 0;
+        for &(pos, k) in occurrences {
+            if count[k] == 0 {
+                inside += self.idf[k];
+            }
+            count[k] += 1;
+            while occurrences[start].0 + WINDOW <= pos {
+                let j = occurrences[start].1;
+                count[j] -= 1;
+                if count[j] == 0 {
+                    inside -= self.idf[j];
+                }
+                start += 1;
+            }
+            best = best.max(inside);
+        }
+        (best / self.total_idf).min(1.0)
+    }
+
+    /// Re-ranks the first [`DEPTH`] of `hits` (best first) by `score × (1 + weight ×
+    /// coverage)`; equal scores keep their order, and hits past the depth keep their place.
+    pub fn rerank(
+        &self,
+        searcher: &Searcher,
+        hits: &mut [(f32, DocAddress)],
+        weight: f32,
+    ) -> tantivy::Result<()> {
+        let head = hits.len().min(DEPTH);
+        let docs: Vec<DocAddress> = hits[..head].iter().map(|(_, a)| *a).collect();
+        let coverages = self.coverages(searcher, &docs)?;
+        for ((score, _), c) in hits[..head].iter_mut().zip(coverages) {
+            *score *= 1.0 + weight * c;
+        }
+        hits[..head].sort_by(|a, b| b.0.total_cmp(&a.0));
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use indexer::index::create_in_ram;
+    use indexer::ingest::records::RecordFields;
+    use tantivy::collector::TopDocs;
+    use tantivy::query::AllQuery;
+
+    use super::*;
+
+    /// A sentence of a ViRe4MRC review (`../shared/ir/vire-vi`), which answers "Cà phê sữa của
+    /// quán ra sao?", and other sentences of the same review.
+    const ANSWER: &str = "Cà phê sữa : đắng kinh khủng ko uống dc";
+    const OTHER: &str = "Bánh gạo : dai và ngọt quá mình ăn ko nổi , ăn dc vài miếng bỏ , \
+                         trứng ốp thì chín quá mình thích trứng lòng đào hơn";
+
+    /// An index of `texts` (one record each, ids `0`, `1`...) and its searcher.
+    fn index(texts: &[String]) -> (Searcher, Field) {
+        let index = create_in_ram();
+        let mut writer = index
+            .index
+            .writer_with_num_threads::<tantivy::TantivyDocument>(1, 15_000_000)
+            .unwrap();
+        for (i, text) in texts.iter().enumerate() {
+            let row = serde_json::json!({"id": i.to_string(), "text": text});
+            let (fields, _) = RecordFields::from_map(row.as_object().unwrap(), &[]).unwrap();
+            let doc = fields.into_document("c", 0).unwrap();
+            writer.add_document(index.fields.to_tantivy(&doc)).unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.index.reader().unwrap().searcher();
+        (searcher, index.fields.body.folded)
+    }
+
+    fn words(q: &str) -> Vec<String> {
+        indexer::query::AnalyzedQuery::new(q).folded
+    }
+
+    /// Addresses of every document, in id order (one segment, added in order).
+    fn all(searcher: &Searcher) -> Vec<DocAddress> {
+        let mut docs: Vec<DocAddress> = searcher
+            .search(&AllQuery, &TopDocs::with_limit(100).order_by_score())
+            .unwrap()
+            .into_iter()
+            .map(|(_, a)| a)
+            .collect();
+        docs.sort();
+        docs
+    }
+
+    #[test]
+    fn coverage_is_the_idf_share_inside_one_window() {
+        let texts = [
+            // The words side by side.
+            format!("{ANSWER} . {OTHER}"),
+            // The same words, `đắng` more than a window away from `cà phê sữa`.
+            format!("Cà phê sữa : {OTHER} , đắng kinh khủng ko uống dc"),
+            // Only `cà phê`.
+            format!("Cà phê : {OTHER}"),
+            OTHER.to_string(),
+        ];
+        let (searcher, field) = index(&texts);
+        let p = Proximity::new(&searcher, field, &words("Cà phê sữa có đắng không?"))
+            .unwrap()
+            .unwrap();
+        let c = p.coverages(&searcher, &all(&searcher)).unwrap();
+        assert_eq!(c[0], 1.0);
+        assert!(c[1] > 0.0 && c[1] < 1.0, "{c:?}");
+        assert!(c[2] > 0.0 && c[2] < c[1], "{c:?}");
+        assert_eq!(c[3], 0.0);
+        // The answer holds all four syllables; the spread one at most three in one window.
+        let idf_share = |k: usize| p.idf[k] / p.total_idf;
+        let dang = p
+            .terms
+            .iter()
+            .position(|t| t.value().as_str() == Some("dang"))
+            .unwrap();
+        assert!((c[1] - (1.0 - idf_share(dang))).abs() < 1e-6, "{c:?}");
+    }
+
+    #[test]
+    fn one_word_or_unknown_words_have_no_proximity() {
+        let (searcher, field) = index(&[ANSWER.to_string()]);
+        for q in ["đắng", "đắng đắng", "bingsu ổi", ""] {
+            assert!(
+                Proximity::new(&searcher, field, &words(q))
+                    .unwrap()
+                    .is_none(),
+                "{q}"
+            );
+        }
+    }
+
+    #[test]
+    fn rerank_moves_close_words_up_within_the_depth_only() {
+        let spread = format!("Cà phê sữa : {OTHER} , đắng kinh khủng ko uống dc");
+        let close = format!("{ANSWER} . {OTHER}");
+        let mut texts = vec![spread.clone(); DEPTH];
+        texts.push(close.clone());
+        texts.insert(1, close);
+        let (searcher, field) = index(&texts);
+        let docs = all(&searcher);
+        let p = Proximity::new(&searcher, field, &words("cà phê sữa đắng"))
+            .unwrap()
+            .unwrap();
+        // Equal scores: only proximity can order them.
+        let mut hits: Vec<(f32, DocAddress)> = docs.iter().map(|a| (1.0, *a)).collect();
+        p.rerank(&searcher, &mut hits, 0.15).unwrap();
+        let order: Vec<u32> = hits.iter().map(|(_, a)| a.doc_id).collect();
+        // The close one inside the depth comes first, the rest keep their order; the close
+        // one past the depth stays where it was.
+        let mut expected: Vec<u32> = vec![1, 0];
+        expected.extend(2..DEPTH as u32);
+        expected.push(DEPTH as u32);
+        expected.push(DEPTH as u32 + 1);
+        assert_eq!(order, expected);
+        assert!(hits[0].0 > hits[1].0);
+        // A clear BM25 lead is not overturned by proximity alone.
+        let mut hits = vec![(2.0, docs[0]), (1.0, docs[1])];
+        p.rerank(&searcher, &mut hits, 0.15).unwrap();
+        assert_eq!(hits[0].1, docs[0]);
+    }
+}
