@@ -262,33 +262,41 @@ struct ToneWatch {
 const AFTER_OTHER: u8 = 0;
 /// A plain `o`/`u`: a toned `a`/`e`/`y` next may be new style (`hoà`).
 const AFTER_OU: u8 = 1;
-/// A toned `o`/`u`: an `a`/`e`/`y` next may be a misplaced tone (`hòang`).
-const AFTER_TONED_OU: u8 = 2;
 /// `q`, then a toned `u` is the onset's `u` carrying the tone (`qúa`).
-const AFTER_Q: u8 = 3;
+const AFTER_Q: u8 = 2;
 /// `g`, then a toned `i` is the onset's `i` carrying the tone (`gìa`).
-const AFTER_G: u8 = 4;
+const AFTER_G: u8 = 3;
+/// A toned `o`/`u`: an `a`/`e`/`y` next may be a misplaced tone (`hòang`).
+const AFTER_TONED_OU: u8 = 4;
 /// The toned `u` of `qu` or `i` of `gi`: any vowel next leaves the tone misplaced.
 const AFTER_TONED_GLIDE: u8 = 5;
+
+/// The state an ASCII run ending with each byte leaves: one load where most runs end.
+static ASCII_AFTER: [u8; 256] = {
+    let mut t = [AFTER_OTHER; 256];
+    t[b'o' as usize] = AFTER_OU;
+    t[b'O' as usize] = AFTER_OU;
+    t[b'u' as usize] = AFTER_OU;
+    t[b'U' as usize] = AFTER_OU;
+    t[b'q' as usize] = AFTER_Q;
+    t[b'Q' as usize] = AFTER_Q;
+    t[b'g' as usize] = AFTER_G;
+    t[b'G' as usize] = AFTER_G;
+    t
+};
 
 impl ToneWatch {
     /// A run of ASCII letters and digits from byte `first` to byte `last`. Only its first
     /// byte can complete a candidate and only its last one matters for what follows.
     #[inline]
     fn ascii_run(&mut self, first: u8, last: u8) {
-        match self.prev {
-            AFTER_TONED_OU => self.candidate |= matches!(first | 0x20, b'a' | b'e' | b'y'),
-            AFTER_TONED_GLIDE => {
-                self.candidate |= matches!(first | 0x20, b'a' | b'e' | b'i' | b'o' | b'u' | b'y');
-            }
-            _ => {}
+        // Only the two toned states let a letter complete a candidate; both are rare.
+        if self.prev >= AFTER_TONED_OU {
+            let first = first | 0x20;
+            self.candidate |= matches!(first, b'a' | b'e' | b'y')
+                || (self.prev == AFTER_TONED_GLIDE && matches!(first, b'i' | b'o' | b'u'));
         }
-        self.prev = match last | 0x20 {
-            b'o' | b'u' => AFTER_OU,
-            b'q' => AFTER_Q,
-            b'g' => AFTER_G,
-            _ => AFTER_OTHER,
-        };
+        self.prev = ASCII_AFTER[usize::from(last)];
     }
 
     /// A (non-ASCII) vowel letter.
@@ -296,18 +304,31 @@ impl ToneWatch {
     fn vowel(&mut self, v: Vowel) {
         let toned = v.tone != Tone::Level;
         let base = v.toneless_lower();
-        self.candidate |= match self.prev {
-            AFTER_OU => toned && matches!(base, 'a' | 'e' | 'y'),
-            AFTER_TONED_OU => matches!(base, 'a' | 'e' | 'y'),
+        let prev = self.prev;
+        self.prev = match base {
+            'o' | 'u' if toned => AFTER_TONED_OU,
+            'o' | 'u' => AFTER_OU,
+            _ => AFTER_OTHER,
+        };
+        // Most vowels follow a consonant other than `q`/`g`.
+        if prev != AFTER_OTHER {
+            self.vowel_after(prev, base, toned);
+        }
+    }
+
+    /// [`Self::vowel`] after an `o`/`u`, `q`/`g` or a toned onset letter.
+    #[inline]
+    fn vowel_after(&mut self, prev: u8, base: char, toned: bool) {
+        let aey = matches!(base, 'a' | 'e' | 'y');
+        self.candidate |= match prev {
+            AFTER_OU => toned && aey,
+            AFTER_TONED_OU => aey,
             AFTER_TONED_GLIDE => true,
             _ => false,
         };
-        self.prev = match (base, toned, self.prev) {
-            ('u', true, AFTER_Q) | ('i', true, AFTER_G) => AFTER_TONED_GLIDE,
-            ('o' | 'u', true, _) => AFTER_TONED_OU,
-            ('o' | 'u', false, _) => AFTER_OU,
-            _ => AFTER_OTHER,
-        };
+        if toned && matches!((prev, base), (AFTER_Q, 'u') | (AFTER_G, 'i')) {
+            self.prev = AFTER_TONED_GLIDE;
+        }
     }
 
     /// Any other letter or a number separator.
@@ -745,6 +766,7 @@ mod tests {
             ),
             ("Gía gìa GÌƯƠNG gĩưa", &["giá", "già", "giường", "giữa"]),
             ("qu\u{0301}a gi\u{0300}a", &["quá", "già"]),
+            ("gíup qùo Gỉoi", &["giúp", "quò", "giỏi"]),
             (
                 "gì gìn quý quốc nghĩa",
                 &["gì", "gìn", "quý", "quốc", "nghĩa"],
@@ -758,6 +780,8 @@ mod tests {
     }
 
     proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
         /// The tokenizer decides by itself which words need a tone moved; it must give the
         /// tokens of the normalised text, where `tone::canonical_tones` decided.
         #[test]

@@ -473,6 +473,8 @@ mod tests {
     ];
 
     proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
         #[test]
         fn one_pass_equals_the_steps_on_random_text(
             units in proptest::collection::vec(proptest::sample::select(UNITS), 0..16)
