@@ -29,7 +29,7 @@ use unicode_normalization::char::is_combining_mark;
 use crate::text::clean::{is_invisible, ligature};
 use crate::text::fold::fold_into;
 use crate::text::tone::{canonical_syllable, utf8_len};
-use crate::text::vowels::{non_ascii_vowel, vowel, Tone};
+use crate::text::vowels::{non_ascii_vowel, vowel, Tone, Vowel};
 
 /// Tokens longer than this (in bytes) are dropped: they are base64, hashes or glued garbage,
 /// never something a user types.
@@ -247,6 +247,97 @@ fn fold_token(text: &mut String) {
     }
 }
 
+/// Tells, letter by letter, whether a word may carry a tone on the wrong vowel, so that
+/// [`canonical_syllable`] is run only then: the rules of
+/// `crate::text::tone::is_tone_candidate_at`, followed through the previous letter. It flags
+/// at least every word `canonical_syllable` changes.
+#[derive(Debug, Default, Clone, Copy)]
+struct ToneWatch {
+    /// What the previous letter was, one of the `AFTER_*` values.
+    prev: u8,
+    candidate: bool,
+}
+
+/// Anything else.
+const AFTER_OTHER: u8 = 0;
+/// A plain `o`/`u`: a toned `a`/`e`/`y` next may be new style (`hoà`).
+const AFTER_OU: u8 = 1;
+/// `q`, then a toned `u` is the onset's `u` carrying the tone (`qúa`).
+const AFTER_Q: u8 = 2;
+/// `g`, then a toned `i` is the onset's `i` carrying the tone (`gìa`).
+const AFTER_G: u8 = 3;
+/// A toned `o`/`u`: an `a`/`e`/`y` next may be a misplaced tone (`hòang`).
+const AFTER_TONED_OU: u8 = 4;
+/// The toned `u` of `qu` or `i` of `gi`: any vowel next leaves the tone misplaced.
+const AFTER_TONED_GLIDE: u8 = 5;
+
+/// The state an ASCII run ending with each byte leaves: one load where most runs end.
+static ASCII_AFTER: [u8; 256] = {
+    let mut t = [AFTER_OTHER; 256];
+    t[b'o' as usize] = AFTER_OU;
+    t[b'O' as usize] = AFTER_OU;
+    t[b'u' as usize] = AFTER_OU;
+    t[b'U' as usize] = AFTER_OU;
+    t[b'q' as usize] = AFTER_Q;
+    t[b'Q' as usize] = AFTER_Q;
+    t[b'g' as usize] = AFTER_G;
+    t[b'G' as usize] = AFTER_G;
+    t
+};
+
+impl ToneWatch {
+    /// A run of ASCII letters and digits from byte `first` to byte `last`. Only its first
+    /// byte can complete a candidate and only its last one matters for what follows.
+    #[inline]
+    fn ascii_run(&mut self, first: u8, last: u8) {
+        // Only the two toned states let a letter complete a candidate; both are rare.
+        if self.prev >= AFTER_TONED_OU {
+            let first = first | 0x20;
+            self.candidate |= matches!(first, b'a' | b'e' | b'y')
+                || (self.prev == AFTER_TONED_GLIDE && matches!(first, b'i' | b'o' | b'u'));
+        }
+        self.prev = ASCII_AFTER[usize::from(last)];
+    }
+
+    /// A (non-ASCII) vowel letter.
+    #[inline]
+    fn vowel(&mut self, v: Vowel) {
+        let toned = v.tone != Tone::Level;
+        let base = v.toneless_lower();
+        let prev = self.prev;
+        self.prev = match base {
+            'o' | 'u' if toned => AFTER_TONED_OU,
+            'o' | 'u' => AFTER_OU,
+            _ => AFTER_OTHER,
+        };
+        // Most vowels follow a consonant other than `q`/`g`.
+        if prev != AFTER_OTHER {
+            self.vowel_after(prev, base, toned);
+        }
+    }
+
+    /// [`Self::vowel`] after an `o`/`u`, `q`/`g` or a toned onset letter.
+    #[inline]
+    fn vowel_after(&mut self, prev: u8, base: char, toned: bool) {
+        let aey = matches!(base, 'a' | 'e' | 'y');
+        self.candidate |= match prev {
+            AFTER_OU => toned && aey,
+            AFTER_TONED_OU => aey,
+            AFTER_TONED_GLIDE => true,
+            _ => false,
+        };
+        if toned && matches!((prev, base), (AFTER_Q, 'u') | (AFTER_G, 'i')) {
+            self.prev = AFTER_TONED_GLIDE;
+        }
+    }
+
+    /// Any other letter or a number separator.
+    #[inline]
+    fn other(&mut self) {
+        self.prev = AFTER_OTHER;
+    }
+}
+
 /// A word whose token is its own text, up to ASCII lower-casing: see [`scan_plain_word`].
 struct PlainWord {
     end: usize,
@@ -269,8 +360,7 @@ fn scan_plain_word<const FOLD: bool>(
 ) -> Option<PlainWord> {
     let bytes = text.as_bytes();
     let mut i = start;
-    let mut tone_candidate = false;
-    let mut prev_ou = 0u8;
+    let mut tone = ToneWatch::default();
     loop {
         let run = i;
         while let Some(&b) = bytes.get(i) {
@@ -282,10 +372,7 @@ fn scan_plain_word<const FOLD: bool>(
             i += 1;
         }
         if i > run {
-            if prev_ou == 2 {
-                tone_candidate |= matches!(bytes[run] | 0x20, b'a' | b'e' | b'y');
-            }
-            prev_ou = u8::from(matches!(bytes[i - 1] | 0x20, b'o' | b'u'));
+            tone.ascii_run(bytes[run], bytes[i - 1]);
         }
         let Some(&b) = bytes.get(i) else {
             break;
@@ -297,7 +384,7 @@ fn scan_plain_word<const FOLD: bool>(
                 && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
             {
                 out.push(char::from(b));
-                prev_ou = 0;
+                tone.other();
                 i += 1;
                 continue;
             }
@@ -319,18 +406,10 @@ fn scan_plain_word<const FOLD: bool>(
             if v.upper {
                 return None;
             }
-            let toned = v.tone != Tone::Level;
-            let base = v.toneless_lower();
-            tone_candidate |=
-                prev_ou > 0 && (prev_ou == 2 || toned) && matches!(base, 'a' | 'e' | 'y');
-            prev_ou = match (base, toned) {
-                ('o' | 'u', true) => 2,
-                ('o' | 'u', false) => 1,
-                _ => 0,
-            };
+            tone.vowel(v);
             out.push(if FOLD { v.ascii() } else { v.lower() });
         } else if cp == u32::from('đ') {
-            prev_ou = 0;
+            tone.other();
             out.push(if FOLD { 'd' } else { 'đ' });
         } else {
             let c = char::from_u32(cp).unwrap_or(' ');
@@ -348,7 +427,7 @@ fn scan_plain_word<const FOLD: bool>(
     }
     Some(PlainWord {
         end: i,
-        tone_candidate,
+        tone_candidate: tone.candidate,
     })
 }
 
@@ -360,14 +439,11 @@ fn read_word_general(text: &str, start: usize, out: &mut String) -> (usize, bool
     out.clear();
     let mut i = start;
     let mut has_mark = false;
-    // Whether a tone may sit on the wrong vowel of an `oa`/`oe`/`uy` nucleus; only then is
-    // the (rarely needed) syllable analysis run.
-    let mut tone_candidate = false;
-    // 0: the previous letter is not `o`/`u`; 1: a plain `o`/`u`; 2: a toned one.
-    let mut prev_ou = 0u8;
+    // Whether a tone may sit on the wrong vowel; only then is the (rarely needed) syllable
+    // analysis run.
+    let mut tone = ToneWatch::default();
     loop {
-        // A run of ASCII letters and digits. Only its first byte can complete a tone candidate
-        // (after a toned `o`/`u`) and only its last one sets `prev_ou` for what follows.
+        // A run of ASCII letters and digits.
         let run = i;
         while let Some(&b) = bytes.get(i) {
             let lower = ASCII_WORD_LOWER[usize::from(b)];
@@ -378,10 +454,7 @@ fn read_word_general(text: &str, start: usize, out: &mut String) -> (usize, bool
             i += 1;
         }
         if i > run {
-            if prev_ou == 2 {
-                tone_candidate |= matches!(bytes[run] | 0x20, b'a' | b'e' | b'y');
-            }
-            prev_ou = u8::from(matches!(bytes[i - 1] | 0x20, b'o' | b'u'));
+            tone.ascii_run(bytes[run], bytes[i - 1]);
         }
         let Some(&b) = bytes.get(i) else {
             break;
@@ -395,7 +468,7 @@ fn read_word_general(text: &str, start: usize, out: &mut String) -> (usize, bool
                 && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
             {
                 out.push(char::from(b));
-                prev_ou = 0;
+                tone.other();
                 i += 1;
                 continue;
             }
@@ -403,37 +476,30 @@ fn read_word_general(text: &str, start: usize, out: &mut String) -> (usize, bool
         }
         let c = text[i..].chars().next().unwrap_or(' ');
         if let Some(v) = vowel(c) {
-            let toned = v.tone != Tone::Level;
-            let base = v.toneless_lower();
-            tone_candidate |=
-                prev_ou > 0 && (prev_ou == 2 || toned) && matches!(base, 'a' | 'e' | 'y');
-            prev_ou = match (base, toned) {
-                ('o' | 'u', true) => 2,
-                ('o' | 'u', false) => 1,
-                _ => 0,
-            };
+            tone.vowel(v);
             out.push(v.lower());
         } else if matches!(c, 'đ' | 'Đ') {
-            prev_ou = 0;
+            tone.other();
             out.push('đ');
         } else if is_invisible(c) {
             if i == start {
                 break;
             }
         } else if let Some(l) = ligature(c) {
-            prev_ou = 0;
+            tone.other();
             out.extend(l.chars().map(|c| c.to_ascii_lowercase()));
         } else if is_combining_mark(c) {
             has_mark = true;
             out.push(c);
         } else if c.is_alphanumeric() {
-            prev_ou = 0;
+            tone.other();
             out.extend(c.to_lowercase());
         } else {
             break;
         }
         i += c.len_utf8();
     }
+    let mut tone_candidate = tone.candidate;
     if has_mark {
         let composed = crate::text::clean::nfc(out).into_owned();
         *out = composed;
@@ -692,6 +758,47 @@ mod tests {
     }
 
     #[test]
+    fn tone_on_the_onset_u_or_i_gives_the_canonical_token() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "kết qủa QÚA Qũy qúyên",
+                &["kết", "quả", "quá", "quỹ", "quyến"],
+            ),
+            ("Gía gìa GÌƯƠNG gĩưa", &["giá", "già", "giường", "giữa"]),
+            ("qu\u{0301}a gi\u{0300}a", &["quá", "già"]),
+            ("gíup qùo Gỉoi", &["giúp", "quò", "giỏi"]),
+            (
+                "gì gìn quý quốc nghĩa",
+                &["gì", "gìn", "quý", "quốc", "nghĩa"],
+            ),
+        ];
+        for (input, want) in cases {
+            assert_eq!(texts(input), *want, "{input:?}");
+            let normal = crate::text::normalize(input);
+            assert_eq!(texts(&normal), *want, "{normal:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// The tokenizer decides by itself which words need a tone moved; it must give the
+        /// tokens of the normalised text, where `tone::canonical_tones` decided.
+        #[test]
+        fn tokens_equal_those_of_the_normalised_syllables(
+            text in crate::text::tone::syllable_soup(&[" ", ", ", "-", "", "\u{0301} "])
+        ) {
+            let normal = crate::text::normalize(&text);
+            proptest::prop_assert_eq!(texts(&text), texts(&normal), "{:?}", text);
+            let folded = |t: &str| all_fields(SyllableTokenizer::folded(), t)
+                .into_iter()
+                .map(|f| f.0)
+                .collect::<Vec<_>>();
+            proptest::prop_assert_eq!(folded(&text), folded(&normal), "{:?}", text);
+        }
+    }
+
+    #[test]
     fn offsets_point_into_the_original_text() {
         let text = "Ho\u{0300}a bình và COVID-19";
         let mut tok = SyllableTokenizer::default();
@@ -745,6 +852,7 @@ mod tests {
             "Trường Đại học Thuỷ lợi, HOÀ BÌNH và COVID-19 e-mail 3.14",
             "Ho\u{0300}a bi\u{0300}nh nghiên\u{00AD}cứu ﬁnd İstanbul ĐƯỜNG",
             "hoà-thuỷ-khoẻ-hòang quý-Quỳ x-ũy ũy-x",
+            "qúa QÚA-qủa gìa Gía gìương GÌƯƠNG gì gìn qú-a",
             // Around the length limits: a tone move changes the unfolded length by a byte.
             &format!(
                 "{}oẽ {}ũy {}-{}",

@@ -19,8 +19,7 @@ use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::{is_nfc_quick, IsNormalized};
 
 use super::clean::{is_invisible, ligature};
-use super::tone::{canonical_syllable, is_tone_candidate, word_around};
-use super::vowels::vowel;
+use super::tone::{canonical_syllable, is_tone_candidate_at, word_around};
 
 /// Byte classes of the pass.
 const PLAIN: u8 = 0;
@@ -90,6 +89,7 @@ const SPACE_NL: u16 = 1 << 8; // a line break after a space
 const NL_NL: u16 = 1 << 9; // two line breaks: fine unless a third follows
 const OU_LEAD: u16 = 1 << 10; // `o`/`u` then a letter that may carry a misplaced tone
 const TAIL_AEY: u16 = 1 << 11; // a multi-byte letter then `a`/`e`/`y`
+const QG_LEAD: u16 = 1 << 12; // `q`/`g` then a letter that may be a toned `u`/`i` (`qúa`, `gìa`)
 
 static PREV: [u16; 256] = {
     let mut t = [ANY; 256];
@@ -105,6 +105,9 @@ static PREV: [u16; 256] = {
     while b < 256 {
         if matches!(b as u8, b'o' | b'u' | b'O' | b'U') {
             t[b] |= OU_LEAD;
+        }
+        if matches!(b as u8, b'q' | b'g' | b'Q' | b'G') {
+            t[b] |= QG_LEAD;
         }
         if matches!(b, 0x80..=0xBF) {
             t[b] |= TAIL_AEY;
@@ -148,6 +151,10 @@ static CUR: [u16; 256] = {
         }
         if matches!(b, 0xC3..=0xC6 | 0xE1) {
             m |= OU_LEAD;
+        }
+        // Lead bytes of `ùúủũụ` and `ìíỉĩị`, both cases.
+        if matches!(b, 0xC3..=0xC5 | 0xE1) {
+            m |= QG_LEAD;
         }
         if matches!(b as u8, b'a' | b'e' | b'y' | b'A' | b'E' | b'Y') {
             m |= TAIL_AEY;
@@ -367,24 +374,6 @@ fn needs_char_work(c: char) -> bool {
     is_invisible(c) || ligature(c).is_some() || !is_nfc_starter(c)
 }
 
-/// Whether the character at `at..at + len` is where `tone::canonical_tones` would look at a
-/// word; neighbouring bytes are tested first, as few characters pass that test.
-fn is_tone_candidate_at(text: &str, at: usize, len: usize) -> bool {
-    let bytes = text.as_bytes();
-    let after_ou = at > 0 && matches!(bytes[at - 1], b'o' | b'u' | b'O' | b'U');
-    let before_aey = bytes
-        .get(at + len)
-        .is_some_and(|b| matches!(b, b'a' | b'e' | b'y' | b'A' | b'E' | b'Y'));
-    if !after_ou && !before_aey {
-        return false;
-    }
-    text[at..]
-        .chars()
-        .next()
-        .and_then(vowel)
-        .is_some_and(|v| is_tone_candidate(v, after_ou, before_aey))
-}
-
 /// True when `c` alone is NFC and never combines with what precedes it (quick-check "yes",
 /// combining class 0): text made only of such characters is NFC.
 fn is_nfc_starter(c: char) -> bool {
@@ -465,8 +454,46 @@ mod tests {
             "kết thúc ",
             "  đầu",
             "\n",
+            // A tone on the `u` of `qu` or the `i` of `gi`, and words that look alike.
+            "kết qủa, QÚA, Qũy; gìa gịa Gía gìương",
+            "qúa\u{0301} gìa\u{00AD}",
+            "gì gìn giữ gìn, quý quỳnh quốc, nghĩa guía",
+            "qú gì\n\nqú",
         ] {
             assert_agrees(text);
+        }
+    }
+
+    /// Pieces of text around the onset rules: `q`, `g`, the vowels they take, tone marks on
+    /// them, codas, separators, a combining mark and an invisible character.
+    const UNITS: &[&str] = &[
+        "q", "g", "Q", "G", "gi", "qu", "ng", "h", "n", "t", "u", "ú", "ù", "ủ", "ũ", "ụ", "Ú",
+        "i", "ì", "í", "ỉ", "ĩ", "ị", "Ì", "a", "à", "á", "ă", "â", "e", "ê", "ế", "o", "ò", "ô",
+        "ơ", "ư", "ữ", "y", "ỷ", "Y", " ", "  ", "\n", ",", "2", "\u{0301}", "\u{00AD}",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn one_pass_equals_the_steps_on_random_text(
+            units in proptest::collection::vec(proptest::sample::select(UNITS), 0..16)
+        ) {
+            let text = units.concat();
+            assert_agrees(&text);
+            let normal = super::super::normalize(&text);
+            proptest::prop_assert!(unicode_normalization::is_nfc(&normal), "{:?}", normal);
+            proptest::prop_assert_eq!(super::super::normalize(&normal), normal);
+        }
+
+        #[test]
+        fn one_pass_equals_the_steps_on_random_syllables(
+            text in tone::syllable_soup(&[" ", "  ", ", ", "\n", "\n\n\n", "", "-", "\u{0301} ", "\u{00AD}"])
+        ) {
+            assert_agrees(&text);
+            let normal = super::super::normalize(&text);
+            proptest::prop_assert!(unicode_normalization::is_nfc(&normal), "{:?}", normal);
+            proptest::prop_assert_eq!(super::super::normalize(&normal), normal);
         }
     }
 

@@ -13,9 +13,19 @@
 //! - closed syllable (`hoàng`, `khoảng`, `huỳnh`, `toán`): tone on the second vowel, which both
 //!   styles agree on; a tone misplaced on the first vowel (`hòang`) is moved there too.
 //!
-//! In `qu` + vowel the `u` belongs to the initial consonant (`quý`, `quả`, `quẻ`), so those
-//! syllables are left alone, as is anything that does not parse as a Vietnamese syllable
-//! (foreign words, abbreviations).
+//! The onsets `qu` and `gi` (before another vowel) end in a vowel letter that is not part of the
+//! nucleus: `quả` is `qu` + `a`, `giữa` is `gi` + `ưa`. So `quý`, `quỳnh`, `quốc` are left as
+//! they are (their `uy` is not the `uy` nucleus above), and a tone typed on that onset letter
+//! is a slip, moved to the nucleus where the orthography puts it:
+//! - `qúa` → `quá`, `qủa` → `quả`, `qũy` → `quỹ`, `qúyên` → `quyến`, `QÚA` → `QUÁ`;
+//! - `Gía` → `Giá`, `gịa` → `giạ`, `gìương` → `giường`.
+//!
+//! The rest after the onset is placed by the usual rule: a single vowel takes the tone; an
+//! open pair ending in a glide (`ai`, `ao`, `ay`, `âu`, `eo`, `ôi`, `ui`...) or `ưa` takes it
+//! on its first vowel; `yê`, `uô`, `ươ` before a final consonant on the second. Other shapes
+//! are left alone. `gì`, `gìn`, `gỉ`, where the `i` is the only vowel (the nucleus itself), are
+//! untouched, as are `nghĩa` (onset `ngh`) and anything that does not parse as a Vietnamese
+//! syllable (foreign words, abbreviations).
 
 use std::borrow::Cow;
 
@@ -55,9 +65,9 @@ pub fn canonical_tones(text: &str) -> Cow<'_, str> {
     }
 }
 
-/// Byte ranges of the words that may need a tone moved: those where an `o`/`u` and an
-/// `a`/`e`/`y` are adjacent and one of the two carries a tone. Found by looking at the bytes
-/// around each non-ASCII character only, so the pass over ordinary text stays cheap.
+/// Byte ranges of the words that may need a tone moved (see [`is_tone_candidate_at`]). Found
+/// by looking at the bytes around each non-ASCII character only, so the pass over ordinary
+/// text stays cheap.
 fn candidate_words(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     let bytes = text.as_bytes();
     let mut i = 0;
@@ -69,23 +79,59 @@ fn candidate_words(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
             }
             let at = i;
             i += utf8_len(bytes[at]);
-            // The neighbouring bytes rule out most characters before any decoding.
-            let after_ou = at > 0 && matches!(bytes[at - 1], b'o' | b'u' | b'O' | b'U');
-            let before_aey = bytes
-                .get(i)
-                .is_some_and(|b| matches!(b, b'a' | b'e' | b'y' | b'A' | b'E' | b'Y'));
-            if !after_ou && !before_aey {
-                continue;
-            }
-            let Some(v) = text[at..].chars().next().and_then(vowel) else {
-                continue;
-            };
-            if is_tone_candidate(v, after_ou, before_aey) {
+            if is_tone_candidate_at(text, at, i - at) {
                 return Some(word_around(text, at));
             }
         }
         None
     })
+}
+
+/// Whether the (non-ASCII) character at `at..at + len` of `text` is a toned vowel that may be
+/// on the wrong letter, so that its word needs [`canonical_syllable`]:
+/// - an `o`/`u` and an `a`/`e`/`y` are adjacent and one of the two carries the tone
+///   (`hoà`, `hòang`);
+/// - it is the `u` of `qu` or the `i` of `gi` and a vowel follows (`qúa`, `gìa`).
+///
+/// Every word [`canonical_syllable`] changes has such a character; the converse need not hold.
+/// The neighbouring bytes rule out most characters before any decoding.
+#[inline]
+pub(crate) fn is_tone_candidate_at(text: &str, at: usize, len: usize) -> bool {
+    let bytes = text.as_bytes();
+    let prev = if at > 0 { bytes[at - 1] } else { 0 };
+    let next = bytes.get(at + len).copied().unwrap_or(0);
+    let after_ou = matches!(prev, b'o' | b'u' | b'O' | b'U');
+    let before_aey = matches!(next, b'a' | b'e' | b'y' | b'A' | b'E' | b'Y');
+    // `| 0x20` lower-cases ASCII letters and maps no other byte to `q` or `g`.
+    let onset = prev | 0x20;
+    let glide_onset = matches!(onset, b'q' | b'g') && may_start_vowel(next);
+    if !after_ou && !before_aey && !glide_onset {
+        return false;
+    }
+    let Some(v) = text[at..].chars().next().and_then(vowel) else {
+        return false;
+    };
+    if v.tone == Tone::Level {
+        return false;
+    }
+    match v.toneless_lower() {
+        // New style `oà`, `uỷ`: the toned vowel follows `o`/`u`.
+        'a' | 'e' | 'y' => after_ou,
+        // Traditional `òa` in a closed syllable (`hòang`), or the `u` of `qu` (`qúa`).
+        'u' => before_aey || (glide_onset && onset == b'q'),
+        'o' => before_aey,
+        // The `i` of `gi` (`gìa`).
+        'i' => glide_onset && onset == b'g',
+        _ => false,
+    }
+}
+
+/// Whether byte `b` may start a Vietnamese vowel letter: an ASCII vowel or the lead byte of
+/// a precomposed one (U+00C0..U+01BF, U+1EA0..U+1EF9).
+#[inline]
+pub(crate) fn may_start_vowel(b: u8) -> bool {
+    // `| 0x20` lower-cases ASCII letters and maps no other byte to an ASCII letter.
+    matches!(b | 0x20, b'a' | b'e' | b'i' | b'o' | b'u' | b'y') || matches!(b, 0xC3..=0xC6 | 0xE1)
 }
 
 /// Length in bytes of the character that starts with byte `b`.
@@ -95,21 +141,6 @@ pub(crate) fn utf8_len(b: u8) -> usize {
         0x80..=0xDF => 2,
         0xE0..=0xEF => 3,
         _ => 4,
-    }
-}
-
-/// Whether a toned vowel `v` may be misplaced, given whether an `o`/`u` byte precedes it and
-/// an `a`/`e`/`y` byte follows it.
-pub(crate) fn is_tone_candidate(v: Vowel, after_ou: bool, before_aey: bool) -> bool {
-    if v.tone == Tone::Level {
-        return false;
-    }
-    match v.toneless_lower() {
-        // New style `oà`, `uỷ`: the toned vowel follows `o`/`u`.
-        'a' | 'e' | 'y' => after_ou,
-        // Traditional `òa` in a closed syllable (`hòang`): the toned vowel precedes.
-        'o' | 'u' => before_aey,
-        _ => false,
     }
 }
 
@@ -138,8 +169,7 @@ pub(crate) fn word_around(text: &str, at: usize) -> (usize, usize) {
 /// Vietnamese syllable this rule applies to).
 ///
 /// Runs on every token of every indexed text, so the common "nothing to do" answer is reached
-/// without allocating: only a two-vowel `oa`/`oe`/`uy` nucleus with a misplaced tone builds a
-/// new string.
+/// without allocating: only a syllable with a misplaced tone builds a new string.
 pub fn canonical_syllable(word: &str) -> Option<String> {
     // Byte ranges of onset, nucleus and coda.
     let mut nucleus_start = None;
@@ -159,6 +189,9 @@ pub fn canonical_syllable(word: &str) -> Option<String> {
     let onset = &word[..nucleus_start];
     let nucleus = &word[nucleus_start..nucleus_end];
     let coda = &word[nucleus_end..];
+    if let Some(fixed) = onset_glide_tone(onset, nucleus, coda) {
+        return Some(fixed);
+    }
     let mut vowels = nucleus.chars();
     let (Some(first), Some(second), None) = (vowels.next(), vowels.next(), vowels.next()) else {
         return None;
@@ -177,6 +210,7 @@ pub fn canonical_syllable(word: &str) -> Option<String> {
         _ => return None, // two tone marks: not a word we can fix safely
     };
     let want_first = coda.is_empty();
+    // `qu` + `y` is onset + nucleus `y` (`quý`), not the nucleus `uy`.
     if on_first == want_first
         || !is_onset(onset)
         || !is_coda(coda)
@@ -197,6 +231,77 @@ pub fn canonical_syllable(word: &str) -> Option<String> {
     Some(fixed)
 }
 
+/// Two-vowel open nuclei whose tone goes on the first vowel: a vowel and its off-glide, and
+/// `ưa` (`quái`, `quạo`, `quấy`, `quẹo`, `giỏi`, `giụi`, `giữa`).
+const OPEN_PAIRS: [(char, char); 13] = [
+    ('a', 'i'),
+    ('a', 'o'),
+    ('a', 'u'),
+    ('a', 'y'),
+    ('â', 'u'),
+    ('â', 'y'),
+    ('e', 'o'),
+    ('ê', 'u'),
+    ('o', 'i'),
+    ('ô', 'i'),
+    ('ơ', 'i'),
+    ('u', 'i'),
+    ('ư', 'a'),
+];
+
+/// Moves a tone typed on the `u` of `qu` or the `i` of `gi` to the nucleus after it (see the
+/// [module documentation](self)), given the consonants before the first vowel (`q`, `g`),
+/// the vowels and what follows them. `None` for other onsets, when the tone is elsewhere, or
+/// when the rest is not a nucleus whose tone place is known.
+fn onset_glide_tone(onset: &str, nucleus: &str, coda: &str) -> Option<String> {
+    let glide_letter = match onset.as_bytes() {
+        [b'q' | b'Q'] => 'u',
+        [b'g' | b'G'] => 'i',
+        _ => return None,
+    };
+    let mut letters = nucleus.chars().map(vowel);
+    let glide = letters.next()??;
+    if glide.tone == Tone::Level || glide.toneless_lower() != glide_letter {
+        return None;
+    }
+    let (first, second, None) = (letters.next()??, letters.next().flatten(), letters.next()) else {
+        return None; // three vowels after the onset: no such syllable here
+    };
+    if first.tone != Tone::Level || second.is_some_and(|v| v.tone != Tone::Level) {
+        return None; // a second tone mark: not a word we can fix safely
+    }
+    if !is_coda(coda) {
+        return None;
+    }
+    let on_second = match (first.toneless_lower(), second.map(Vowel::toneless_lower)) {
+        // `qu` + `u`, `gi` + `i`/`y` spell nothing.
+        ('u' | 'ư', None) if glide_letter == 'u' => return None,
+        ('i' | 'y', None) if glide_letter == 'i' => return None,
+        (_, None) => false,
+        (a, Some(b)) if coda.is_empty() && OPEN_PAIRS.contains(&(a, b)) => false,
+        // Closed: the second vowel of `yê`, `uô`, `ươ` (`quyết`, `giuộc`, `giường`).
+        ('y', Some('ê')) | ('u', Some('ô')) | ('ư', Some('ơ')) if !coda.is_empty() => true,
+        _ => return None,
+    };
+    let tone = glide.tone;
+    let mut fixed = String::with_capacity(onset.len() + nucleus.len() + coda.len() + 2);
+    fixed.push_str(onset);
+    fixed.push(glide.toneless());
+    match second {
+        None => fixed.push(first.with_tone(tone)),
+        Some(second) if on_second => {
+            fixed.push(first.toneless());
+            fixed.push(second.with_tone(tone));
+        }
+        Some(second) => {
+            fixed.push(first.with_tone(tone));
+            fixed.push(second.toneless());
+        }
+    }
+    fixed.push_str(coda);
+    Some(fixed)
+}
+
 fn is_onset(s: &str) -> bool {
     const ONSETS: [&str; 28] = [
         "", "b", "c", "ch", "d", "đ", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n", "ng", "ngh",
@@ -209,6 +314,45 @@ fn is_onset(s: &str) -> bool {
 fn is_coda(s: &str) -> bool {
     const CODAS: [&str; 9] = ["", "c", "ch", "m", "n", "ng", "nh", "p", "t"];
     CODAS.iter().any(|c| c.eq_ignore_ascii_case(s))
+}
+
+/// Random text made of syllable-like words around the tone rules (the onsets `qu`, `gi`, `gh`,
+/// `ngh`, toned and plain glides, vowel pairs, codas), joined by `separators`: for the
+/// proptests of the code that must find every word [`canonical_syllable`] changes.
+#[cfg(test)]
+pub(crate) fn syllable_soup(
+    separators: &'static [&'static str],
+) -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::sample::select;
+    use proptest::strategy::Strategy;
+    const ONSETS: &[&str] = &["", "q", "g", "Q", "G", "h", "ng", "ngh", "gh", "th"];
+    const GLIDES: &[&str] = &[
+        "", "u", "ú", "ù", "ủ", "ũ", "ụ", "Ú", "Ụ", "i", "ì", "í", "ỉ", "ĩ", "ị", "Ì", "o", "ò",
+        "Ó",
+    ];
+    const VOWELS: &[&str] = &[
+        "a", "à", "ă", "â", "ấ", "e", "ê", "ế", "i", "ì", "o", "ó", "ô", "ơ", "ờ", "u", "ư", "ữ",
+        "y", "ý", "Y", "A", "Ê", "Ư",
+    ];
+    const OFF_GLIDES: &[&str] = &["", "", "i", "o", "u", "y", "a", "ê", "ơ", "ô", "Ơ"];
+    const CODAS: &[&str] = &["", "", "n", "ng", "c", "t", "nh", "p", "x"];
+    proptest::collection::vec(
+        (
+            select(ONSETS),
+            select(GLIDES),
+            select(VOWELS),
+            select(OFF_GLIDES),
+            select(CODAS),
+            select(separators),
+        ),
+        0..8,
+    )
+    .prop_map(|words| {
+        words
+            .into_iter()
+            .map(|(a, b, c, d, e, f)| format!("{a}{b}{c}{d}{e}{f}"))
+            .collect()
+    })
 }
 
 #[cfg(test)]
@@ -286,5 +430,146 @@ mod tests {
             assert_eq!(canonical_tones(new_style), canonical_tones(old_style));
             assert_eq!(canonical_tones(new_style), old_style);
         }
+    }
+
+    #[test]
+    fn tone_on_the_onset_u_or_i_moves_to_the_nucleus() {
+        let cases = [
+            // `qu` + one vowel, open and closed.
+            ("qúa", "quá"),
+            ("qủa", "quả"),
+            ("qũy", "quỹ"),
+            ("qùy", "quỳ"),
+            ("qụy", "quỵ"),
+            ("qúy", "quý"),
+            ("qúi", "quí"),
+            ("qụa", "quạ"),
+            ("qủe", "quẻ"),
+            ("qúê", "quế"),
+            ("qùơ", "quờ"),
+            ("qúan", "quán"),
+            ("qùynh", "quỳnh"),
+            ("qúyt", "quýt"),
+            ("qúôc", "quốc"),
+            ("qùân", "quần"),
+            ("qúăng", "quắng"),
+            // `qu` + two vowels.
+            ("qúyên", "quyến"),
+            ("qủyên", "quyển"),
+            ("qúyêt", "quyết"),
+            ("qúai", "quái"),
+            ("qụao", "quạo"),
+            ("qùay", "quày"),
+            ("qúây", "quấy"),
+            ("qụeo", "quẹo"),
+            // `gi` + one vowel.
+            ("gìa", "già"),
+            ("gía", "giá"),
+            ("gịa", "giạ"),
+            ("gĩư", "giữ"),
+            ("gíup", "giúp"),
+            ("gìơ", "giờ"),
+            ("gíó", "gíó"), // two tone marks: left alone
+            ("gióng", "gióng"),
+            ("gịăc", "giặc"),
+            ("gíâc", "giấc"),
+            ("gíêng", "giếng"),
+            ("gìn", "gìn"),
+            // `gi` + two vowels.
+            ("gĩưa", "giữa"),
+            ("gìương", "giường"),
+            ("gịuôc", "giuộc"),
+            ("gỉai", "giải"),
+            ("gìau", "giàu"),
+            ("gíây", "giấy"),
+            ("gỏi", "gỏi"),
+            ("gỉoi", "giỏi"),
+            ("gíao", "giáo"),
+            ("gĩêu", "giễu"),
+            // Case is kept letter by letter.
+            ("QÚA", "QUÁ"),
+            ("Qủa", "Quả"),
+            ("QŨY", "QUỸ"),
+            ("QÚYÊN", "QUYẾN"),
+            ("Gía", "Giá"),
+            ("GÌA", "GIÀ"),
+            ("GÌƯƠNG", "GIƯỜNG"),
+            ("gÌa", "gIà"),
+            // In running text, as found in the corpora (`ir/vire-vi`, the Viet74K word list,
+            // theses in `corpus/vi`).
+            ("đông khách qúa trời", "đông khách quá trời"),
+            ("Gía bán trung bình", "Giá bán trung bình"),
+            ("ngân qũy, đột qụy, tứ qúy", "ngân quỹ, đột quỵ, tứ quý"),
+            ("giặt gịa", "giặt giạ"),
+            ("kết qủa nghiên cứu", "kết quả nghiên cứu"),
+        ];
+        for (input, want) in cases {
+            let got = canonical_tones(input);
+            assert_eq!(got, want, "{input:?}");
+            assert!(unicode_normalization::is_nfc(&got), "{input:?}");
+            assert_eq!(canonical_tones(&got), got, "not idempotent on {input:?}");
+        }
+    }
+
+    #[test]
+    fn valid_qu_and_gi_spellings_are_untouched() {
+        for text in [
+            // The tone already on the nucleus.
+            "quý quỳnh quốc quyển quyết quả quá quạ quỳ quỹ quẻ quế quờ quán quấy quẹo quái",
+            "QUÝ Quỳnh QUỐC Quyển",
+            "già giá giữa giường giấy gió giúp giuộc giếng giải giàu giỏi giáo giễu giặc",
+            "GIÀ Giữa GIƯỜNG",
+            // No tone, or the `i` is the nucleus itself (`gi` + `i` is written `gi`).
+            "qua gia quy giu quyên giương",
+            "gì gìn giữ gìn gỉ gịt GÌ Gìn cái gì",
+            // Other onsets ending in `g`: `nghĩa` is `ngh` + `ia`, tone on the `i`.
+            "nghĩa nghìn ghì ngìa",
+            // Two tone marks, or nothing after the toned letter.
+            "gìặt gĩữ qúá qún gín",
+            // Foreign words.
+            "quiz guide gin Guía qué Québec già giù guìa",
+        ] {
+            assert!(
+                matches!(canonical_tones(text), Cow::Borrowed(_)),
+                "{text:?} changed to {:?}",
+                canonical_tones(text)
+            );
+        }
+    }
+
+    #[test]
+    fn every_changed_word_is_a_candidate() {
+        // `canonical_tones` only looks at the words `is_tone_candidate_at` points to, and the
+        // one-pass scanner and the tokenizer rely on the same rule: a word changed by
+        // `canonical_syllable` must have a candidate character.
+        let onsets = ["", "h", "q", "g", "Q", "G", "ng", "th"];
+        let letters = [
+            "u", "ú", "ù", "ủ", "ũ", "ụ", "Ú", "i", "ì", "í", "ỉ", "ĩ", "ị", "Ì", "a", "á", "ă",
+            "â", "ấ", "e", "ê", "ế", "o", "ó", "ô", "ố", "ơ", "ờ", "ư", "ữ", "y", "ý", "A", "Y",
+            "Ê", "Ư",
+        ];
+        let codas = ["", "n", "ng", "c", "t", "p"];
+        let mut changed = 0;
+        for onset in onsets {
+            for a in letters {
+                for b in letters {
+                    for c in ["", "a", "ê", "ơ", "i", "u", "o"] {
+                        for coda in codas {
+                            let word = format!("{onset}{a}{b}{c}{coda}");
+                            if canonical_syllable(&word).is_none() {
+                                continue;
+                            }
+                            changed += 1;
+                            let found = word
+                                .char_indices()
+                                .filter(|&(_, ch)| !ch.is_ascii())
+                                .any(|(at, ch)| is_tone_candidate_at(&word, at, ch.len_utf8()));
+                            assert!(found, "{word:?} changes but has no candidate");
+                        }
+                    }
+                }
+            }
+        }
+        assert!(changed > 1000, "only {changed} words changed");
     }
 }
