@@ -53,7 +53,9 @@ impl Proximity {
                 continue;
             }
             let term = Term::from_field_text(field, w);
-            let df = searcher.doc_freq(&term)? as f32;
+            // Deleted documents still count in the document frequency until a merge drops
+            // them; past the live count, the IDF would turn negative.
+            let df = (searcher.doc_freq(&term)? as f32).min(n);
             if df == 0.0 {
                 continue;
             }
@@ -231,6 +233,55 @@ mod tests {
             .position(|t| t.value().as_str() == Some("dang"))
             .unwrap();
         assert!((c[1] - (1.0 - idf_share(dang))).abs() < 1e-6, "{c:?}");
+    }
+
+    #[test]
+    fn deleted_documents_do_not_turn_the_share_negative() {
+        let index = create_in_ram();
+        let mut writer = index
+            .index
+            .writer_with_num_threads::<tantivy::TantivyDocument>(1, 15_000_000)
+            .unwrap();
+        // Keep the deleted documents in their segment, as between two merges.
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        let add = |writer: &mut tantivy::IndexWriter, id: usize, text: &str| {
+            let row = serde_json::json!({"id": id.to_string(), "text": text});
+            let (fields, _) = RecordFields::from_map(row.as_object().unwrap(), &[]).unwrap();
+            let doc = fields.into_document("c", 0).unwrap();
+            writer.add_document(index.fields.to_tantivy(&doc)).unwrap();
+        };
+        for id in 0..3 {
+            add(&mut writer, id, ANSWER);
+        }
+        add(&mut writer, 3, OTHER);
+        writer.commit().unwrap();
+        writer.delete_term(Term::from_field_text(index.fields.body.folded, "dang"));
+        writer.commit().unwrap();
+        add(&mut writer, 4, ANSWER);
+        writer.commit().unwrap();
+        let searcher = index.index.reader().unwrap().searcher();
+        assert_eq!(searcher.num_docs(), 2);
+        let field = index.fields.body.folded;
+        assert_eq!(
+            searcher
+                .doc_freq(&Term::from_field_text(field, "dang"))
+                .unwrap(),
+            4
+        );
+        let p = Proximity::new(&searcher, field, &words("cà phê sữa đắng"))
+            .unwrap()
+            .unwrap();
+        let hits = searcher
+            .search(
+                &tantivy::query::TermQuery::new(
+                    Term::from_field_text(field, "dang"),
+                    IndexRecordOption::Basic,
+                ),
+                &TopDocs::with_limit(10).order_by_score(),
+            )
+            .unwrap();
+        assert_eq!(hits.len(), 1);
+        assert_eq!(p.coverages(&searcher, &[hits[0].1]).unwrap(), [1.0]);
     }
 
     #[test]
