@@ -27,23 +27,29 @@ pub const DEPTH: usize = 20;
 /// Width of the window, in word positions: a sentence or two.
 pub const WINDOW: u32 = 12;
 
-/// The query's distinct words on one field, with their IDF.
+/// The query's distinct words on one field, with their IDF, and how much coverage weighs.
 #[derive(Debug)]
 pub struct Proximity {
     field: Field,
+    weight: f32,
     terms: Vec<Term>,
     idf: Vec<f32>,
     total_idf: f32,
 }
 
 impl Proximity {
-    /// The words of `words` (folded syllables) that occur in `field`; `None` when fewer than
-    /// two do, since one word has no proximity.
+    /// The words of `words` (folded syllables) that occur in `field`, for re-ranking with
+    /// `weight`; `None` when fewer than two do, since one word has no proximity, or when the
+    /// weight is not positive.
     pub fn new(
         searcher: &Searcher,
         field: Field,
         words: &[String],
+        weight: f32,
     ) -> tantivy::Result<Option<Proximity>> {
+        if weight <= 0.0 {
+            return Ok(None);
+        }
         let n = searcher.num_docs() as f32;
         let mut seen = HashSet::new();
         let mut terms = Vec::new();
@@ -69,6 +75,7 @@ impl Proximity {
         let total_idf = idf.iter().sum();
         Ok(Some(Proximity {
             field,
+            weight,
             terms,
             idf,
             total_idf,
@@ -143,13 +150,12 @@ impl Proximity {
         &self,
         searcher: &Searcher,
         hits: &mut [(f32, DocAddress)],
-        weight: f32,
     ) -> tantivy::Result<()> {
         let head = hits.len().min(DEPTH);
         let docs: Vec<DocAddress> = hits[..head].iter().map(|(_, a)| *a).collect();
         let coverages = self.coverages(searcher, &docs)?;
         for ((score, _), c) in hits[..head].iter_mut().zip(coverages) {
-            *score *= 1.0 + weight * c;
+            *score *= 1.0 + self.weight * c;
         }
         hits[..head].sort_by(|a, b| b.0.total_cmp(&a.0));
         Ok(())
@@ -217,7 +223,7 @@ mod tests {
             OTHER.to_string(),
         ];
         let (searcher, field) = index(&texts);
-        let p = Proximity::new(&searcher, field, &words("Cà phê sữa có đắng không?"))
+        let p = Proximity::new(&searcher, field, &words("Cà phê sữa có đắng không?"), 0.15)
             .unwrap()
             .unwrap();
         let c = p.coverages(&searcher, &all(&searcher)).unwrap();
@@ -268,7 +274,7 @@ mod tests {
                 .unwrap(),
             4
         );
-        let p = Proximity::new(&searcher, field, &words("cà phê sữa đắng"))
+        let p = Proximity::new(&searcher, field, &words("cà phê sữa đắng"), 0.15)
             .unwrap()
             .unwrap();
         let hits = searcher
@@ -289,7 +295,7 @@ mod tests {
         let (searcher, field) = index(&[ANSWER.to_string()]);
         for q in ["đắng", "đắng đắng", "bingsu ổi", ""] {
             assert!(
-                Proximity::new(&searcher, field, &words(q))
+                Proximity::new(&searcher, field, &words(q), 0.15)
                     .unwrap()
                     .is_none(),
                 "{q}"
@@ -306,12 +312,12 @@ mod tests {
         texts.insert(1, close);
         let (searcher, field) = index(&texts);
         let docs = all(&searcher);
-        let p = Proximity::new(&searcher, field, &words("cà phê sữa đắng"))
+        let p = Proximity::new(&searcher, field, &words("cà phê sữa đắng"), 0.15)
             .unwrap()
             .unwrap();
         // Equal scores: only proximity can order them.
         let mut hits: Vec<(f32, DocAddress)> = docs.iter().map(|a| (1.0, *a)).collect();
-        p.rerank(&searcher, &mut hits, 0.15).unwrap();
+        p.rerank(&searcher, &mut hits).unwrap();
         let order: Vec<u32> = hits.iter().map(|(_, a)| a.doc_id).collect();
         // The close one inside the depth comes first, the rest keep their order; the close
         // one past the depth stays where it was.
@@ -323,7 +329,7 @@ mod tests {
         assert!(hits[0].0 > hits[1].0);
         // A clear BM25 lead is not overturned by proximity alone.
         let mut hits = vec![(2.0, docs[0]), (1.0, docs[1])];
-        p.rerank(&searcher, &mut hits, 0.15).unwrap();
+        p.rerank(&searcher, &mut hits).unwrap();
         assert_eq!(hits[0].1, docs[0]);
     }
 }

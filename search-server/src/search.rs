@@ -768,13 +768,15 @@ pub fn run(state: &AppState, req: &SearchRequest) -> Result<SearchResponse, AppE
         Sort::Relevance
     });
     let proximity = match sort {
-        Sort::Relevance if !plan.ranking.is_empty() && state.weights.proximity > 0.0 => {
-            Proximity::new(&searcher, fields.body.folded, &plan.analyzed.folded)?
-                .map(|p| (p, state.weights.proximity))
-        }
+        Sort::Relevance if !plan.ranking.is_empty() => Proximity::new(
+            &searcher,
+            fields.body.folded,
+            &plan.analyzed.folded,
+            state.weights.proximity,
+        )?,
         _ => None,
     };
-    let rerank = proximity.as_ref().map(|(p, w)| (p, *w));
+    let rerank = proximity.as_ref();
     let mut found = execute(&searcher, fields, &plan, req, sort, rerank)?;
     if found.1 == 0 && plan.relaxable >= 2 && plan.matching == Matching::AllWords {
         plan.relax(state);
@@ -815,7 +817,7 @@ fn execute(
     plan: &Plan,
     req: &SearchRequest,
     sort: Sort,
-    rerank: Option<(&Proximity, f32)>,
+    rerank: Option<&Proximity>,
 ) -> Result<Found, AppError> {
     let query = plan.query(fields, None);
     let in_main: Vec<Facet> = FACETS
@@ -829,14 +831,14 @@ fn execute(
     let (hits, total, mut counts): Found = match sort {
         Sort::Relevance => match rerank {
             None => searcher.search(&query, &(top.order_by_score(), Count, facet_collector))?,
-            Some((proximity, weight)) => {
+            Some(proximity) => {
                 // Re-ranking reorders the first proximity::DEPTH hits, so every page is cut
                 // from the same re-ranked list.
                 let depth = (req.offset + req.limit).max(proximity::DEPTH);
                 let top = TopDocs::with_limit(depth).order_by_score();
                 let (mut hits, total, counts) =
                     searcher.search(&query, &(top, Count, facet_collector))?;
-                proximity.rerank(searcher, &mut hits, weight)?;
+                proximity.rerank(searcher, &mut hits)?;
                 let page = hits.into_iter().skip(req.offset).take(req.limit).collect();
                 (page, total, counts)
             }
