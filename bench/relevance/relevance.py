@@ -2,11 +2,21 @@
 """Relevance benchmark: the real indexer and /api/search against published figures and a plain BM25.
 
 Subcommands (run.sh drives them):
-  prepare SHARED OUT          records.jsonl + queries.jsonl per set under OUT/<set>/
+  prepare SHARED OUT          records.jsonl + queries.jsonl per set under OUT/sets/<set>/, and the
+                              known-item sets (bench/relevance/known-items/*.jsonl) under
+                              OUT/sets/Known-*; record ids carry their set's prefix, so every set
+                              can share one index
+  pdftext SHARED OUT          pdftotext of every PDF of SHARED/corpus into OUT/pdftext/ (the plain
+                              baseline's view of the PDFs), cached
   search ADDR SETDIR [--strip] [--out F]
                               every question through /api/search, metrics as JSON on stdout
-  bm25 SETDIR [--strip]       plain BM25 (k1 1.5, b 0.75, lower-cased \\w+ tokens) on the same data
-  table OUT                   the results table (markdown) from OUT/results.json
+  bm25 SETDIR [--strip]       plain BM25 (k1 1.5, b 0.75, lower-cased \\w+ tokens) on one set alone
+  bm25lib OUT LIBRARY SET...  plain BM25 (k1 1.2, b 0.75, \\w+) over a whole library (LIBRARY:
+                              mixed = every set's records + the PDFs as pdftotext reads them;
+                              corpus = the PDFs only), each SET's questions against all of it,
+                              plain and with everything folded; JSON {set: {run: metrics}}
+  table OUT                   the per-set results table (markdown) from OUT/results.json
+  mixedtable OUT              the mixed-library and known-item tables from OUT/mixed.json
 
 Metrics follow the ViRE toolkit (vi_retrieval_eval): for a query with gold set G and ranking r,
 P@1 = [r1 in G], R@10 = |top10 & G| / |G|, MRR@10 = 1/rank of the first gold doc in the top 10,
@@ -35,6 +45,9 @@ PUBLISHED = {
     "NFCorpus": {"bm25_ndcg": 32.5},
 }
 VIRE_SETS = ["ViMedAQA_v2", "ALQAC", "ViRHE4QA_v2", "ViRe4MRC_v2"]
+# Known-item sets: written by reading the PDFs of ../shared/corpus (bench/relevance/known-items/).
+KNOWN_SETS = ["Known-vi", "Known-en"]
+KNOWN_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "known-items")
 # The API refuses longer queries (search-server MAX_QUERY_CHARS); a user would cut theirs too.
 MAX_QUERY_CHARS = 1000
 
@@ -55,6 +68,11 @@ def cut(q):
     if len(q) <= MAX_QUERY_CHARS:
         return q
     return q[:MAX_QUERY_CHARS].rsplit(" ", 1)[0]
+
+
+def slug(name):
+    """A set's collection name and id prefix: record ids must be unique across one index."""
+    return name.lower().replace("_", "-")
 
 
 def write_set(out, name, docs, queries):
@@ -83,7 +101,7 @@ def prepare_vire(shared, out, name):
                 continue
             key = dedup_key(ctx)
             if key not in ids:
-                ids[key] = f"c{len(ids) + 1}"
+                ids[key] = f"{slug(name)}-c{len(ids) + 1}"
                 docs.append({"id": ids[key], "text": ctx})
             queries.append({"qid": f"q{i + 1}", "q": question, "gold": {ids[key]: 1}})
     write_set(out, name, docs, queries)
@@ -96,13 +114,13 @@ def prepare_nfcorpus(shared, out):
         for line in f:
             did, _, text = line.rstrip("\n").partition("\t")
             if did and text.strip():
-                docs.append({"id": did, "text": text, "language": "en"})
+                docs.append({"id": f"nfcorpus-{did}", "text": text, "language": "en"})
     gold = defaultdict(dict)
     with open(os.path.join(base, "test.2-1-0.qrel"), encoding="utf-8") as f:
         for line in f:
             parts = line.split()
             if len(parts) == 4 and int(parts[3]) > 0:
-                gold[parts[0]][parts[2]] = int(parts[3])
+                gold[parts[0]][f"nfcorpus-{parts[2]}"] = int(parts[3])
     queries = []
     with open(os.path.join(base, "test.all.queries"), encoding="utf-8") as f:
         for line in f:
@@ -138,7 +156,7 @@ def prepare_cranfield(shared, out):
         text = " ".join(r.get("W", "").split())
         if not text and not title:
             continue
-        doc = {"id": f"cran{r['id']}", "text": text or title, "language": "en"}
+        doc = {"id": f"cranfield-{r['id']}", "text": text or title, "language": "en"}
         if title:
             doc["title"] = title
         authors = " ".join(r.get("A", "").split())
@@ -153,7 +171,7 @@ def prepare_cranfield(shared, out):
         for line in f:
             parts = line.split()
             if len(parts) == 3 and 1 <= int(parts[2]) <= 4:
-                gold[int(parts[0])][f"cran{parts[1]}"] = 5 - int(parts[2])
+                gold[int(parts[0])][f"cranfield-{parts[1]}"] = 5 - int(parts[2])
     queries = []
     for n, r in enumerate(smart_records(os.path.join(base, "cran.qry")), start=1):
         if gold.get(n):
@@ -161,11 +179,50 @@ def prepare_cranfield(shared, out):
     write_set(out, "Cranfield", docs, queries)
 
 
+def prepare_known(shared, out):
+    """Known-item queries: gold is the target PDFs' file names (what a hit's `file_name` says)."""
+    for name in KNOWN_SETS:
+        path = os.path.join(KNOWN_DIR, name.split("-", 1)[1] + ".jsonl")
+        queries = []
+        if not os.path.exists(path):
+            print(f"warning: {path} not found; {name} is skipped", file=sys.stderr)
+            continue
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                if not line.strip():
+                    continue
+                k = json.loads(line)
+                for t in k["targets"]:
+                    if not os.path.exists(os.path.join(shared, t)):
+                        sys.exit(f"{path}: {k['qid']}: target {t} not found in {shared}")
+                gold = {os.path.basename(t): 1 for t in k["targets"]}
+                queries.append({"qid": k["qid"], "q": k["q"], "kind": k["kind"], "gold": gold})
+        write_set(out, name, [], queries)
+
+
 def prepare(shared, out):
     for name in VIRE_SETS:
         prepare_vire(shared, out, name)
     prepare_nfcorpus(shared, out)
     prepare_cranfield(shared, out)
+    prepare_known(shared, out)
+
+
+def pdftext(shared, out):
+    """Every PDF of SHARED/corpus as pdftotext reads it (one file per PDF, by file name)."""
+    import subprocess
+
+    dst = os.path.join(out, "pdftext")
+    os.makedirs(dst, exist_ok=True)
+    for root, _, files in os.walk(os.path.join(shared, "corpus")):
+        for name in sorted(files):
+            if not name.endswith(".pdf"):
+                continue
+            txt = os.path.join(dst, name + ".txt")
+            if not os.path.exists(txt):
+                r = subprocess.run(["pdftotext", "-q", os.path.join(root, name), txt])
+                if r.returncode != 0 or not os.path.exists(txt):
+                    open(txt, "w").close()
 
 
 def load_queries(setdir, strip):
@@ -224,7 +281,8 @@ def search(addr, setdir, strip, out_path=None):
             continue
         data = json.loads(body)
         took.append(data.get("took_ms", 0))
-        rankings.append([h["id"] for h in data["hits"]])
+        # Known items are named by their PDF's file name; records by their id.
+        rankings.append([h.get("file_name") or h["id"] for h in data["hits"]])
     m = metrics(rankings, queries)
     m["errors"] = errors
     took.sort()
@@ -240,35 +298,79 @@ def search(addr, setdir, strip, out_path=None):
 WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def bm25(setdir, strip, k1=1.5, b=0.75):
-    """The plain baseline of the issue: lower-cased \\w+ syllables, Okapi BM25, no folding."""
-    docs = []
+class Bm25:
+    """Okapi BM25 over lower-cased \\w+ tokens (NFC; optionally folded), no other analysis."""
+
+    def __init__(self, docs, k1, b, folded=False):
+        self.folded = folded
+        self.ids = []
+        counts = []
+        for did, text in docs:
+            self.ids.append(did)
+            counts.append(Counter(self.tokens(text)))
+        n = len(counts)
+        avgdl = sum(sum(c.values()) for c in counts) / n
+        df = Counter()
+        self.postings = defaultdict(list)
+        for i, c in enumerate(counts):
+            norm = k1 * (1 - b + b * sum(c.values()) / avgdl)
+            for t, tf in c.items():
+                df[t] += 1
+                self.postings[t].append((i, tf * (k1 + 1) / (tf + norm)))
+        self.idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+
+    def tokens(self, text):
+        text = unicodedata.normalize("NFC", text.lower())
+        if self.folded:
+            text = strip_diacritics(text)
+        return WORD.findall(text)
+
+    def rank(self, query, k=10):
+        scores = defaultdict(float)
+        for t in self.tokens(query):
+            for i, w in self.postings.get(t, ()):
+                scores[i] += self.idf[t] * w
+        best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
+        return [self.ids[i] for i, _ in best]
+
+
+def set_records(setdir):
     with open(os.path.join(setdir, "records.jsonl"), encoding="utf-8") as f:
         for line in f:
             r = json.loads(line)
-            text = (r.get("title", "") + " " + r["text"]).lower()
-            docs.append((r["id"], Counter(WORD.findall(unicodedata.normalize("NFC", text)))))
-    n = len(docs)
-    avgdl = sum(sum(c.values()) for _, c in docs) / n
-    df = Counter()
-    postings = defaultdict(list)
-    for i, (_, c) in enumerate(docs):
-        dl = sum(c.values())
-        norm = k1 * (1 - b + b * dl / avgdl)
-        for t, tf in c.items():
-            df[t] += 1
-            postings[t].append((i, tf * (k1 + 1) / (tf + norm)))
-    idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+            yield r["id"], r.get("title", "") + " " + r["text"]
+
+
+def bm25lib(out, library, sets):
+    """Plain BM25 over a whole library, each set's questions against all of it."""
+    docs = []
+    if library == "mixed":
+        for name in os.listdir(os.path.join(out, "sets")):
+            docs += set_records(os.path.join(out, "sets", name))
+    dst = os.path.join(out, "pdftext")
+    for name in sorted(os.listdir(dst)):
+        with open(os.path.join(dst, name), encoding="utf-8", errors="replace") as f:
+            docs.append((name[: -len(".txt")], f.read()))
+    res = {}
+    for folded in (False, True):
+        index = Bm25(docs, 1.2, 0.75, folded)
+        for name in sets:
+            setdir = os.path.join(out, "sets", name)
+            runs = [("bm25", False)]
+            if name in VIRE_SETS or name == "Known-vi":
+                runs.append(("bm25_strip", True))
+            for run, strip in runs:
+                queries = load_queries(setdir, strip)
+                m = metrics([index.rank(q["q"]) for q in queries], queries)
+                res.setdefault(name, {})[run + ("_folded" if folded else "")] = m
+    return res
+
+
+def bm25(setdir, strip, k1=1.5, b=0.75):
+    """The plain baseline of the per-set runs: one set alone, no folding."""
+    index = Bm25(list(set_records(setdir)), k1, b)
     queries = load_queries(setdir, strip)
-    rankings = []
-    for q in queries:
-        scores = defaultdict(float)
-        for t in WORD.findall(unicodedata.normalize("NFC", q["q"].lower())):
-            for i, w in postings.get(t, ()):
-                scores[i] += idf[t] * w
-        best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
-        rankings.append([docs[i][0] for i, _ in best])
-    return metrics(rankings, queries)
+    return metrics([index.rank(q["q"]) for q in queries], queries)
 
 
 def fmt(v):
@@ -315,18 +417,116 @@ def table(out):
     print("\n".join(lines))
 
 
+# The issue's targets on the mixed library (MRR@10 for ViRE and known items, nDCG@10 otherwise).
+TARGETS = {
+    "ViMedAQA_v2": 84, "ALQAC": 95, "ViRHE4QA_v2": 80, "ViRe4MRC_v2": 16, "NFCorpus": 32.5,
+    "Known-vi": 97, "Known-vi, no diacritics": 93, "Known-en": 98.5,
+}
+
+
+def key_metric(name):
+    return "MRR@10" if name in VIRE_SETS or name in KNOWN_SETS else "nDCG@10"
+
+
+def mixedtable(out):
+    with open(os.path.join(out, "mixed.json"), encoding="utf-8") as f:
+        res = json.load(f)
+    per_set = {}
+    if os.path.exists(os.path.join(out, "results.json")):
+        with open(os.path.join(out, "results.json"), encoding="utf-8") as f:
+            per_set = json.load(f)
+    mixed = res.get("mixed", {})
+    lines = [
+        "### One mixed library",
+        "",
+        "| set | metric | **ours** | ours, no diacritics | loss (pts) | plain BM25 | "
+        "plain BM25, no diacritics | plain BM25 folded, no diacritics | ours, one set per index | target |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name in VIRE_SETS + ["NFCorpus", "Cranfield"]:
+        if name not in mixed:
+            continue
+        r, k = mixed[name], key_metric(name)
+        get = lambda run: r[run][k] if run in r else None
+        ours, strip = get("ours"), get("ours_strip")
+        one = per_set.get(name, {}).get("ours", {}).get(k)
+        target = TARGETS.get(name)
+        if name == "Cranfield" and one is not None:
+            target = round(one - 1, 2)
+        lines.append("| " + " | ".join([
+            name, k, f"**{fmt(ours)}**", fmt(strip),
+            fmt(ours - strip) if strip is not None else "",
+            fmt(get("bm25")), fmt(get("bm25_strip")), fmt(get("bm25_strip_folded")), fmt(one),
+            "" if target is None else f"{target}" + (" ✓" if ours >= target else " ✗"),
+        ]) + " |")
+    lines += [
+        "",
+        "### Known items (MRR@10, %)",
+        "",
+        "| queries | n | **ours, corpus only** | plain BM25 | plain BM25 folded | "
+        "**ours, mixed library** | plain BM25 | plain BM25 folded | target |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, run, label in [
+        ("Known-vi", "", "Known-vi"),
+        ("Known-vi", "_strip", "Known-vi, no diacritics"),
+        ("Known-en", "", "Known-en"),
+    ]:
+        row = [label]
+        n = None
+        for lib in ("corpus", "mixed"):
+            r = res.get(lib, {}).get(name)
+            if not r:
+                row += ["", "", ""]
+                continue
+            n = r["ours" + run]["queries"]
+            row += [
+                f"**{fmt(r['ours' + run]['MRR@10'])}**",
+                fmt(r.get("bm25" + run, {}).get("MRR@10")),
+                fmt(r.get("bm25" + run + "_folded", {}).get("MRR@10")),
+            ]
+        row.insert(1, str(n))
+        target = TARGETS[label]
+        ok = all(
+            res.get(lib, {}).get(name, {}).get("ours" + run, {}).get("MRR@10", -1) >= target
+            for lib in ("corpus", "mixed")
+        )
+        row.append(f"{target}" + (" ✓" if ok else " ✗"))
+        lines.append("| " + " | ".join(row) + " |")
+    lines += [
+        "",
+        "| library | set | run | queries | P@1 | R@10 | MRR@10 | nDCG@10 | API errors | took p50 (ms) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for lib, sets in res.items():
+        for name, r in sets.items():
+            for run, m in r.items():
+                lines.append(
+                    f"| {lib} | {name} | {run} | {m['queries']} | {m['P@1']:.2f} | {m['R@10']:.2f} | "
+                    f"{m['MRR@10']:.2f} | {m['nDCG@10']:.2f} | {m.get('errors', '')} | "
+                    f"{fmt(m.get('took_ms_p50'))} |"
+                )
+    print("\n".join(lines))
+
+
 def main(argv):
     cmd = argv[1] if len(argv) > 1 else ""
     strip = "--strip" in argv
     if cmd == "prepare":
         prepare(argv[2], argv[3])
+    elif cmd == "pdftext":
+        pdftext(argv[2], argv[3])
     elif cmd == "search":
         out = argv[argv.index("--out") + 1] if "--out" in argv else None
         print(json.dumps(search(argv[2], argv[3], strip, out)))
     elif cmd == "bm25":
         print(json.dumps(bm25(argv[2], strip)))
+    elif cmd == "bm25lib":
+        print(json.dumps(bm25lib(argv[2], argv[3], argv[4:])))
     elif cmd == "table":
         table(argv[2])
+    elif cmd == "mixedtable":
+        mixedtable(argv[2])
     else:
         sys.exit(__doc__)
 

@@ -1,70 +1,192 @@
 #!/usr/bin/env bash
-# Search quality: the real indexer + /api/search on the ViRE Vietnamese retrieval sets, NFCorpus and
-# Cranfield, beside the published figures and a plain BM25 run in the same command.
-# Usage: bench/relevance/run.sh [SET...]   (default: all sets; ~5 minutes; writes RESULTS.md)
-# Needs: ../shared/ir (or SHARED_DIR), python3. Loopback only.
+# Search quality as a library sees it: the real indexer + /api/search, beside a plain BM25 run in
+# the same command.
+#
+# 1. One mixed library (the default and first table): every PDF of ../shared/corpus plus every set
+#    (the ViRE Vietnamese QA sets, NFCorpus, Cranfield) as catalogue records in one index; each
+#    set's questions go to /api/search with no filter and are scored against the whole library.
+#    The known-item queries of bench/relevance/known-items run there too.
+# 2. The corpus-only library (../shared/corpus, what search-server serves): the known-item queries.
+# 3. One set per index (second table; skipped with --mixed-only), against published figures.
+#
+# Usage: bench/relevance/run.sh [--mixed-only]   (~10 minutes; writes RESULTS.md on a full run)
+#        REUSE=1 bench/relevance/run.sh ...       keeps the indexes of the last run (query-side
+#                                                  changes only; rebuild after an ingest change)
+#        BIN=DIR OUT=DIR bench/relevance/run.sh   measures the binaries in DIR (a baseline)
+# Needs: ../shared (or SHARED_DIR), python3, pdftotext (poppler-utils). Loopback only.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 SHARED=${SHARED_DIR:-$ROOT/../shared}
 OUT=${OUT:-$ROOT/target/bench-relevance}
 PY="python3 $ROOT/bench/relevance/relevance.py"
-[ -d "$SHARED/ir" ] || { echo "error: $SHARED/ir not found (set SHARED_DIR)" >&2; exit 1; }
-SETS=("$@")
-[ ${#SETS[@]} -gt 0 ] || SETS=(ViMedAQA_v2 ALQAC ViRHE4QA_v2 ViRe4MRC_v2 NFCorpus Cranfield)
+REUSE=${REUSE:-0}
+MIXED_ONLY=0
+[ "${1:-}" = "--mixed-only" ] && MIXED_ONLY=1
+[ -d "$SHARED/ir" ] && [ -d "$SHARED/corpus" ] || { echo "error: $SHARED/ir or corpus not found (set SHARED_DIR)" >&2; exit 1; }
+command -v pdftotext >/dev/null || { echo "error: pdftotext not found (apt-get install poppler-utils)" >&2; exit 1; }
 
-cargo build --release -q -p search-server -p indexer
-BIN=$ROOT/target/release
-rm -rf "$OUT"
-mkdir -p "$OUT"
+VIRE=(ViMedAQA_v2 ALQAC ViRHE4QA_v2 ViRe4MRC_v2)
+SETS=("${VIRE[@]}" NFCorpus Cranfield)
+KNOWN=(Known-vi Known-en)
+
+# BIN=DIR measures other binaries (e.g. a baseline build of another commit) with this harness.
+if [ -z "${BIN:-}" ]; then
+  cargo build --release -q -p search-server -p indexer
+  BIN=$ROOT/target/release
+fi
+mkdir -p "$OUT/data"
+rm -rf "$OUT/sets" "$OUT/runs"
+mkdir -p "$OUT/runs"
 $PY prepare "$SHARED" "$OUT/sets"
+present=()
+for k in "${KNOWN[@]}"; do [ -d "$OUT/sets/$k" ] && present+=("$k"); done
+KNOWN=("${present[@]}")
+$PY pdftext "$SHARED" "$OUT"
 
 SERVER=
 cleanup() { [ -z "$SERVER" ] || kill "$SERVER" 2>/dev/null || true; }
 trap cleanup EXIT
 
-echo "{" > "$OUT/results.json"
-first=1
-for set in "${SETS[@]}"; do
-  dir=$OUT/sets/$set
-  data=$OUT/data/$set
-  echo "== $set: ingest" >&2
-  "$BIN/indexer" --data-dir "$data" add --quiet --collection "$(echo "$set" | tr 'A-Z_' 'a-z-')" \
-    "$dir/records.jsonl" >"$OUT/$set.ingest.log"
+start_server() { # DATA_DIR LOG
+  local port
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  addr=127.0.0.1:$port
-  RUST_LOG=warn "$BIN/search-server" --data-dir "$data" --bind "$addr" --no-ingest 2>"$OUT/$set.server.log" &
+  ADDR=127.0.0.1:$port
+  RUST_LOG=warn "$BIN/search-server" --data-dir "$1" --bind "$ADDR" --no-ingest 2>"$2" &
   SERVER=$!
   for _ in $(seq 1 300); do
-    curl -sf "http://$addr/health" >/dev/null 2>&1 && break
+    curl -sf "http://$ADDR/health" >/dev/null 2>&1 && return 0
     sleep 0.2
   done
-  echo "== $set: queries" >&2
-  ours=$($PY search "$addr" "$dir" --out "$OUT/$set.ranked.jsonl")
-  base=$($PY bm25 "$dir")
-  extra=
-  case $set in
-    NFCorpus | Cranfield) ;;
-    *)
-      ours_s=$($PY search "$addr" "$dir" --strip --out "$OUT/$set.strip.ranked.jsonl")
-      base_s=$($PY bm25 "$dir" --strip)
-      extra=", \"ours_strip\": $ours_s, \"bm25_strip\": $base_s"
-      ;;
-  esac
+  echo "error: the server on $1 did not start (see $2)" >&2
+  exit 1
+}
+
+stop_server() {
   kill "$SERVER" && wait "$SERVER" 2>/dev/null || true
   SERVER=
-  [ $first = 1 ] || echo "," >> "$OUT/results.json"
-  first=0
-  echo "\"$set\": {\"ours\": $ours, \"bm25\": $base$extra}" >> "$OUT/results.json"
-done
-echo "}" >> "$OUT/results.json"
+}
+
+slug() { echo "$1" | tr 'A-Z_' 'a-z-'; }
+
+add_pdfs() { # DATA_DIR
+  # A PDF that fails is reported by the indexer (exit 2) and skipped, as a librarian would see it.
+  "$BIN/indexer" --data-dir "$1" add --quiet --collection en "$SHARED/corpus/en" >"$1.en.log" || [ $? -eq 2 ]
+  "$BIN/indexer" --data-dir "$1" add --quiet --collection vi "$SHARED/corpus/vi" >"$1.vi.log" || [ $? -eq 2 ]
+}
+
+# Every set's questions (and without diacritics where the set is Vietnamese) against one server.
+run_queries() { # LIBRARY SET...
+  local lib=$1 set extra=
+  shift
+  for set in "$@"; do
+    echo "== $lib: $set" >&2
+    $PY search "$ADDR" "$OUT/sets/$set" --out "$OUT/runs/$lib.$set.ranked.jsonl" >"$OUT/runs/$lib.$set.ours.json"
+    case $set in
+      NFCorpus | Cranfield | Known-en) ;;
+      *) $PY search "$ADDR" "$OUT/sets/$set" --strip --out "$OUT/runs/$lib.$set.strip.ranked.jsonl" \
+           >"$OUT/runs/$lib.$set.ours_strip.json" ;;
+    esac
+  done
+}
+
+# 1. The mixed library.
+MIXED=$OUT/data/mixed
+if [ "$REUSE" != 1 ] || [ ! -f "$MIXED.done" ]; then
+  rm -rf "$MIXED" "$MIXED.done"
+  echo "== mixed: ingest" >&2
+  add_pdfs "$MIXED"
+  for set in "${SETS[@]}"; do
+    "$BIN/indexer" --data-dir "$MIXED" add --quiet --collection "$(slug "$set")" \
+      "$OUT/sets/$set/records.jsonl" >"$MIXED.$set.log"
+  done
+  touch "$MIXED.done"
+fi
+start_server "$MIXED" "$OUT/mixed.server.log"
+run_queries mixed "${SETS[@]}" "${KNOWN[@]}"
+stop_server
+
+# 2. The corpus-only library.
+CORPUS=$OUT/data/corpus
+if [ "$REUSE" != 1 ] || [ ! -f "$CORPUS.done" ]; then
+  rm -rf "$CORPUS" "$CORPUS.done"
+  echo "== corpus: ingest" >&2
+  add_pdfs "$CORPUS"
+  touch "$CORPUS.done"
+fi
+start_server "$CORPUS" "$OUT/corpus.server.log"
+run_queries corpus "${KNOWN[@]}"
+stop_server
+
+echo "== plain BM25 on both libraries" >&2
+$PY bm25lib "$OUT" mixed "${SETS[@]}" "${KNOWN[@]}" >"$OUT/runs/mixed.bm25.json"
+$PY bm25lib "$OUT" corpus "${KNOWN[@]}" >"$OUT/runs/corpus.bm25.json"
+python3 - "$OUT" <<'PY'
+import json, os, sys
+out = sys.argv[1]
+runs = os.path.join(out, "runs")
+res = {}
+for lib in ("mixed", "corpus"):
+    res[lib] = json.load(open(os.path.join(runs, f"{lib}.bm25.json")))
+for name in sorted(os.listdir(runs)):
+    parts = name.split(".")
+    if len(parts) == 4 and parts[3] == "json" and parts[2].startswith("ours"):
+        lib, set_, run = parts[0], parts[1], parts[2]
+        res[lib].setdefault(set_, {})[run] = json.load(open(os.path.join(runs, name)))
+json.dump(res, open(os.path.join(out, "mixed.json"), "w"), indent=1)
+PY
+
+# 3. One set per index.
+if [ "$MIXED_ONLY" = 0 ]; then
+  echo "{" >"$OUT/results.json"
+  first=1
+  for set in "${SETS[@]}"; do
+    dir=$OUT/sets/$set
+    data=$OUT/data/one-$set
+    if [ "$REUSE" != 1 ] || [ ! -f "$data.done" ]; then
+      rm -rf "$data" "$data.done"
+      echo "== $set alone: ingest" >&2
+      "$BIN/indexer" --data-dir "$data" add --quiet --collection "$(slug "$set")" \
+        "$dir/records.jsonl" >"$data.log"
+      touch "$data.done"
+    fi
+    start_server "$data" "$OUT/one-$set.server.log"
+    echo "== $set alone: queries" >&2
+    ours=$($PY search "$ADDR" "$dir" --out "$OUT/runs/one.$set.ranked.jsonl")
+    base=$($PY bm25 "$dir")
+    extra=
+    case $set in
+      NFCorpus | Cranfield) ;;
+      *)
+        ours_s=$($PY search "$ADDR" "$dir" --strip --out "$OUT/runs/one.$set.strip.ranked.jsonl")
+        base_s=$($PY bm25 "$dir" --strip)
+        extra=", \"ours_strip\": $ours_s, \"bm25_strip\": $base_s"
+        ;;
+    esac
+    stop_server
+    [ $first = 1 ] || echo "," >>"$OUT/results.json"
+    first=0
+    echo "\"$set\": {\"ours\": $ours, \"bm25\": $base$extra}" >>"$OUT/results.json"
+  done
+  echo "}" >>"$OUT/results.json"
+fi
 
 {
-  echo "# Relevance: ours vs published figures and a plain BM25 (same run)"
+  echo "# Relevance: one mixed library, known items, and one set per index"
   echo
   echo "\`bench/relevance/run.sh\` on $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD)."
-  echo "ViRE sets: MRR@10 (%), one gold context per question; NFCorpus and Cranfield: nDCG@10 (%)."
+  echo "ViRE sets and known items: MRR@10 (%), one gold context (or target) per question;"
+  echo "NFCorpus and Cranfield: nDCG@10 (%). Plain BM25: k1 1.2, b 0.75, lower-cased \\w+ tokens,"
+  echo "PDFs as pdftotext reads them; \"folded\" folds documents and queries (marks removed, đ → d)."
   echo
-  $PY table "$OUT"
+  $PY mixedtable "$OUT"
+  if [ "$MIXED_ONLY" = 0 ]; then
+    echo
+    echo "## One set per index"
+    echo
+    echo "Plain BM25 here: k1 1.5, b 0.75 (as in the search-quality issue)."
+    echo
+    $PY table "$OUT"
+  fi
 } | tee "$OUT/RESULTS.md"
-if [ $# -eq 0 ]; then cp "$OUT/RESULTS.md" "$ROOT/bench/relevance/RESULTS.md"; fi
+if [ "$MIXED_ONLY" = 0 ]; then cp "$OUT/RESULTS.md" "$ROOT/bench/relevance/RESULTS.md"; fi
