@@ -10,8 +10,8 @@ use serde_json::json;
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
 
-use crate::cite::{self, Format};
-use crate::docs::{self, DocumentJson};
+use crate::documents::cite::{self, Format};
+use crate::documents::{self, DocumentJson};
 use crate::error::AppError;
 use crate::search::{self, SearchParams, SearchRequest};
 use crate::similar;
@@ -33,7 +33,7 @@ pub async fn document(
 ) -> Result<Response, AppError> {
     let Path(id) = id?;
     let d = state
-        .blocking(move |s| docs::get(&s.searcher(), &s.index.fields, &id))
+        .blocking(move |s| documents::get(&s.searcher(), &s.index.fields, &id))
         .await?;
     Ok(Json(DocumentJson::from(&d)).into_response())
 }
@@ -48,7 +48,7 @@ pub async fn page(
             AppError::bad_request(format!("page must be a number from 1, not {n:?}"))
         })?;
     let d = state
-        .blocking(move |s| docs::get(&s.searcher(), &s.index.fields, &id))
+        .blocking(move |s| documents::get(&s.searcher(), &s.index.fields, &id))
         .await?;
     let text = d.pages.get(n - 1).ok_or_else(|| {
         AppError::not_found(format!(
@@ -67,7 +67,7 @@ pub async fn page(
 }
 
 /// The original PDF, with Range support from tower-http's `ServeFile`; which file may be
-/// served is decided by [`docs::source_file`].
+/// served is decided by [`documents::source_file`].
 pub async fn file(
     State(state): State<AppState>,
     id: Result<Path<String>, PathRejection>,
@@ -76,8 +76,8 @@ pub async fn file(
     let Path(id) = id?;
     let (path, name) = state
         .blocking(move |s| {
-            let d = docs::get(&s.searcher(), &s.index.fields, &id)?;
-            let path = docs::source_file(&d)
+            let d = documents::get(&s.searcher(), &s.index.fields, &id)?;
+            let path = documents::source_file(&d)
                 .ok_or_else(|| AppError::not_found(format!("document {:?} has no file", d.id)))?;
             Ok((
                 path,
@@ -145,7 +145,7 @@ pub async fn cite(
     })?;
     let base = base_url(&headers);
     let d = state
-        .blocking(move |s| docs::get(&s.searcher(), &s.index.fields, &id))
+        .blocking(move |s| documents::get(&s.searcher(), &s.index.fields, &id))
         .await?;
     let body = match format {
         Format::Bibtex => cite::bibtex(&d, &base),

@@ -16,8 +16,7 @@
 //! | [`api`], [`write`], [`web`] | the handlers |
 
 pub mod api;
-pub mod cite;
-pub mod docs;
+pub mod documents;
 pub mod error;
 mod excluded;
 pub mod proximity;
@@ -27,6 +26,8 @@ pub mod similar;
 pub mod snippet;
 pub mod state;
 pub mod suggest;
+pub mod text;
+pub mod uploads;
 pub mod web;
 pub mod write;
 

@@ -151,7 +151,7 @@ async fn run(args: Args) -> Result<()> {
         .context("cannot start")?;
     let writes = state.token.is_some();
     check_index_in_background(&state);
-    let stale = search_server::write::remove_stale_uploads(&state);
+    let stale = search_server::uploads::remove_stale_uploads(&state);
     if stale > 0 {
         tracing::info!(
             files = stale,

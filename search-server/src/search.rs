@@ -31,11 +31,12 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, Term};
 
+use crate::documents::cache::CachedDoc;
 use crate::error::AppError;
 use crate::excluded::Excluded;
 use crate::proximity::{self, Proximity};
 use crate::qparse::{self, Atom, ParsedQuery, Scope};
-use crate::snippet::{self, CachedDoc};
+use crate::snippet;
 use crate::state::AppState;
 
 /// Longest query accepted, in characters.

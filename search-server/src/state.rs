@@ -7,8 +7,8 @@ use indexer::index::SearchIndex;
 use indexer::query::Weights;
 use tantivy::{IndexReader, ReloadPolicy, Searcher};
 
+use crate::documents::cache::DocCache;
 use crate::error::AppError;
-use crate::snippet::DocCache;
 use crate::suggest::SuggestCache;
 
 /// The write token, kept only as its blake3 digest: `blake3::Hash` compares in constant time,

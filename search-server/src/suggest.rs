@@ -15,8 +15,8 @@ use tantivy::schema::Value;
 use tantivy::{Searcher, TantivyDocument};
 
 use crate::error::AppError;
-use crate::snippet::fold_lower;
 use crate::state::AppState;
+use crate::text::fold_lower;
 
 /// One suggestion.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]

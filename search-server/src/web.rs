@@ -10,9 +10,10 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use crate::docs::{self, StoredDoc};
+use crate::documents::{self, StoredDoc};
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::text::{escape_html, path_segment};
 
 /// The policy every HTML page is served with.
 pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; frame-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'";
@@ -48,35 +49,6 @@ pub const ASSETS: &[(&str, &str, &str)] = &[
 
 const INDEX_HTML: &str = include_str!("../static/index.html");
 const DOC_HTML: &str = include_str!("../static/doc.html");
-
-/// Escapes text for HTML element content and quoted attribute values.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + s.len() / 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Percent-encodes a document id for use as one URL path segment.
-pub fn path_segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~:@!$'()*+,;=".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
 
 fn html_response(status: StatusCode, body: String) -> Response {
     let mut resp = (status, body).into_response();
@@ -315,7 +287,7 @@ pub async fn doc_page(
     };
     let base = crate::api::base_url(&headers);
     let result = state
-        .blocking(move |s| docs::get(&s.searcher(), &s.index.fields, &id))
+        .blocking(move |s| documents::get(&s.searcher(), &s.index.fields, &id))
         .await;
     match result {
         Ok(d) => html_response(StatusCode::OK, render_doc(&d, &base)),
@@ -353,15 +325,6 @@ pub fn not_found_page() -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escapes_markup() {
-        assert_eq!(
-            escape_html("<script>alert('x')</script> & \"q\""),
-            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
-        );
-        assert_eq!(path_segment("sic:LV 1/ä"), "sic:LV%201%2F%C3%A4");
-    }
 
     #[test]
     fn doc_page_escapes_and_has_scholar_tags() {

@@ -278,7 +278,7 @@ mod search {
         let page = get(&format!("/api/documents/{id}/pages/{first}"))
             .await
             .json();
-        let folded = search_server::snippet::fold_lower(page["text"].as_str().unwrap());
+        let folded = search_server::text::fold_lower(page["text"].as_str().unwrap());
         assert!(
             folded.contains("tieng") || folded.contains("viet"),
             "page {first}"
