@@ -13,8 +13,8 @@ use tower_http::services::ServeFile;
 use crate::documents::cite::{self, Format};
 use crate::documents::{self, DocumentJson};
 use crate::error::AppError;
+use crate::search::similar;
 use crate::search::{self, SearchParams, SearchRequest};
-use crate::similar;
 use crate::state::AppState;
 
 pub async fn search(

@@ -7,23 +7,17 @@
 //!
 //! | module | what |
 //! |---|---|
-//! | [`qparse`] | the user query language (hand-written, never fails) |
-//! | [`search`] | query building, facets, sorting, hits |
-//! | [`proximity`] | re-ranking of the best hits by how close the query's words are |
-//! | [`snippet`] | matched pages and `<mark>`ed snippets on folded forms |
-//! | [`docs`] | stored documents by id |
-//! | [`cite`], [`similar`], [`suggest`] | citation export, more like this, completions |
+//! | [`search`] | the query language, query building, facets, sorting, proximity re-ranking, snippets, hits, more like this |
+//! | [`documents`] | stored documents by id, the document cache, citation export |
+//! | [`suggest`] | completions |
+//! | [`text`] | folding, HTML escaping and URL segments shared by the others |
+//! | [`uploads`] | the uploads folder of the data directory |
 //! | [`api`], [`write`], [`web`] | the handlers |
 
 pub mod api;
 pub mod documents;
 pub mod error;
-mod excluded;
-pub mod proximity;
-pub mod qparse;
 pub mod search;
-pub mod similar;
-pub mod snippet;
 pub mod state;
 pub mod suggest;
 pub mod text;

@@ -14,9 +14,10 @@ use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Searcher, Term};
 
+use super::hits::Hit;
+use super::snippets;
 use crate::documents::{self, StoredDoc};
 use crate::error::AppError;
-use crate::search::Hit;
 use crate::state::AppState;
 
 /// Terms kept from the source document.
@@ -129,7 +130,7 @@ pub fn similar(state: &AppState, id: &str, limit: usize) -> Result<Vec<Hit>, App
             lang: s.lang.clone(),
             file_name: s.file_name.clone(),
             score,
-            snippet: crate::snippet::lead(
+            snippet: snippets::lead(
                 s.abstract_text
                     .as_deref()
                     .or_else(|| {
