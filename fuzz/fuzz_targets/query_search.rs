@@ -152,6 +152,6 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 
-    let suggestions = state.suggest.get(state).expect("suggestions build");
+    let suggestions = state.suggestions().expect("suggestions build");
     let _ = suggestions.complete(&q, 8);
 });

@@ -221,7 +221,7 @@ pub async fn suggest(
     let q: String = params.q.unwrap_or_default().chars().take(200).collect();
     let q2 = q.clone();
     let list = state
-        .blocking(move |s| Ok(s.suggest.get(s)?.complete(&q2, limit)))
+        .blocking(move |s| Ok(s.suggestions()?.complete(&q2, limit)))
         .await?;
     Ok(Json(json!({ "query": q, "suggestions": list })).into_response())
 }

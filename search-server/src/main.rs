@@ -166,7 +166,7 @@ async fn run(args: Args) -> Result<()> {
     // Build the suggestion list before the first keystroke needs it.
     let warm = state.clone();
     tokio::task::spawn_blocking(move || {
-        if let Err(e) = warm.suggest.get(&warm) {
+        if let Err(e) = warm.suggestions() {
             tracing::warn!(error = %search_server::error::chain(&e), "suggestions not prepared");
         }
     });

@@ -9,7 +9,7 @@ use tantivy::{IndexReader, ReloadPolicy, Searcher};
 
 use crate::documents::cache::DocCache;
 use crate::error::AppError;
-use crate::suggest::SuggestCache;
+use crate::suggest::{SuggestCache, Suggestions};
 
 /// The write token, kept only as its blake3 digest: `blake3::Hash` compares in constant time,
 /// and comparing digests also hides the token's length.
@@ -115,6 +115,12 @@ impl AppState {
 
     pub fn searcher(&self) -> Searcher {
         self.reader.searcher()
+    }
+
+    /// The completion candidates of the current index generation (built on first use after
+    /// a commit).
+    pub fn suggestions(&self) -> Result<Arc<Suggestions>, AppError> {
+        self.suggest.get(&self.searcher(), &self.index.fields)
     }
 
     /// Runs `f` on tokio's blocking pool: searches read mmapped files and decompress stored
