@@ -1,4 +1,7 @@
-//! Shared server state: the index, its reader, the data directory and the write token.
+//! Shared server state: the index, its reader, the data directory, the write token and the
+//! caches of stored documents and completions. It uses only the types it holds (the document
+//! cache, the suggestion cache) and `AppError`, none of which needs the state, so search,
+//! uploads and the routes can all take it without a cycle.
 
 use std::sync::Arc;
 

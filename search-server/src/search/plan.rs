@@ -1,4 +1,4 @@
-//! A request turned into tantivy queries ([`Plan`]), in two parts:
+//! A request turned into tantivy queries (`Plan`), in two parts:
 //! - *constraints* decide what matches: every group of the parsed query must match (a word on
 //!   any folded field of its scope, a phrase as a `PhraseQuery` on folded fields), excluded
 //!   words and phrases must not, and the filters (collection, doc_type, lang, years) hold.
