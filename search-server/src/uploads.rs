@@ -3,7 +3,7 @@
 //! safe, files received under unique temporary names, leftovers of a crash removed at start-up,
 //! and which document files were uploaded here (the only ones a delete may remove).
 
-use std::path::{Path as FsPath, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::documents::{self, StoredDoc};
@@ -53,8 +53,7 @@ pub fn remove_stale_uploads(state: &AppState) -> usize {
                 continue;
             };
             let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
-            let running =
-                pid.is_some_and(|p| p == me || FsPath::new(&format!("/proc/{p}")).exists());
+            let running = pid.is_some_and(|p| p == me || Path::new(&format!("/proc/{p}")).exists());
             if !running && std::fs::remove_file(f.path()).is_ok() {
                 removed += 1;
             }
@@ -65,7 +64,7 @@ pub fn remove_stale_uploads(state: &AppState) -> usize {
 
 /// Creates `dir` (under the data directory) and checks that neither it nor `uploads/` is a
 /// symbolic link: a link planted there would make uploads land, and deletes act, elsewhere.
-pub async fn prepare_upload_dir(state: &AppState, dir: &FsPath) -> Result<(), AppError> {
+pub async fn prepare_upload_dir(state: &AppState, dir: &Path) -> Result<(), AppError> {
     tokio::fs::create_dir_all(dir)
         .await
         .map_err(AppError::storage("creating the upload folder"))?;
@@ -111,10 +110,7 @@ pub enum Kind {
 }
 
 pub fn kind_of(name: &str) -> Option<Kind> {
-    let ext = FsPath::new(name)
-        .extension()?
-        .to_str()?
-        .to_ascii_lowercase();
+    let ext = Path::new(name).extension()?.to_str()?.to_ascii_lowercase();
     match ext.as_str() {
         "pdf" => Some(Kind::Pdf),
         "jsonl" | "ndjson" | "csv" => Some(Kind::Records),
