@@ -18,7 +18,7 @@ use indexer::doc::{DocType, Document};
 use indexer::index::create_in_ram;
 use indexer::ingest::{pdf_source, records};
 use libfuzzer_sys::fuzz_target;
-use search_server::qparse::{self, MAX_ATOMS};
+use search_server::search::query::{self, MAX_ATOMS};
 use search_server::search::{self, SearchParams, SearchRequest};
 use search_server::AppState;
 
@@ -105,7 +105,7 @@ fuzz_target!(|data: &[u8]| {
         _ => return,
     };
 
-    let parsed = qparse::parse(&q);
+    let parsed = query::parse(&q);
     let atoms = parsed.positive().count() + parsed.excluded.len();
     assert!(atoms <= MAX_ATOMS, "{atoms} atoms");
 
@@ -152,6 +152,6 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 
-    let suggestions = state.suggest.get(state).expect("suggestions build");
+    let suggestions = state.suggestions().expect("suggestions build");
     let _ = suggestions.complete(&q, 8);
 });

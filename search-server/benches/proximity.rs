@@ -1,4 +1,4 @@
-//! What the proximity re-ranking (`search_server::proximity`) costs per search: the same
+//! What the proximity re-ranking (`search_server::search::proximity`) costs per search: the same
 //! questions searched by the same index with the product's weights and with the re-ranking
 //! off, in alternating rounds; prints the medians and their ratio.
 //!

@@ -1,126 +1,77 @@
-//! HTTP JSON API and web page over the scholarly search index.
+//! HTTP JSON API and web pages over the scholarly search index.
 //!
 //! [`app`] builds the router from an [`AppState`]; `main.rs` opens the index, ingests the
-//! bundled corpus into an empty data directory and serves it. Handlers are thin: searches,
-//! document loads and ingestion run on tokio's blocking pool ([`AppState::blocking`]), and
-//! every failure goes through [`AppError`].
+//! bundled corpus into an empty data directory and serves it.
+//!
+//! # Core types
+//!
+//! - [`AppState`]: what every handler shares, cheap to clone: the index and its reader (which
+//!   reloads by itself after every commit), the data directory, the ranking weights, the write
+//!   token and the caches of stored documents and completions.
+//! - [`AppError`]: the one error type. A user's mistake is a 4xx with a JSON message saying what
+//!   to change; anything else is a bare 500 whose cause is logged, never sent.
+//! - [`search::SearchRequest`] → [`search::run`] → [`search::SearchResponse`]: a validated
+//!   search, its execution, and the hits with snippets and facets.
+//! - [`documents::StoredDoc`]: a document as the index stores it, which hits, the document
+//!   routes, citations and the document page are all made from.
+//!
+//! # The way of a request
+//!
+//! `GET /api/search?q=…` passes the [`Limits`] gate and reaches [`routes::search`], which
+//! validates the parameters ([`search::params`]) and runs [`search::run`] on tokio's blocking
+//! pool ([`AppState::blocking`]): the query is parsed ([`search::query`]) and planned into
+//! tantivy queries ([`search::plan`]), executed with facet counts ([`search::facets`]), the best
+//! hits of a relevance sort re-ranked ([`search::proximity`]), and each hit made
+//! ([`search::hits`]) from its cached stored document ([`documents::cache`]) with the pages
+//! that matched and a `<mark>`ed snippet ([`search::snippets`]). The handler serialises the
+//! response; a failure anywhere on the way is an [`AppError`] and becomes its response. The
+//! other routes take the same way through their own domain module.
+//!
+//! # Modules
+//!
+//! Each module uses only modules below it in this table, so there are no import cycles.
 //!
 //! | module | what |
 //! |---|---|
-//! | [`qparse`] | the user query language (hand-written, never fails) |
-//! | [`search`] | query building, facets, sorting, hits |
-//! | [`proximity`] | re-ranking of the best hits by how close the query's words are |
-//! | [`snippet`] | matched pages and `<mark>`ed snippets on folded forms |
-//! | [`docs`] | stored documents by id |
-//! | [`cite`], [`similar`], [`suggest`] | citation export, more like this, completions |
-//! | [`api`], [`write`], [`web`] | the handlers |
+//! | [`routes`] | the HTTP handlers, one file per area; thin |
+//! | [`web`] | the web pages: document page rendering, error pages, embedded static files |
+//! | [`search`] | parameters, the query language, query plans, facets, proximity re-ranking, snippets, hits, more like this |
+//! | [`uploads`] | the `uploads/` folder of the data directory |
+//! | [`state`] | [`AppState`] and the write [`Token`] |
+//! | [`suggest`] | completions of titles and keywords |
+//! | [`documents`] | stored documents by id, the document cache, citation export |
+//! | [`limits`] | body sizes and the bounds on concurrent requests and uploads |
+//! | [`error`] | [`AppError`] |
+//! | [`text`] | folding, HTML escaping and URL path segments, shared by the others |
 
-pub mod api;
-pub mod cite;
-pub mod docs;
+pub mod documents;
 pub mod error;
-mod excluded;
-pub mod proximity;
-pub mod qparse;
+pub mod limits;
+pub mod routes;
 pub mod search;
-pub mod similar;
-pub mod snippet;
 pub mod state;
 pub mod suggest;
+pub mod text;
+pub mod uploads;
 pub mod web;
-pub mod write;
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware;
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::Router;
-use tokio::sync::Semaphore;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use limits::{gate, Gate};
+
 pub use error::AppError;
+pub use limits::{Limits, BODY_LIMIT, UPLOAD_LIMIT};
 pub use state::{AppState, Token};
-
-/// The OpenAPI 3 description of the API, served at `/api/openapi.json`.
-pub const OPENAPI_JSON: &str = include_str!("../static/openapi.json");
-
-/// Body limit of uploads.
-pub const UPLOAD_LIMIT: usize = 100 << 20;
-/// Body limit of every other request.
-pub const BODY_LIMIT: usize = 64 << 10;
-
-/// How much one server process takes on at once. Requests over a bound wait up to
-/// `queue_wait` for a slot, then get a 503 with `Retry-After`, so a burst slows answers down
-/// instead of exhausting threads, memory or disk.
-#[derive(Debug, Clone, Copy)]
-pub struct Limits {
-    /// Requests being answered at the same time (every route but `/health`, which must answer
-    /// even when the server is saturated).
-    pub max_in_flight: usize,
-    /// Uploads being received or ingested at the same time (each may hold up to
-    /// [`UPLOAD_LIMIT`] of disk while it is received); they count in `max_in_flight` too.
-    pub max_uploads: usize,
-    /// How long a request waits for a slot.
-    pub queue_wait: Duration,
-}
-
-impl Default for Limits {
-    fn default() -> Limits {
-        Limits {
-            max_in_flight: 128,
-            max_uploads: 4,
-            queue_wait: Duration::from_secs(10),
-        }
-    }
-}
-
-/// A bounded number of requests at once.
-#[derive(Debug)]
-struct Gate {
-    slots: Arc<Semaphore>,
-    wait: Duration,
-    what: &'static str,
-}
-
-async fn gate(State(gate): State<Arc<Gate>>, req: Request, next: Next) -> Response {
-    let permit = match gate.slots.clone().try_acquire_owned() {
-        Ok(p) => Some(p),
-        Err(_) if gate.wait.is_zero() => None,
-        Err(_) => tokio::time::timeout(gate.wait, gate.slots.clone().acquire_owned())
-            .await
-            .ok()
-            .and_then(Result::ok),
-    };
-    let Some(permit) = permit else {
-        let mut resp = AppError::Unavailable(format!(
-            "the server is busy ({}); try again in a few seconds",
-            gate.what
-        ))
-        .into_response();
-        resp.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
-        return resp;
-    };
-    let resp = next.run(req).await;
-    drop(permit);
-    resp
-}
-
-impl Gate {
-    fn new(max: usize, wait: Duration, what: &'static str) -> Arc<Gate> {
-        Arc::new(Gate {
-            slots: Arc::new(Semaphore::new(max.max(1))),
-            wait,
-            what,
-        })
-    }
-}
 
 /// Every route, as `(method, path)` in axum syntax: the OpenAPI test checks each is documented.
 pub const ROUTES: &[(&str, &str)] = &[
@@ -138,14 +89,6 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/health"),
 ];
 
-async fn fallback(method: Method, uri: Uri) -> Response {
-    if uri.path().starts_with("/api/") {
-        AppError::not_found(format!("no route {method} {}", uri.path())).into_response()
-    } else {
-        web::not_found_page()
-    }
-}
-
 /// The whole application, with the default [`Limits`].
 pub fn app(state: AppState) -> Router {
     app_with_limits(state, Limits::default())
@@ -154,22 +97,28 @@ pub fn app(state: AppState) -> Router {
 /// The whole application.
 pub fn app_with_limits(state: AppState, limits: Limits) -> Router {
     let reads = Router::new()
-        .route("/api/search", get(api::search))
+        .route("/api/search", get(routes::search::search))
         .route(
             "/api/documents/{id}",
-            get(api::document).delete(write::delete),
+            get(routes::documents::document).delete(routes::write::delete),
         )
-        .route("/api/documents/{id}/pages/{n}", get(api::page))
-        .route("/api/documents/{id}/file", get(api::file))
-        .route("/api/documents/{id}/cite", get(api::cite))
-        .route("/api/documents/{id}/similar", get(api::similar))
-        .route("/api/suggest", get(api::suggest))
-        .route("/api/collections", get(api::collections))
-        .route("/api/openapi.json", get(api::openapi))
-        .route("/", get(web::index))
-        .route("/doc/{id}", get(web::doc_page))
-        .route("/static/{name}", get(web::asset))
-        .route("/favicon.ico", get(web::favicon))
+        .route(
+            "/api/documents/{id}/pages/{n}",
+            get(routes::documents::page),
+        )
+        .route("/api/documents/{id}/file", get(routes::documents::file))
+        .route("/api/documents/{id}/cite", get(routes::documents::cite))
+        .route(
+            "/api/documents/{id}/similar",
+            get(routes::documents::similar),
+        )
+        .route("/api/suggest", get(routes::search::suggest))
+        .route("/api/collections", get(routes::meta::collections))
+        .route("/api/openapi.json", get(routes::meta::openapi))
+        .route("/", get(routes::pages::index))
+        .route("/doc/{id}", get(routes::pages::doc_page))
+        .route("/static/{name}", get(routes::pages::asset))
+        .route("/favicon.ico", get(routes::pages::favicon))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -177,7 +126,10 @@ pub fn app_with_limits(state: AppState, limits: Limits) -> Router {
         ));
     // Uploads of large PDFs over slow links, and their ingestion, take longer than searches.
     let uploads = Router::new()
-        .route("/api/collections/{name}/documents", post(write::upload))
+        .route(
+            "/api/collections/{name}/documents",
+            post(routes::write::upload),
+        )
         .layer(DefaultBodyLimit::max(UPLOAD_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -200,8 +152,8 @@ pub fn app_with_limits(state: AppState, limits: Limits) -> Router {
         gate,
     ));
     limited
-        .route("/health", get(api::health))
-        .fallback(fallback)
+        .route("/health", get(routes::meta::health))
+        .fallback(routes::fallback)
         .method_not_allowed_fallback(|| async {
             (
                 StatusCode::METHOD_NOT_ALLOWED,

@@ -151,7 +151,7 @@ async fn run(args: Args) -> Result<()> {
         .context("cannot start")?;
     let writes = state.token.is_some();
     check_index_in_background(&state);
-    let stale = search_server::write::remove_stale_uploads(&state);
+    let stale = search_server::uploads::remove_stale_uploads(&state);
     if stale > 0 {
         tracing::info!(
             files = stale,
@@ -166,7 +166,7 @@ async fn run(args: Args) -> Result<()> {
     // Build the suggestion list before the first keystroke needs it.
     let warm = state.clone();
     tokio::task::spawn_blocking(move || {
-        if let Err(e) = warm.suggest.get(&warm) {
+        if let Err(e) = warm.suggestions() {
             tracing::warn!(error = %search_server::error::chain(&e), "suggestions not prepared");
         }
     });

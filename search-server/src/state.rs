@@ -1,4 +1,7 @@
-//! Shared server state: the index, its reader, the data directory and the write token.
+//! Shared server state: the index, its reader, the data directory, the write token and the
+//! caches of stored documents and completions. It uses only the types it holds (the document
+//! cache, the suggestion cache) and `AppError`, none of which needs the state, so search,
+//! uploads and the routes can all take it without a cycle.
 
 use std::sync::Arc;
 
@@ -7,9 +10,9 @@ use indexer::index::SearchIndex;
 use indexer::query::Weights;
 use tantivy::{IndexReader, ReloadPolicy, Searcher};
 
+use crate::documents::cache::DocCache;
 use crate::error::AppError;
-use crate::snippet::DocCache;
-use crate::suggest::SuggestCache;
+use crate::suggest::{SuggestCache, Suggestions};
 
 /// The write token, kept only as its blake3 digest: `blake3::Hash` compares in constant time,
 /// and comparing digests also hides the token's length.
@@ -115,6 +118,12 @@ impl AppState {
 
     pub fn searcher(&self) -> Searcher {
         self.reader.searcher()
+    }
+
+    /// The completion candidates of the current index generation (built on first use after
+    /// a commit).
+    pub fn suggestions(&self) -> Result<Arc<Suggestions>, AppError> {
+        self.suggest.get(&self.searcher(), &self.index.fields)
     }
 
     /// Runs `f` on tokio's blocking pool: searches read mmapped files and decompress stored

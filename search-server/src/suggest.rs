@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use indexer::schema::Fields;
 use serde::Serialize;
 use tantivy::collector::DocSetCollector;
 use tantivy::query::AllQuery;
@@ -15,8 +16,7 @@ use tantivy::schema::Value;
 use tantivy::{Searcher, TantivyDocument};
 
 use crate::error::AppError;
-use crate::snippet::fold_lower;
-use crate::state::AppState;
+use crate::text::fold_lower;
 
 /// One suggestion.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -49,8 +49,7 @@ pub struct Suggestions {
 const MAX_CHARS: usize = 200;
 
 impl Suggestions {
-    pub fn build(searcher: &Searcher, state: &AppState) -> Result<Suggestions, AppError> {
-        let f = &state.index.fields;
+    pub fn build(searcher: &Searcher, f: &Fields) -> Result<Suggestions, AppError> {
         let all = searcher.search(&AllQuery, &DocSetCollector)?;
         let mut keywords: HashMap<String, (String, u32)> = HashMap::new();
         let mut entries = Vec::new();
@@ -138,15 +137,18 @@ fn word_start_match(hay: &str, needle: &str) -> Option<usize> {
         .find(|&i| i == 0 || !bytes[i - 1].is_ascii_alphanumeric())
 }
 
-/// The candidates of the current generation, rebuilt lazily after commits.
+/// The candidates of the current generation, rebuilt lazily after commits. It lives in the
+/// shared state, which asks it with a fresh searcher
+/// ([`AppState::suggestions`](crate::state::AppState::suggestions)), so it takes the searcher
+/// and the fields rather than the state.
 #[derive(Debug, Default)]
 pub struct SuggestCache {
     current: Mutex<Option<(u64, Arc<Suggestions>)>>,
 }
 
 impl SuggestCache {
-    pub fn get(&self, state: &AppState) -> Result<Arc<Suggestions>, AppError> {
-        let searcher = state.searcher();
+    /// The candidates of `searcher`'s generation, built on first use.
+    pub fn get(&self, searcher: &Searcher, fields: &Fields) -> Result<Arc<Suggestions>, AppError> {
         let generation = searcher.generation().generation_id();
         if let Ok(g) = self.current.lock() {
             if let Some((gen, s)) = g.as_ref() {
@@ -155,7 +157,7 @@ impl SuggestCache {
                 }
             }
         }
-        let built = Arc::new(Suggestions::build(&searcher, state)?);
+        let built = Arc::new(Suggestions::build(searcher, fields)?);
         if let Ok(mut g) = self.current.lock() {
             *g = Some((generation, built.clone()));
         }

@@ -278,7 +278,7 @@ mod search {
         let page = get(&format!("/api/documents/{id}/pages/{first}"))
             .await
             .json();
-        let folded = search_server::snippet::fold_lower(page["text"].as_str().unwrap());
+        let folded = search_server::text::fold_lower(page["text"].as_str().unwrap());
         assert!(
             folded.contains("tieng") || folded.contains("viet"),
             "page {first}"
@@ -384,7 +384,7 @@ mod search {
         assert_eq!(search("").await["hits"].as_array().unwrap().len(), 10);
     }
 
-    /// The best hits are re-ranked by proximity (`search_server::proximity`): every page must
+    /// The best hits are re-ranked by proximity (`search_server::search::proximity`): every page must
     /// still be cut from one list, so paging neither repeats nor skips a hit.
     #[tokio::test]
     async fn pages_of_a_reranked_query_form_one_list() {

@@ -1,9 +1,9 @@
 //! Write routes for the Science Information Center: upload PDFs or a record file into a
 //! collection, delete a document. Enabled only when a token is configured; checked as
-//! `Authorization: Bearer <token>` in constant time.
+//! `Authorization: Bearer <token>` in constant time. Where uploaded files are kept is
+//! [`uploads`]' concern.
 
 use std::path::{Path as FsPath, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::extract::multipart::MultipartError;
 use axum::extract::rejection::PathRejection;
@@ -15,9 +15,12 @@ use indexer::ingest::{self, AddOptions, ProgressMode, RemoveSpec};
 use serde_json::json;
 use tokio::io::AsyncWriteExt;
 
-use crate::docs;
+use crate::documents;
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::uploads::{
+    self, kind_of, prepare_upload_dir, safe_file_name, tmp_name, upload_dir, Kind,
+};
 
 /// Checks the bearer token: 403 when writes are disabled, 401 when missing or wrong.
 pub fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), AppError> {
@@ -40,79 +43,6 @@ pub fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), AppError> 
     }
 }
 
-/// Where uploads of `collection` are stored.
-pub fn upload_dir(state: &AppState, collection: &str) -> PathBuf {
-    uploads_root(state).join(collection)
-}
-
-fn uploads_root(state: &AppState) -> PathBuf {
-    state.data_dir.root().join("uploads")
-}
-
-/// Prefix of the temporary files uploads are received into.
-const TMP_PREFIX: &str = ".upload-";
-
-/// A temporary name no other request or process uses: process id and a per-process counter
-/// (two uploads of `a.pdf` at once must not write into the same file).
-fn tmp_name(name: &str) -> String {
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    format!("{TMP_PREFIX}{}-{n}-{name}", std::process::id())
-}
-
-/// Removes what uploads interrupted by a crash left behind (`kill -9` while a file was being
-/// received): temporary files of processes that are no longer running. Called at start-up.
-pub fn remove_stale_uploads(state: &AppState) -> usize {
-    let me = std::process::id();
-    let mut removed = 0;
-    let dirs = std::fs::read_dir(uploads_root(state))
-        .into_iter()
-        .flatten()
-        .flatten();
-    for dir in dirs {
-        if !dir.file_type().is_ok_and(|t| t.is_dir()) {
-            continue;
-        }
-        for f in std::fs::read_dir(dir.path())
-            .into_iter()
-            .flatten()
-            .flatten()
-        {
-            let name = f.file_name().to_string_lossy().into_owned();
-            let Some(rest) = name.strip_prefix(TMP_PREFIX) else {
-                continue;
-            };
-            let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
-            let running =
-                pid.is_some_and(|p| p == me || FsPath::new(&format!("/proc/{p}")).exists());
-            if !running && std::fs::remove_file(f.path()).is_ok() {
-                removed += 1;
-            }
-        }
-    }
-    removed
-}
-
-/// Creates `dir` (under the data directory) and checks that neither it nor `uploads/` is a
-/// symbolic link: a link planted there would make uploads land, and deletes act, elsewhere.
-async fn prepare_upload_dir(state: &AppState, dir: &FsPath) -> Result<(), AppError> {
-    tokio::fs::create_dir_all(dir)
-        .await
-        .map_err(AppError::storage("creating the upload folder"))?;
-    for d in [uploads_root(state).as_path(), dir] {
-        let meta = tokio::fs::symlink_metadata(d)
-            .await
-            .map_err(AppError::internal("checking the upload folder"))?;
-        if !meta.is_dir() {
-            return Err(AppError::internal("checking the upload folder")(format!(
-                "{} is not a plain folder (a symbolic link?): uploads refused",
-                d.display()
-            )));
-        }
-    }
-    Ok(())
-}
-
 /// What an ingestion failure means for the client.
 fn ingest_error(e: ingest::IngestError) -> AppError {
     use ingest::IngestError as E;
@@ -128,44 +58,6 @@ fn ingest_error(e: ingest::IngestError) -> AppError {
             "another ingestion is writing to the index (an `indexer add` run beside the server); try again when it has finished".into(),
         ),
         other => AppError::internal("ingesting")(other),
-    }
-}
-
-/// A safe file name from a client-supplied one: the last path component, letters, digits,
-/// `.`, `-`, `_` and spaces only, at most 120 characters; `None` when nothing is left.
-pub fn safe_file_name(raw: &str) -> Option<String> {
-    let base = raw.rsplit(['/', '\\']).next().unwrap_or("");
-    let cleaned: String = base
-        .chars()
-        .filter(|c| !c.is_control())
-        .map(|c| {
-            if c.is_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .take(120)
-        .collect();
-    let cleaned = cleaned.trim_start_matches(['.', '-']).to_string();
-    (!cleaned.is_empty() && cleaned.contains(|c: char| c.is_alphanumeric())).then_some(cleaned)
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Pdf,
-    Records,
-}
-
-fn kind_of(name: &str) -> Option<Kind> {
-    let ext = FsPath::new(name)
-        .extension()?
-        .to_str()?
-        .to_ascii_lowercase();
-    match ext.as_str() {
-        "pdf" => Some(Kind::Pdf),
-        "jsonl" | "ndjson" | "csv" => Some(Kind::Records),
-        _ => None,
     }
 }
 
@@ -331,14 +223,14 @@ pub async fn delete(
     let _guard = state.write_lock.lock().await;
     let removed = state
         .blocking(move |s| {
-            let d = docs::get(&s.searcher(), &s.index.fields, &id)?;
+            let d = documents::get(&s.searcher(), &s.index.fields, &id)?;
             let spec = RemoveSpec {
                 paths: Vec::new(),
                 ids: vec![d.id.clone()],
             };
             let n = ingest::remove(&s.data_dir, &d.collection, &spec).map_err(ingest_error)?;
             // An uploaded file goes with its document; files elsewhere belong to their owners.
-            if let Some(src) = crate::docs::uploaded_file(s, &d) {
+            if let Some(src) = uploads::uploaded_file(s, &d) {
                 let _ = std::fs::remove_file(&src);
             }
             s.reader.reload()?;
@@ -346,24 +238,4 @@ pub async fn delete(
         })
         .await?;
     Ok(Json(removed).into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn file_names_are_made_safe() {
-        assert_eq!(
-            safe_file_name("../../etc/passwd").as_deref(),
-            Some("passwd")
-        );
-        assert_eq!(
-            safe_file_name("C:\\x\\Luận văn.pdf").as_deref(),
-            Some("Luận_văn.pdf")
-        );
-        assert_eq!(safe_file_name(".hidden.pdf").as_deref(), Some("hidden.pdf"));
-        assert_eq!(safe_file_name("..").as_deref(), None);
-        assert_eq!(safe_file_name("").as_deref(), None);
-    }
 }

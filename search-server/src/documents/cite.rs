@@ -6,8 +6,8 @@
 
 use serde_json::{json, Value};
 
-use crate::docs::StoredDoc;
-use crate::snippet::fold_lower;
+use super::StoredDoc;
+use crate::text::fold_lower;
 
 /// Citation formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,4 +1,6 @@
-//! Read-only JSON routes.
+//! The routes of one document: its metadata, a page's text, its PDF, its citation and the
+//! documents like it. Each loads what it needs on the blocking pool and leaves the work to
+//! [`documents`] and [`search::similar`](crate::search::similar).
 
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, Request, State};
@@ -10,22 +12,12 @@ use serde_json::json;
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
 
-use crate::cite::{self, Format};
-use crate::docs::{self, DocumentJson};
+use super::{base_url, parse_limit};
+use crate::documents::cite::{self, Format};
+use crate::documents::{self, DocumentJson};
 use crate::error::AppError;
-use crate::search::{self, SearchParams, SearchRequest};
-use crate::similar;
+use crate::search::similar;
 use crate::state::AppState;
-
-pub async fn search(
-    State(state): State<AppState>,
-    params: Result<Query<SearchParams>, QueryRejection>,
-) -> Result<Response, AppError> {
-    let Query(params) = params?;
-    let req = SearchRequest::from_params(&params)?;
-    let resp = state.blocking(move |s| search::run(s, &req)).await?;
-    Ok(Json(resp).into_response())
-}
 
 pub async fn document(
     State(state): State<AppState>,
@@ -33,7 +25,7 @@ pub async fn document(
 ) -> Result<Response, AppError> {
     let Path(id) = id?;
     let d = state
-        .blocking(move |s| docs::get(&s.searcher(), &s.index.fields, &id))
+        .blocking(move |s| documents::get(&s.searcher(), &s.index.fields, &id))
         .await?;
     Ok(Json(DocumentJson::from(&d)).into_response())
 }
@@ -48,7 +40,7 @@ pub async fn page(
             AppError::bad_request(format!("page must be a number from 1, not {n:?}"))
         })?;
     let d = state
-        .blocking(move |s| docs::get(&s.searcher(), &s.index.fields, &id))
+        .blocking(move |s| documents::get(&s.searcher(), &s.index.fields, &id))
         .await?;
     let text = d.pages.get(n - 1).ok_or_else(|| {
         AppError::not_found(format!(
@@ -67,7 +59,7 @@ pub async fn page(
 }
 
 /// The original PDF, with Range support from tower-http's `ServeFile`; which file may be
-/// served is decided by [`docs::source_file`].
+/// served is decided by [`documents::source_file`].
 pub async fn file(
     State(state): State<AppState>,
     id: Result<Path<String>, PathRejection>,
@@ -76,8 +68,8 @@ pub async fn file(
     let Path(id) = id?;
     let (path, name) = state
         .blocking(move |s| {
-            let d = docs::get(&s.searcher(), &s.index.fields, &id)?;
-            let path = docs::source_file(&d)
+            let d = documents::get(&s.searcher(), &s.index.fields, &id)?;
+            let path = documents::source_file(&d)
                 .ok_or_else(|| AppError::not_found(format!("document {:?} has no file", d.id)))?;
             Ok((
                 path,
@@ -112,25 +104,6 @@ pub struct CiteParams {
     download: Option<String>,
 }
 
-/// The scheme and host the client used, for absolute URLs in citations.
-pub fn base_url(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            h.chars()
-                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
-        })
-        .unwrap_or("localhost");
-    // Behind a TLS-terminating proxy (README, Security) the client used https; the header can
-    // only choose between the two schemes.
-    let https = headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("https"));
-    format!("{}://{host}", if https { "https" } else { "http" })
-}
-
 pub async fn cite(
     State(state): State<AppState>,
     id: Result<Path<String>, PathRejection>,
@@ -145,7 +118,7 @@ pub async fn cite(
     })?;
     let base = base_url(&headers);
     let d = state
-        .blocking(move |s| docs::get(&s.searcher(), &s.index.fields, &id))
+        .blocking(move |s| documents::get(&s.searcher(), &s.index.fields, &id))
         .await?;
     let body = match format {
         Format::Bibtex => cite::bibtex(&d, &base),
@@ -189,66 +162,4 @@ pub async fn similar(
         .blocking(move |s| similar::similar(s, &id, limit))
         .await?;
     Ok(Json(json!({ "hits": hits })).into_response())
-}
-
-fn parse_limit(raw: Option<&str>, default: usize, max: usize) -> Result<usize, AppError> {
-    match raw.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(default),
-        Some(s) => s
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=max).contains(n))
-            .ok_or_else(|| {
-                AppError::bad_request(format!(
-                    "limit must be an integer from 1 to {max}, not {s:?}"
-                ))
-            }),
-    }
-}
-
-#[derive(Debug, Deserialize)]
-pub struct SuggestParams {
-    q: Option<String>,
-    limit: Option<String>,
-}
-
-pub async fn suggest(
-    State(state): State<AppState>,
-    params: Result<Query<SuggestParams>, QueryRejection>,
-) -> Result<Response, AppError> {
-    let Query(params) = params?;
-    let limit = parse_limit(params.limit.as_deref(), 8, 20)?;
-    let q: String = params.q.unwrap_or_default().chars().take(200).collect();
-    let q2 = q.clone();
-    let list = state
-        .blocking(move |s| Ok(s.suggest.get(s)?.complete(&q2, limit)))
-        .await?;
-    Ok(Json(json!({ "query": q, "suggestions": list })).into_response())
-}
-
-pub async fn collections(State(state): State<AppState>) -> Result<Response, AppError> {
-    let list = state
-        .blocking(|s| {
-            indexer::ingest::collections(&s.index).map_err(AppError::internal("collections"))
-        })
-        .await?;
-    Ok(Json(list).into_response())
-}
-
-pub async fn health(State(state): State<AppState>) -> Response {
-    Json(json!({
-        "status": "ok",
-        "documents": state.searcher().num_docs(),
-        "writes_enabled": state.token.is_some(),
-        "version": env!("CARGO_PKG_VERSION"),
-    }))
-    .into_response()
-}
-
-pub async fn openapi() -> Response {
-    (
-        [(header::CONTENT_TYPE, "application/json")],
-        crate::OPENAPI_JSON,
-    )
-        .into_response()
 }

@@ -14,9 +14,10 @@ use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Searcher, Term};
 
-use crate::docs::{self, StoredDoc};
+use super::hits::Hit;
+use super::snippets;
+use crate::documents::{self, StoredDoc};
 use crate::error::AppError;
-use crate::search::Hit;
 use crate::state::AppState;
 
 /// Terms kept from the source document.
@@ -82,7 +83,7 @@ fn weighted_terms(searcher: &Searcher, state: &AppState, d: &StoredDoc) -> Vec<(
 pub fn similar(state: &AppState, id: &str, limit: usize) -> Result<Vec<Hit>, AppError> {
     let searcher = state.searcher();
     let f = &state.index.fields;
-    let d = docs::get(&searcher, f, id)?;
+    let d = documents::get(&searcher, f, id)?;
     let terms = weighted_terms(&searcher, state, &d);
     if terms.is_empty() {
         return Ok(Vec::new());
@@ -118,7 +119,7 @@ pub fn similar(state: &AppState, id: &str, limit: usize) -> Result<Vec<Hit>, App
     let top = searcher.search(&q, &TopDocs::with_limit(limit).order_by_score())?;
     let mut out = Vec::new();
     for (score, addr) in top {
-        let s = docs::load(&searcher, f, addr)?;
+        let s = documents::load(&searcher, f, addr)?;
         out.push(Hit {
             id: s.id.clone(),
             title: s.display_title(),
@@ -129,7 +130,7 @@ pub fn similar(state: &AppState, id: &str, limit: usize) -> Result<Vec<Hit>, App
             lang: s.lang.clone(),
             file_name: s.file_name.clone(),
             score,
-            snippet: crate::snippet::lead(
+            snippet: snippets::lead(
                 s.abstract_text
                     .as_deref()
                     .or_else(|| {

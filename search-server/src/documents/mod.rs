@@ -1,4 +1,11 @@
-//! Reading stored documents back: lookup by id and the fields the API shows.
+//! Stored documents: what the index keeps of a work, read back by address or id, the JSON the
+//! API shows of it and the PDF it may serve; with the bounded [`cache`] of documents and their
+//! folded pages that hits are made from, and [`cite`], the citation export of one document.
+//! Nothing here knows about searches or HTTP, so search, the routes and the web pages all
+//! build on it.
+
+pub mod cache;
+pub mod cite;
 
 use indexer::schema::Fields;
 use serde::Serialize;
@@ -93,8 +100,12 @@ impl StoredDoc {
     }
 
     pub fn file_url(&self) -> Option<String> {
-        self.has_file()
-            .then(|| format!("/api/documents/{}/file", crate::web::path_segment(&self.id)))
+        self.has_file().then(|| {
+            format!(
+                "/api/documents/{}/file",
+                crate::text::path_segment(&self.id)
+            )
+        })
     }
 }
 
@@ -193,17 +204,4 @@ pub fn source_file(d: &StoredDoc) -> Option<std::path::PathBuf> {
         .and_then(|mut f| f.read_exact(&mut head))
         .ok()?;
     (&head == b"%PDF-").then_some(canon)
-}
-
-/// The document's file when it was uploaded to this server (it lies under `uploads/` of the
-/// data directory, itself a plain folder): deleting the document deletes it too. Files
-/// ingested from elsewhere belong to their owners and are never touched.
-pub fn uploaded_file(state: &crate::state::AppState, d: &StoredDoc) -> Option<std::path::PathBuf> {
-    let uploads = state.data_dir.root().join("uploads");
-    if !std::fs::symlink_metadata(&uploads).ok()?.is_dir() {
-        return None;
-    }
-    let uploads = std::fs::canonicalize(uploads).ok()?;
-    let file = source_file(d)?;
-    file.starts_with(&uploads).then_some(file)
 }

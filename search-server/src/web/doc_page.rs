@@ -1,119 +1,9 @@
-//! The web page: static assets embedded in the binary (so it works offline from any working
-//! directory) and the server-rendered document page, whose `<head>` carries the Google Scholar
-//! `citation_*` meta tags (crawlers do not run scripts).
-//!
-//! Every value from a document is escaped with [`escape_html`]; the pages have no inline
-//! scripts so the strict `Content-Security-Policy` below holds.
+//! The document page: the stored fields as Google Scholar `citation_*` meta tags and as a
+//! definition list, filled into the `doc.html` template in one pass, every value escaped.
 
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
-
-use crate::docs::{self, StoredDoc};
-use crate::error::AppError;
-use crate::state::AppState;
-
-/// The policy every HTML page is served with.
-pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; frame-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'";
-
-/// One embedded asset: name, content type, bytes.
-pub const ASSETS: &[(&str, &str, &str)] = &[
-    (
-        "app.js",
-        "text/javascript; charset=utf-8",
-        include_str!("../static/app.js"),
-    ),
-    (
-        "doc.js",
-        "text/javascript; charset=utf-8",
-        include_str!("../static/doc.js"),
-    ),
-    (
-        "i18n.js",
-        "text/javascript; charset=utf-8",
-        include_str!("../static/i18n.js"),
-    ),
-    (
-        "style.css",
-        "text/css; charset=utf-8",
-        include_str!("../static/style.css"),
-    ),
-    (
-        "favicon.svg",
-        "image/svg+xml",
-        include_str!("../static/favicon.svg"),
-    ),
-];
-
-const INDEX_HTML: &str = include_str!("../static/index.html");
-const DOC_HTML: &str = include_str!("../static/doc.html");
-
-/// Escapes text for HTML element content and quoted attribute values.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + s.len() / 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Percent-encodes a document id for use as one URL path segment.
-pub fn path_segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~:@!$'()*+,;=".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-fn html_response(status: StatusCode, body: String) -> Response {
-    let mut resp = (status, body).into_response();
-    let h = resp.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
-    );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    resp
-}
-
-pub async fn index() -> Response {
-    html_response(StatusCode::OK, INDEX_HTML.to_string())
-}
-
-pub async fn asset(Path(name): Path<String>) -> Response {
-    match ASSETS.iter().find(|(n, _, _)| *n == name) {
-        Some((_, ctype, body)) => (
-            [
-                (header::CONTENT_TYPE, *ctype),
-                (header::CACHE_CONTROL, "public, max-age=300"),
-            ],
-            *body,
-        )
-            .into_response(),
-        None => (StatusCode::NOT_FOUND, "not found").into_response(),
-    }
-}
-
-pub async fn favicon() -> Response {
-    asset(Path("favicon.svg".into())).await
-}
+use super::assets::DOC_HTML;
+use crate::documents::StoredDoc;
+use crate::text::{escape_html, path_segment};
 
 fn label_doc_type(t: &str) -> &'static str {
     match t {
@@ -305,63 +195,9 @@ pub fn render_doc(d: &StoredDoc, base: &str) -> String {
     )
 }
 
-pub async fn doc_page(
-    State(state): State<AppState>,
-    id: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
-) -> Response {
-    let Ok(Path(id)) = id else {
-        return not_found_page();
-    };
-    let base = crate::api::base_url(&headers);
-    let result = state
-        .blocking(move |s| docs::get(&s.searcher(), &s.index.fields, &id))
-        .await;
-    match result {
-        Ok(d) => html_response(StatusCode::OK, render_doc(&d, &base)),
-        Err(AppError::NotFound(_)) => not_found_page(),
-        Err(e) => {
-            let status = e.status();
-            let _ = e.into_response(); // logs internal errors
-            html_response(
-                status,
-                error_page(
-                    "Đã xảy ra lỗi. Vui lòng thử lại sau.",
-                    "Something went wrong. Please try again later.",
-                ),
-            )
-        }
-    }
-}
-
-fn error_page(vi: &str, en: &str) -> String {
-    format!(
-        "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{vi}</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head><body><main id=\"main\" class=\"narrow\"><h1>{vi}</h1><p lang=\"en\">{en}</p><p><a href=\"/\">← Trang tìm kiếm / Search page</a></p></main></body></html>"
-    )
-}
-
-pub fn not_found_page() -> Response {
-    html_response(
-        StatusCode::NOT_FOUND,
-        error_page(
-            "Không tìm thấy trang hoặc tài liệu này",
-            "This page or document does not exist.",
-        ),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escapes_markup() {
-        assert_eq!(
-            escape_html("<script>alert('x')</script> & \"q\""),
-            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
-        );
-        assert_eq!(path_segment("sic:LV 1/ä"), "sic:LV%201%2F%C3%A4");
-    }
 
     #[test]
     fn doc_page_escapes_and_has_scholar_tags() {

@@ -1,0 +1,67 @@
+//! One hit of a result list: the document's summary fields, its score, the pages that matched
+//! and the snippet to show (the densest run of query words on the best page, else in the
+//! abstract, else the start of the text).
+
+use serde::Serialize;
+
+use super::snippets;
+use crate::documents::cache::CachedDoc;
+
+#[derive(Debug, Serialize)]
+pub struct Hit {
+    pub id: String,
+    pub title: String,
+    pub authors: Vec<String>,
+    pub year: Option<i32>,
+    pub doc_type: String,
+    pub collection: String,
+    pub lang: String,
+    pub file_name: Option<String>,
+    pub score: f32,
+    pub snippet: String,
+    pub pages: Vec<u32>,
+}
+
+/// Most page numbers listed per hit.
+const MAX_PAGES: usize = 20;
+
+pub(super) fn make_hit(cached: &CachedDoc, score: f32, terms: &[String]) -> Hit {
+    let d = &cached.doc;
+    let pages = snippets::matching_pages(&cached.folded, terms, MAX_PAGES);
+    let from_page = pages
+        .first()
+        .and_then(|p| d.pages.get(*p as usize - 1))
+        .and_then(|text| snippets::highlight(text, terms));
+    let snippet = from_page
+        .or_else(|| {
+            d.abstract_text
+                .as_deref()
+                .and_then(|a| snippets::highlight(a, terms))
+        })
+        .unwrap_or_else(|| {
+            let text = d
+                .abstract_text
+                .as_deref()
+                .or_else(|| {
+                    d.pages
+                        .iter()
+                        .map(String::as_str)
+                        .find(|p| !p.trim().is_empty())
+                })
+                .unwrap_or("");
+            snippets::lead(text, 240)
+        });
+    Hit {
+        id: d.id.clone(),
+        title: d.display_title(),
+        authors: d.authors.clone(),
+        year: d.year,
+        doc_type: d.doc_type.clone(),
+        collection: d.collection.clone(),
+        lang: d.lang.clone(),
+        file_name: d.file_name.clone(),
+        score,
+        snippet,
+        pages: if d.has_file() { pages } else { Vec::new() },
+    }
+}
