@@ -572,14 +572,17 @@ def report_scale(results_json, queries_tsv):
         a = added[e["name"]]
         what = f"PDFs `{e['name'][4:]}`" if e["name"].startswith("pdf-") else f"records `{e['name']}`"
         rows.append(f"| {what} | {a['added']} | {a['failed']} | {a['pages']} | "
-                    f"{float(e['wall_s']):.1f} s | {mb(e['rss_kb'])} |")
+                    f"{float(e['wall_s']):.1f} s | {float(e['cpu_s']):.1f} s ({e['cpu_percent']} %) | "
+                    f"{mb(e['rss_kb'])} |")
     for label, group in (("PDFs, both runs", pdf), ("records, all runs", rec)):
         rows.append(f"| **{label}** | {sum(added[e['name']]['added'] for e in group)} | "
                     f"{sum(added[e['name']]['failed'] for e in group)} | "
                     f"{sum(added[e['name']]['pages'] for e in group)} | "
                     f"**{sum(float(e['wall_s']) for e in group):.1f} s** | "
+                    f"{sum(float(e['cpu_s']) for e in group):.1f} s | "
                     f"**{mb(max(int(e['rss_kb']) for e in group))}** (max) |")
     rec_s = sum(float(e["wall_s"]) for e in rec)
+    rec_cpu = sum(float(e["cpu_s"]) for e in rec)
 
     # Per query: index, took_ms, client ms, total, relaxed, path.
     q = []
@@ -616,10 +619,20 @@ def report_scale(results_json, queries_tsv):
         f"| {x['took']:.2f} ms | {x['total']} ({100 * x['total'] / docs:.0f} %) | "
         f"{'yes' if x['relaxed'] else ''} | {SHAPES[x['i'] % 6]} | `{x['q']}` | "
         f"{filter_of(x['path'])} |" for x in slow)
-    phases = "\n".join(f"| {name} | {int(sec)} s |" for name, sec in r["phases"])
-    total_run = sum(int(sec) for _, sec in r["phases"])
-    built_here = any(name == "ingest" for name, _ in r["phases"])
-    build = ", ".join(f"{name} {sec} s" for name, sec in r["build_phases"])
+    phases = "\n".join(f"| {name} | {int(sec)} s | {load} |" for name, sec, load in r["phases"])
+    total_run = sum(int(sec) for _, sec, _ in r["phases"])
+    built_here = any(p[0] == "ingest" for p in r["phases"])
+    build = ", ".join(f"{name} {sec} s" for name, sec, _ in r["build_phases"])
+    build_load = " / ".join(f"{load} at the end of {name}" for name, _, load in r["build_phases"])
+    load_at = {name: load for name, _, load in r["phases"]}
+    slow30 = [x for x in q if x["took"] >= 30]
+    slow_why = (f"{len(slow30)} queries took 30 ms or more: "
+                f"{sum(x['i'] % 6 == 3 for x in slow30)} phrases, "
+                f"{sum(x['i'] % 6 in (1, 2, 4) for x in slow30)} of 2–4 words, "
+                f"{sum(x['relaxed'] for x in slow30)} ran the any-word fallback, "
+                f"{sum(filter_of(x['path']) not in ('none', 'sort=newest') for x in slow30)} had a "
+                f"filter (the facet of a filtered field is counted by a second search without that "
+                f"filter).")
     run_note = ("the index was built in this run" if built_here
                 else f"the index was reused (built {r['built']}: {build})")
     print(f"""# Search server benchmark at scale
@@ -649,11 +662,12 @@ same `SCALE` reuse it (`REINDEX=1` rebuilds it).
 
 ## Ingest (`indexer add`, `/usr/bin/time -v`, one run per collection)
 
-| input | added | failed | pages | wall | peak RSS |
-|---|---|---|---|---|---|
+| input | added | failed | pages | wall | CPU (user+sys, share) | peak RSS |
+|---|---|---|---|---|---|---|
 {chr(10).join(rows)}
 
-Records ingest: **{rec_s:.0f} s** ({sc['records'] / max(rec_s, 1e-9):.0f} records/s), peak RSS **{mb(max(int(e['rss_kb']) for e in rec))}**.
+Records ingest: **{rec_s:.0f} s** ({sc['records'] / max(rec_s, 1e-9):.0f} records/s), peak RSS **{mb(max(int(e['rss_kb']) for e in rec))}**;
+{rec_cpu:.0f} s of CPU (load average {build_load}).
 
 ## Latency (one client, keep-alive, after a 200-query warm-up)
 
@@ -664,7 +678,8 @@ Records ingest: **{rec_s:.0f} s** ({sc['records'] / max(rec_s, 1e-9):.0f} record
 | PostgreSQL {r['pg_version']} FTS, one query (pgbench, 1 client) | {pg['p50_ms']:.2f} ms | {pg['p99_ms']:.2f} ms | |
 
 {lat['with_hits']} of {lat['queries']} queries had hits; {lat['errors']} errors. Server memory after the latency
-run: RSS **{mb(r['server_rss']['rss_kb'])}** (high-water mark {mb(r['server_rss']['hwm_kb'])}).
+run: RSS **{mb(r['server_rss']['rss_kb'])}** (high-water mark {mb(r['server_rss']['hwm_kb'])}). Load average at the end of the
+latency run: {load_at.get('latency', '?')}.
 
 **p99 server-side < 30 ms: {ok_p99}** ({lat['server_p99_ms']:.2f} ms).
 
@@ -679,6 +694,7 @@ run: RSS **{mb(r['server_rss']['rss_kb'])}** (high-water mark {mb(r['server_rss'
 
 {len(big)} of {len(q)} queries match more than half of the library: p50 {pct(big, 50):.2f} ms,
 p99 {pct(big, 99):.2f} ms; the other {len(small)}: p50 {pct(small, 50):.2f} ms, p99 {pct(small, 99):.2f} ms.
+{slow_why}
 
 By shape (a third of the 1-, 3-word and phrase queries are typed without diacritics too):
 
@@ -706,8 +722,8 @@ does: `plainto_tsquery` (quotes dropped), total count, collection and language f
 
 ## Run time
 
-| phase | wall |
-|---|---|
+| phase | wall | load average (1 min) at its end |
+|---|---|---|
 {phases}
 
 This run: {total_run} s ({total_run / 60:.0f} min); {run_note}.

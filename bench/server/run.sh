@@ -28,10 +28,11 @@ else
 fi
 mkdir -p "$OUT"
 [ -d "$SHARED/corpus" ] || { echo "error: $SHARED/corpus not found (set SHARED_DIR)" >&2; exit 1; }
-# Wall time of each phase, so that a slow run says where its time went.
+# Wall time of each phase, so that a slow run says where its time went, with the 1-minute load
+# average at its end: the 2 cores are shared with other builds, which the figures then carry.
 : > "$OUT/phases.tsv"
 T0=$SECONDS
-phase() { echo -e "$1\t$((SECONDS - T0))" >> "$OUT/phases.tsv"; T0=$SECONDS; }
+phase() { echo -e "$1\t$((SECONDS - T0))\t$(cut -d' ' -f1 /proc/loadavg)" >> "$OUT/phases.tsv"; T0=$SECONDS; }
 
 need=()
 command -v wrk >/dev/null || need+=(wrk)
@@ -46,7 +47,8 @@ cargo build --release -q -p search-server -p indexer
 BIN=$ROOT/target/release
 phase build
 
-# Runs `indexer add` under GNU time and appends "name wall_s peak_rss_kb" to $OUT/ingest.tsv.
+# Runs `indexer add` under GNU time and appends "name wall_s peak_rss_kb cpu_s cpu_percent" to
+# $OUT/ingest.tsv (CPU time beside wall time tells a slow run from a starved one).
 # Exit code 2 means some inputs failed (scanned PDFs without text): a result, not an error.
 timed_add() {
   local name=$1; shift
@@ -57,7 +59,9 @@ timed_add() {
   awk -F': ' -v n="$name" '
     /Elapsed \(wall clock\)/ { k = split($2, t, ":"); w = (k == 3) ? t[1]*3600 + t[2]*60 + t[3] : t[1]*60 + t[2] }
     /Maximum resident set size/ { r = $2 }
-    END { print n "\t" w "\t" r }' "$OUT/time-$name.txt" >> "$OUT/ingest.tsv"
+    /User time|System time/ { c += $2 }
+    /Percent of CPU/ { p = $2 + 0 }
+    END { print n "\t" w "\t" r "\t" c "\t" p }' "$OUT/time-$name.txt" >> "$OUT/ingest.tsv"
 }
 
 # 1. The index: all of shared/corpus plus the ViRE contexts as records (built once, reused);
@@ -196,7 +200,7 @@ if n:
     res["scale"] = json.load(open(f"{out}/records.json"))
     res["collections"] = json.load(open(f"{out}/collections.json"))
     res["built"] = open(f"{out}/indexed").read().strip()
-    res["ingest"] = [dict(zip(("name", "wall_s", "rss_kb"), l.split("\t")))
+    res["ingest"] = [dict(zip(("name", "wall_s", "rss_kb", "cpu_s", "cpu_percent"), l.split("\t")))
                      for l in open(f"{out}/ingest.tsv").read().splitlines()]
     res["ingest_added"] = {
         e["name"]: json.load(open(f"{out}/add-{e['name']}.json"))["summary"] for e in res["ingest"]}
