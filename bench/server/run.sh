@@ -1,18 +1,42 @@
 #!/usr/bin/env bash
 # Search server latency and throughput vs PostgreSQL full-text search, same texts, same run.
 # Usage: bench/server/run.sh     (writes bench/server/RESULTS.md; loopback only; ~10 minutes)
-# Needs: ../shared, apt packages wrk and postgresql (installed here when missing, as root).
+#        SCALE=100000 bench/server/run.sh
+#                                (scale mode: shared/corpus plus SCALE catalogue records generated
+#                                 from real sentences of ../shared, fixed seed; SCALE set but empty
+#                                 means 100000; writes bench/server/RESULTS-scale.md; ~1 hour)
+# Env: DURATION (seconds of each wrk/pgbench throughput run, default 15); in scale mode
+#      REINDEX=1 rebuilds the index of that N (it is built once per N and reused, like the
+#      default mode's: rebuild after a change to the indexer's analysis or schema).
+# Needs: ../shared, apt packages wrk and postgresql (installed here when missing, as root);
+# scale mode also GNU time (package time) for the indexer's peak RSS.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 SHARED=${SHARED_DIR:-$ROOT/../shared}
-OUT=$ROOT/target/bench-server
 DURATION=${DURATION:-15}
+N=
+if [ -n "${SCALE+set}" ]; then
+  N=${SCALE:-100000}
+  [[ $N =~ ^[1-9][0-9]*$ ]] || { echo "error: SCALE must be a number of records, not '$N'" >&2; exit 1; }
+  # One folder per N: its index, records and marker are reused by the next run with that N.
+  OUT=$ROOT/target/bench-server-scale-$N
+  RESULTS=bench/server/RESULTS-scale.md
+else
+  OUT=$ROOT/target/bench-server
+  RESULTS=bench/server/RESULTS.md
+fi
 mkdir -p "$OUT"
 [ -d "$SHARED/corpus" ] || { echo "error: $SHARED/corpus not found (set SHARED_DIR)" >&2; exit 1; }
+# Wall time of each phase, so that a slow run says where its time went, with the 1-minute load
+# average at its end: the 2 cores are shared with other builds, which the figures then carry.
+: > "$OUT/phases.tsv"
+T0=$SECONDS
+phase() { echo -e "$1\t$((SECONDS - T0))\t$(cut -d' ' -f1 /proc/loadavg)" >> "$OUT/phases.tsv"; T0=$SECONDS; }
 
 need=()
 command -v wrk >/dev/null || need+=(wrk)
+[ -z "$N" ] || [ -x /usr/bin/time ] || need+=(time)
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"
@@ -21,10 +45,46 @@ PGBIN=$(dirname "$(ls /usr/lib/postgresql/*/bin/pg_ctl | sort -V | tail -1)")
 
 cargo build --release -q -p search-server -p indexer
 BIN=$ROOT/target/release
+phase build
 
-# 1. The index: all of shared/corpus plus the ViRE contexts as records (built once, reused).
+# Runs `indexer add` under GNU time and appends "name wall_s peak_rss_kb cpu_s cpu_percent" to
+# $OUT/ingest.tsv (CPU time beside wall time tells a slow run from a starved one).
+# Exit code 2 means some inputs failed (scanned PDFs without text): a result, not an error.
+timed_add() {
+  local name=$1; shift
+  local rc=0
+  /usr/bin/time -v -o "$OUT/time-$name.txt" "$BIN/indexer" --data-dir "$DATA" add --quiet \
+    --report "$OUT/add-$name.json" "$@" 2> "$OUT/add-$name.log" || rc=$?
+  [ $rc -eq 0 ] || [ $rc -eq 2 ] || { echo "indexer add $name failed ($rc)" >&2; tail -5 "$OUT/add-$name.log" >&2; exit 1; }
+  awk -F': ' -v n="$name" '
+    /Elapsed \(wall clock\)/ { k = split($2, t, ":"); w = (k == 3) ? t[1]*3600 + t[2]*60 + t[3] : t[1]*60 + t[2] }
+    /Maximum resident set size/ { r = $2 }
+    /User time|System time/ { c += $2 }
+    /Percent of CPU/ { p = $2 + 0 }
+    END { print n "\t" w "\t" r "\t" c "\t" p }' "$OUT/time-$name.txt" >> "$OUT/ingest.tsv"
+}
+
+# 1. The index: all of shared/corpus plus the ViRE contexts as records (built once, reused);
+#    in scale mode shared/corpus plus N generated records, each `indexer add` timed.
 DATA=$OUT/data
-if [ ! -f "$OUT/indexed" ]; then
+if [ -n "$N" ]; then
+  [ "${REINDEX:-0}" != 1 ] || rm -f "$OUT/indexed"
+  if [ ! -f "$OUT/indexed" ]; then
+    rm -rf "$DATA" "$OUT/records" "$OUT/ingest.tsv"
+    python3 bench/server/bench.py scale-records "$N" "$OUT/records" "$SHARED" > "$OUT/records.json"
+    phase generate
+    timed_add pdf-en --collection en "$SHARED/corpus/en"
+    timed_add pdf-vi --collection vi "$SHARED/corpus/vi"
+    for f in "$OUT"/records/*.jsonl; do
+      timed_add "$(basename "$f" .jsonl)" --collection "$(basename "$f" .jsonl)" "$f"
+    done
+    # The date of the build goes with the ingest figures, which later runs reuse.
+    date -u +%Y-%m-%dT%H:%MZ > "$OUT/indexed"
+    phase ingest
+    # Kept beside the marker: a later run reusing the index still reports how it was built.
+    grep -E '^(generate|ingest)\b' "$OUT/phases.tsv" > "$OUT/build-phases.tsv"
+  fi
+elif [ ! -f "$OUT/indexed" ]; then
   rm -rf "$DATA" "$OUT/records"
   python3 bench/server/bench.py records "$OUT/records" "$SHARED" > "$OUT/records.count"
   "$BIN/indexer" --data-dir "$DATA" add --quiet --collection en "$SHARED/corpus/en" || true
@@ -55,7 +115,11 @@ curl -sf "http://$ADDR/health" > "$OUT/health.json"
 curl -sf "http://$ADDR/api/collections" > "$OUT/collections.json"
 
 # 3. Latency: 1,000 queries, server-side took_ms and client-observed.
+phase server-start
 python3 bench/server/bench.py latency "$ADDR" "$OUT/queries.paths" "$OUT/latency.json"
+# The server's memory after the latency run: resident now and its high-water mark.
+awk '/^VmRSS:/ {r = $2} /^VmHWM:/ {h = $2} END {print r, h}' "/proc/$SERVER/status" > "$OUT/server-rss.txt"
+phase latency
 
 # 4. Throughput with wrk, cycling through the same queries.
 cat > "$OUT/paths.lua" <<LUA
@@ -73,10 +137,12 @@ for c in 2 16; do
   WRK[$c]=$(awk '/^Requests\/sec/ {print $2}' "$OUT/wrk-$c.txt")
   echo "wrk -c $c: ${WRK[$c]} req/s"
 done
+phase wrk
 
 # 5. PostgreSQL over the same texts.
 python3 bench/server/bench.py export "$ADDR" "$OUT/records" "$OUT/docs.csv" > "$OUT/docs.count"
 kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
+phase export
 python3 bench/server/bench.py pgsql "$OUT/queries.txt" "$OUT/pgbench.sql"
 rm -rf "$PGDATA" && mkdir -p "$PGDATA" && chown postgres "$PGDATA" "$OUT" && chmod 755 "$OUT"
 chmod 644 "$OUT/docs.csv" "$OUT/pgbench.sql.queries.csv" "$OUT/pgbench.sql"
@@ -94,19 +160,22 @@ CREATE TABLE queries (id int PRIMARY KEY, q text);
 \copy queries FROM '$OUT/pgbench.sql.queries.csv' WITH (FORMAT csv)
 VACUUM ANALYZE;
 SQL
+phase pg-load
 PGBENCH=(runuser -u postgres -- "$PGBIN/pgbench" -h "$PGDATA" -n -f "$OUT/pgbench.sql" postgres)
 ( cd "$PGDATA" && "${PGBENCH[@]}" -c 1 -t 1000 -l --log-prefix=lat >/dev/null )
 python3 bench/server/bench.py pglog "$PGDATA"/lat.* "$OUT/pg-latency.json"
+phase pg-latency
 declare -A PGB
 for c in 2 16; do
   PGB[$c]=$("${PGBENCH[@]}" -c "$c" -j 2 -T "$DURATION" | awk '/^tps/ {print $3}')
   echo "pgbench -c $c: ${PGB[$c]} tps"
 done
+phase pg-throughput
 PGVER=$("$PGBIN/postgres" --version | awk '{print $3}')
 
-python3 - "$OUT" "${WRK[2]}" "${WRK[16]}" "${PGB[2]}" "${PGB[16]}" "$PGVER" "$DURATION" <<'PY'
+python3 - "$OUT" "${WRK[2]}" "${WRK[16]}" "${PGB[2]}" "${PGB[16]}" "$PGVER" "$DURATION" "$N" <<'PY'
 import json, sys, os, datetime, subprocess
-out, w2, w16, p2, p16, pgver, dur = sys.argv[1:]
+out, w2, w16, p2, p16, pgver, dur, n = sys.argv[1:]
 health = json.load(open(f"{out}/health.json"))
 cols = [c for c in json.load(open(f"{out}/collections.json")) if c["name"] in ("en", "vi")]
 pdf_docs = sum(c["documents"] for c in cols)
@@ -116,7 +185,7 @@ res = {
     "date": datetime.date.today().isoformat(),
     "machine": f"{os.cpu_count()} cores ({cpu})",
     "documents": health["documents"],
-    "records": int(open(f"{out}/records.count").read().strip() or 0),
+    "records": int(n) if n else int(open(f"{out}/records.count").read().strip() or 0),
     "pdf_docs": pdf_docs, "pdf_pages": pdf_pages,
     "latency": json.load(open(f"{out}/latency.json")),
     "pg_latency": json.load(open(f"{out}/pg-latency.json")),
@@ -124,7 +193,27 @@ res = {
     "pgbench": {"2": float(p2), "16": float(p16)},
     "pg_version": pgver, "duration": int(dur),
 }
+if n:
+    # The code measured: the lead compares ranking changes by commit.
+    git = lambda *a: subprocess.run(["git", *a], capture_output=True, text=True).stdout.strip()
+    res["commit"] = git("rev-parse", "--short", "HEAD") + ("-dirty" if git("status", "--porcelain", "--untracked-files=no") else "")
+    res["scale"] = json.load(open(f"{out}/records.json"))
+    res["collections"] = json.load(open(f"{out}/collections.json"))
+    res["built"] = open(f"{out}/indexed").read().strip()
+    res["ingest"] = [dict(zip(("name", "wall_s", "rss_kb", "cpu_s", "cpu_percent"), l.split("\t")))
+                     for l in open(f"{out}/ingest.tsv").read().splitlines()]
+    res["ingest_added"] = {
+        e["name"]: json.load(open(f"{out}/add-{e['name']}.json"))["summary"] for e in res["ingest"]}
+    rss, hwm = open(f"{out}/server-rss.txt").read().split()
+    res["server_rss"] = {"rss_kb": int(rss), "hwm_kb": int(hwm)}
+    res["phases"] = [l.split("\t") for l in open(f"{out}/phases.tsv").read().splitlines()]
+    res["build_phases"] = [l.split("\t") for l in open(f"{out}/build-phases.tsv").read().splitlines()]
 json.dump(res, open(f"{out}/results.json", "w"), indent=1)
 PY
-python3 bench/server/bench.py report "$OUT/results.json" > bench/server/RESULTS.md
-cat bench/server/RESULTS.md
+phase report
+if [ -n "$N" ]; then
+  python3 bench/server/bench.py report-scale "$OUT/results.json" "$OUT/latency.json.queries.tsv" > "$RESULTS"
+else
+  python3 bench/server/bench.py report "$OUT/results.json" > "$RESULTS"
+fi
+cat "$RESULTS"
