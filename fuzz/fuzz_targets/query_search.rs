@@ -84,9 +84,7 @@ fn state() -> &'static AppState {
             .writer_with_num_threads::<tantivy::TantivyDocument>(1, 15_000_000)
             .expect("RAM index writer");
         for d in documents() {
-            writer
-                .add_document(index.fields.to_tantivy(&d))
-                .expect("add");
+            indexer::index::write_document(&writer, &index.fields, &d).expect("add");
         }
         writer.commit().expect("commit");
         // Nothing is written through the data directory by searches.
@@ -136,6 +134,7 @@ fuzz_target!(|data: &[u8]| {
         year_from: pick(flags & 0x20 != 0, "2005"),
         year_to: pick(flags & 0x40 != 0 && flags & 0x20 != 0, "2019"),
         sort: Some(sort.to_string()),
+        hl: None,
     };
     let state = state();
     if let Ok(req) = SearchRequest::from_params(&params) {

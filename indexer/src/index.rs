@@ -8,14 +8,17 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use tantivy::collector::Count;
 use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
 use tantivy::directory::{
     Directory, DirectoryLock, FileHandle, Lock, MmapDirectory, WatchCallback, WatchHandle,
     WritePtr, META_LOCK,
 };
-use tantivy::Index;
+use tantivy::indexer::UserOperation;
+use tantivy::{DocAddress, DocId, Index, IndexWriter, Opstamp, Searcher, TantivyDocument, Term};
 
 use crate::analysis;
+use crate::doc::Document;
 use crate::schema::{build_schema, Fields, SchemaMismatch};
 
 /// An opened index with its analyzers registered and its field handles resolved.
@@ -182,6 +185,51 @@ fn finish(index: Index, dir: &Path) -> Result<SearchIndex, IndexError> {
         source,
     })?;
     Ok(SearchIndex { index, fields })
+}
+
+/// How many live works (not passages) `searcher`'s snapshot holds.
+pub fn live_works(searcher: &Searcher, fields: &Fields) -> tantivy::Result<u64> {
+    Ok(searcher.search(&fields.works(), &Count)? as u64)
+}
+
+/// The work unit a unit belongs to: itself for a work unit, `to_work` documents further on
+/// for a passage (see [`crate::schema`]).
+pub fn work_of(searcher: &Searcher, addr: DocAddress) -> tantivy::Result<DocAddress> {
+    let seg = searcher.segment_reader(addr.segment_ord);
+    let to_work = seg.fast_fields().u64("to_work")?;
+    let off = to_work.first(addr.doc_id).unwrap_or(0) as DocId;
+    Ok(DocAddress::new(addr.segment_ord, addr.doc_id + off))
+}
+
+/// Adds `doc` to the index, replacing any work with its id: deletes the old work unit and its
+/// passages, then writes the new units as one operation group, so they land contiguous in one
+/// segment (what a passage's `to_work` relies on; see [`crate::schema`]).
+///
+/// A delete only hits documents added before it, so the new units are never deleted.
+pub fn write_document(
+    writer: &IndexWriter<TantivyDocument>,
+    fields: &Fields,
+    doc: &Document,
+) -> tantivy::Result<Opstamp> {
+    let mut ops = delete_ops(fields, &doc.id);
+    ops.extend(fields.to_tantivy(doc).into_iter().map(UserOperation::Add));
+    writer.run(ops)
+}
+
+/// Deletes the work with id `id` and its passages.
+pub fn delete_document(
+    writer: &IndexWriter<TantivyDocument>,
+    fields: &Fields,
+    id: &str,
+) -> tantivy::Result<Opstamp> {
+    writer.run(delete_ops(fields, id))
+}
+
+fn delete_ops(fields: &Fields, id: &str) -> Vec<UserOperation<TantivyDocument>> {
+    vec![
+        UserOperation::Delete(Term::from_field_text(fields.id, id)),
+        UserOperation::Delete(Term::from_field_text(fields.parent, id)),
+    ]
 }
 
 #[cfg(test)]

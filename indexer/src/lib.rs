@@ -8,7 +8,8 @@
 //! - [`metadata`]: title, authors, doc_type... from PDF metadata and first-page heuristics.
 //! - [`doc`]: the document model every stage hands to the next.
 //! - [`analysis`]: tantivy analyzers (exact, folded, syllable pairs, English stems).
-//! - [`schema`]: the index schema and the conversion of a [`doc::Document`] into it.
+//! - [`passages`]: the passages (pages, long texts cut, short pages joined) ranking scores.
+//! - [`schema`]: the index schema and the conversion of a [`doc::Document`] into its units.
 //! - [`index`]: [`index::open`], the one way to open an index (registers the analyzers).
 //! - [`query`]: turns user text into a tantivy query over the analysed fields.
 //! - [`lang`]: language identification (whatlang) as ISO 639-1 codes.
@@ -22,6 +23,7 @@ pub mod index;
 pub mod ingest;
 pub mod lang;
 pub mod metadata;
+pub mod passages;
 pub mod pdf;
 pub mod query;
 pub mod schema;

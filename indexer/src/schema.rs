@@ -1,26 +1,39 @@
 //! The index schema, designed once for extraction, ingestion and search.
 //!
-//! One tantivy document per work (a PDF or a catalogue record). Searchable text comes in
-//! variants, each with its own analyzer (see [`crate::analysis`]):
+//! A work (a PDF or a catalogue record) is a group of tantivy documents, its *units*: one
+//! **work unit** with the metadata, the stored page texts, the facets and the field that decides
+//! whether the work matches, and one **passage unit** per passage of its body
+//! ([`crate::passages`]), which ranking scores. The group is written in one operation
+//! ([`crate::index::write_document`]), passages first, so that it stays contiguous in one
+//! segment (tantivy keeps an operation group in one segment and merges keep document order); a
+//! passage finds its work `to_work` documents further on.
 //!
-//! | field | `exact` (stored) | `_folded` | `_pairs` | `_stem` |
-//! |---|---|---|---|---|
-//! | title, abstract, body | ✓ | ✓ | ✓ | English documents only |
-//! | authors, advisor, institution, keywords | ✓ | ✓ | | |
+//! Searchable text comes in variants, each with its own analyzer (see [`crate::analysis`]):
 //!
-//! `body` is multi-valued: value *i* is the text of page *i + 1*, so a hit can say on which page
-//! it matched and snippets are cut from one page. Facets (collection, doc_type, lang, year) are
-//! fast fields. Only the exact variants are stored: the others are derived from them.
+//! | field | unit | `exact` | `_folded` | `_pairs` | `_stem` |
+//! |---|---|---|---|---|---|
+//! | title, abstract | work | ✓ (stored) | ✓ | ✓ | English documents only |
+//! | authors, advisor, institution, keywords | work | ✓ (stored) | ✓ | | |
+//! | passage | passage | ✓ | ✓ | ✓ | English documents only |
 //!
-//! Invariant: the schema built by [`build_schema`] is the only one an index may have;
+//! `text_folded` (work units) holds every text of the work folded, with positions: word and
+//! phrase constraints, proximity and "more like this" read it. `body` (work units, stored only)
+//! is multi-valued: value *i* is the text of page *i + 1*, so a hit can say on which page it
+//! matched and snippets are cut from one page. Facets (collection, doc_type, lang, year) are
+//! fast fields of work units. Only the exact variants and `body` are stored.
+//!
+//! Invariants: the schema built by [`build_schema`] is the only one an index may have;
 //! [`crate::index::open`] refuses an index whose schema differs, instead of silently searching
-//! fields that are not there.
+//! fields that are not there. Only work units have an `id`; passage units have a `parent` with
+//! their work's id, so every delete by id must delete by parent too
+//! ([`crate::index::write_document`] and [`crate::index::delete_document`] do both).
 
+use tantivy::query::TermQuery;
 use tantivy::schema::{
     DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
     SchemaBuilder, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
 };
-use tantivy::{DateTime, TantivyDocument};
+use tantivy::{DateTime, TantivyDocument, Term};
 
 use crate::analysis::{EXACT, FOLDED, PAIRS, STEM_EN};
 use crate::doc::Document;
@@ -47,6 +60,22 @@ impl TextFields {
     }
 }
 
+/// What kind of unit a tantivy document is (the `unit` field).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Work,
+    Passage,
+}
+
+impl Unit {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unit::Work => "work",
+            Unit::Passage => "passage",
+        }
+    }
+}
+
 /// Handles to every field of the schema.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fields {
@@ -63,8 +92,22 @@ pub struct Fields {
     pub institution: TextFields,
     pub keywords: TextFields,
     pub abstract_text: TextFields,
-    /// Page texts, one value per page.
-    pub body: TextFields,
+    /// Page texts, one value per page; stored, not indexed (passages index them).
+    pub body: Field,
+    /// Every text of the work, folded, with positions: what decides whether a work matches.
+    pub text_folded: Field,
+    /// Passage text (passage units).
+    pub passage: TextFields,
+    /// `work` or `passage` ([`Unit`]).
+    pub unit: Field,
+    /// A passage's work id (for deletes).
+    pub parent: Field,
+    /// How many documents after a passage its work unit is, in the same segment.
+    pub to_work: Field,
+    /// First page (1-based) of a passage; 0 for the abstract.
+    pub passage_page: Field,
+    /// The language of a passage's work (what a word's IDF is counted among).
+    pub passage_lang: Field,
     /// Publication year, 0 when unknown.
     pub year: Field,
     pub doc_type: Field,
@@ -91,6 +134,13 @@ mod names {
     pub const CONTENT_HASH: &str = "content_hash";
     pub const INGESTED_AT: &str = "ingested_at";
     pub const NEEDS_OCR: &str = "needs_ocr";
+    pub const BODY: &str = "body";
+    pub const TEXT_FOLDED: &str = "text_folded";
+    pub const UNIT: &str = "unit";
+    pub const PARENT: &str = "parent";
+    pub const TO_WORK: &str = "to_work";
+    pub const PASSAGE_PAGE: &str = "passage_page";
+    pub const PASSAGE_LANG: &str = "passage_lang";
 }
 
 /// Error when an index's schema is not the one this version of the crate builds.
@@ -114,14 +164,23 @@ fn text_options(analyzer: &str, record: IndexRecordOption, stored: bool) -> Text
     }
 }
 
-fn add_text(b: &mut SchemaBuilder, name: &str, long: bool) -> TextFields {
+/// How a text group is indexed.
+#[derive(Clone, Copy)]
+struct Group {
+    /// Pair and stem variants too (long texts).
+    long: bool,
+    /// The exact variant is stored (metadata; passages are stored as `body` pages).
+    stored: bool,
+}
+
+fn add_text(b: &mut SchemaBuilder, name: &str, group: Group) -> TextFields {
     let positions = IndexRecordOption::WithFreqsAndPositions;
-    let exact = b.add_text_field(name, text_options(EXACT, positions, true));
+    let exact = b.add_text_field(name, text_options(EXACT, positions, group.stored));
     let folded = b.add_text_field(
         &format!("{name}_folded"),
         text_options(FOLDED, positions, false),
     );
-    let (pairs, stem) = if long {
+    let (pairs, stem) = if group.long {
         (
             Some(b.add_text_field(
                 &format!("{name}_pairs"),
@@ -151,13 +210,38 @@ pub fn build_schema() -> (Schema, Fields) {
     let source_path = b.add_text_field(names::SOURCE_PATH, STRING | STORED);
     let file_name = b.add_text_field(names::FILE_NAME, STRING | STORED);
     let url = b.add_text_field(names::URL, STORED);
-    let title = add_text(&mut b, "title", true);
-    let authors = add_text(&mut b, "authors", false);
-    let advisor = add_text(&mut b, "advisor", false);
-    let institution = add_text(&mut b, "institution", false);
-    let keywords = add_text(&mut b, "keywords", false);
-    let abstract_text = add_text(&mut b, "abstract", true);
-    let body = add_text(&mut b, "body", true);
+    let long = Group {
+        long: true,
+        stored: true,
+    };
+    let short = Group {
+        long: false,
+        stored: true,
+    };
+    let title = add_text(&mut b, "title", long);
+    let authors = add_text(&mut b, "authors", short);
+    let advisor = add_text(&mut b, "advisor", short);
+    let institution = add_text(&mut b, "institution", short);
+    let keywords = add_text(&mut b, "keywords", short);
+    let abstract_text = add_text(&mut b, "abstract", long);
+    let body = b.add_text_field(names::BODY, STORED);
+    let text_folded = b.add_text_field(
+        names::TEXT_FOLDED,
+        text_options(FOLDED, IndexRecordOption::WithFreqsAndPositions, false),
+    );
+    let passage = add_text(
+        &mut b,
+        "passage",
+        Group {
+            long: true,
+            stored: false,
+        },
+    );
+    let unit = b.add_text_field(names::UNIT, STRING | FAST);
+    let parent = b.add_text_field(names::PARENT, STRING);
+    let to_work = b.add_u64_field(names::TO_WORK, FAST);
+    let passage_page = b.add_u64_field(names::PASSAGE_PAGE, FAST);
+    let passage_lang = b.add_text_field(names::PASSAGE_LANG, STRING);
     let numeric = NumericOptions::default()
         .set_indexed()
         .set_stored()
@@ -185,6 +269,13 @@ pub fn build_schema() -> (Schema, Fields) {
         keywords,
         abstract_text,
         body,
+        text_folded,
+        passage,
+        unit,
+        parent,
+        to_work,
+        passage_page,
+        passage_lang,
         year,
         doc_type,
         lang,
@@ -228,8 +319,8 @@ impl Fields {
         Ok(fields)
     }
 
-    /// The searchable text groups with the weight the default ranking gives each.
-    pub fn text_groups(&self) -> [(&'static str, TextFields); 7] {
+    /// The metadata text groups of a work unit, by name.
+    pub fn text_groups(&self) -> [(&'static str, TextFields); 6] {
         [
             ("title", self.title),
             ("authors", self.authors),
@@ -237,17 +328,25 @@ impl Fields {
             ("institution", self.institution),
             ("keywords", self.keywords),
             ("abstract", self.abstract_text),
-            ("body", self.body),
         ]
     }
 
-    /// Converts a [`Document`] into a tantivy document, filling every variant of every text.
+    /// Matches every work unit and no passage.
+    pub fn works(&self) -> TermQuery {
+        TermQuery::new(
+            Term::from_field_text(self.unit, Unit::Work.as_str()),
+            IndexRecordOption::Basic,
+        )
+    }
+
+    /// Converts a [`Document`] into its units: one tantivy document per passage, then the work
+    /// unit (see the module documentation). Write them with [`crate::index::write_document`].
     ///
     /// The stemmed variants are filled only when the document's language is English: Vietnamese
     /// syllables are not English words and the stemmer would conflate unrelated ones.
-    pub fn to_tantivy(&self, doc: &Document) -> TantivyDocument {
-        let mut d = TantivyDocument::default();
+    pub fn to_tantivy(&self, doc: &Document) -> Vec<TantivyDocument> {
         let english = doc.metadata.language.as_deref() == Some("en");
+        let lang = doc.metadata.language.as_deref().unwrap_or("und");
         let add = |d: &mut TantivyDocument, group: &TextFields, text: &str| {
             if text.is_empty() {
                 return;
@@ -261,7 +360,41 @@ impl Fields {
                 d.add_text(s, text);
             }
         };
+        let mut passages = crate::passages::passages(&doc.pages);
+        // The abstract competes as a passage of its own (page 0), not on top of the best one:
+        // added to it, a long abstract full of common words would lift every thesis above the
+        // one paragraph that answers a question.
+        if let Some(a) = doc
+            .metadata
+            .abstract_text
+            .as_deref()
+            .filter(|a| !a.trim().is_empty())
+        {
+            passages.insert(
+                0,
+                crate::passages::Passage {
+                    page: 0,
+                    parts: vec![a],
+                },
+            );
+        }
+        let mut units = Vec::with_capacity(passages.len() + 1);
+        let n = passages.len() as u64;
+        for (i, p) in passages.iter().enumerate() {
+            let mut d = TantivyDocument::default();
+            d.add_text(self.unit, Unit::Passage.as_str());
+            d.add_text(self.parent, &doc.id);
+            d.add_u64(self.to_work, n - i as u64);
+            d.add_u64(self.passage_page, u64::from(p.page));
+            d.add_text(self.passage_lang, lang);
+            for part in &p.parts {
+                add(&mut d, &self.passage, part);
+            }
+            units.push(d);
+        }
+        let mut d = TantivyDocument::default();
         let m = &doc.metadata;
+        d.add_text(self.unit, Unit::Work.as_str());
         d.add_text(self.id, &doc.id);
         d.add_text(self.collection, &doc.collection);
         if let Some(p) = &doc.source_path {
@@ -273,40 +406,40 @@ impl Fields {
         if let Some(u) = &m.url {
             d.add_text(self.url, u);
         }
-        add(&mut d, &self.title, m.title.as_deref().unwrap_or(""));
+        let add_meta = |d: &mut TantivyDocument, group: &TextFields, text: &str| {
+            add(d, group, text);
+            if !text.is_empty() {
+                d.add_text(self.text_folded, text);
+            }
+        };
+        add_meta(&mut d, &self.title, m.title.as_deref().unwrap_or(""));
         for a in &m.authors {
-            add(&mut d, &self.authors, a);
+            add_meta(&mut d, &self.authors, a);
         }
-        add(&mut d, &self.advisor, m.advisor.as_deref().unwrap_or(""));
-        add(
+        add_meta(&mut d, &self.advisor, m.advisor.as_deref().unwrap_or(""));
+        add_meta(
             &mut d,
             &self.institution,
             m.institution.as_deref().unwrap_or(""),
         );
         for k in &m.keywords {
-            add(&mut d, &self.keywords, k);
+            add_meta(&mut d, &self.keywords, k);
         }
-        add(
+        add_meta(
             &mut d,
             &self.abstract_text,
             m.abstract_text.as_deref().unwrap_or(""),
         );
         for page in &doc.pages {
             // Every page keeps its slot, even empty, so value i stays page i + 1.
-            d.add_text(self.body.exact, &page.text);
+            d.add_text(self.body, &page.text);
             if !page.text.is_empty() {
-                d.add_text(self.body.folded, &page.text);
-                if let Some(p) = self.body.pairs {
-                    d.add_text(p, &page.text);
-                }
-                if let (true, Some(s)) = (english, self.body.stem) {
-                    d.add_text(s, &page.text);
-                }
+                d.add_text(self.text_folded, &page.text);
             }
         }
         d.add_i64(self.year, i64::from(m.year.unwrap_or(0)));
         d.add_text(self.doc_type, m.doc_type.as_str());
-        d.add_text(self.lang, m.language.as_deref().unwrap_or("und"));
+        d.add_text(self.lang, lang);
         d.add_u64(self.page_count, doc.pages.len() as u64);
         d.add_text(self.content_hash, &doc.content_hash);
         d.add_date(
@@ -314,7 +447,8 @@ impl Fields {
             DateTime::from_timestamp_secs(doc.ingested_at),
         );
         d.add_u64(self.needs_ocr, u64::from(doc.needs_ocr()));
-        d
+        units.push(d);
+        units
     }
 }
 

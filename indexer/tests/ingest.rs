@@ -501,7 +501,9 @@ fn committed_docs(data: &Path) -> u64 {
         return 0;
     }
     match indexer::index::open(&dir) {
-        Ok(index) => ingest::scan::searcher(&index).map_or(0, |s| s.num_docs()),
+        Ok(index) => ingest::scan::searcher(&index).map_or(0, |s| {
+            indexer::index::live_works(&s, &index.fields).unwrap_or(0)
+        }),
         Err(_) => 0,
     }
 }

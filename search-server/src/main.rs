@@ -175,7 +175,7 @@ async fn run(args: Args) -> Result<()> {
         .with_context(|| format!("cannot listen on {}", args.bind))?;
     eprintln!(
         "search-server: {} documents, listening on http://{} (writes {})",
-        state.searcher().num_docs(),
+        indexer::index::live_works(&state.searcher(), &state.index.fields)?,
         listener.local_addr()?,
         if writes { "enabled" } else { "disabled" }
     );

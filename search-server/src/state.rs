@@ -1,12 +1,13 @@
 //! Shared server state: the index, its reader, the data directory, the write token and the
-//! caches of stored documents and completions. It uses only the types it holds (the document
+//! caches of stored documents, completions and unit statistics. It uses only the types it holds (the document
 //! cache, the suggestion cache) and `AppError`, none of which needs the state, so search,
 //! uploads and the routes can all take it without a cycle.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use indexer::data_dir::DataDir;
 use indexer::index::SearchIndex;
+use indexer::query::stats::CorpusStats;
 use indexer::query::Weights;
 use tantivy::{IndexReader, ReloadPolicy, Searcher};
 
@@ -59,6 +60,8 @@ pub struct Inner {
     pub write_lock: tokio::sync::Mutex<()>,
     pub doc_cache: DocCache,
     pub suggest: SuggestCache,
+    /// BM25 statistics per kind of unit, of the current index generation.
+    stats: Mutex<Option<(u64, Arc<CorpusStats>)>>,
 }
 
 impl std::fmt::Debug for Inner {
@@ -113,11 +116,30 @@ impl AppState {
             write_lock: tokio::sync::Mutex::new(()),
             doc_cache: DocCache::new(512 << 20),
             suggest: SuggestCache::default(),
+            stats: Mutex::new(None),
         })))
     }
 
     pub fn searcher(&self) -> Searcher {
         self.reader.searcher()
+    }
+
+    /// The unit statistics of `searcher`'s generation, counted on first use after a commit
+    /// (a pass over the field norms, a few milliseconds per 100,000 documents).
+    pub fn corpus_stats(&self, searcher: &Searcher) -> Result<Arc<CorpusStats>, AppError> {
+        let generation = searcher.generation().generation_id();
+        if let Ok(g) = self.stats.lock() {
+            if let Some((gen, s)) = g.as_ref() {
+                if *gen == generation {
+                    return Ok(s.clone());
+                }
+            }
+        }
+        let stats = Arc::new(CorpusStats::compute(searcher, &self.index.fields)?);
+        if let Ok(mut g) = self.stats.lock() {
+            *g = Some((generation, stats.clone()));
+        }
+        Ok(stats)
     }
 
     /// The completion candidates of the current index generation (built on first use after

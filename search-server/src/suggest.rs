@@ -11,7 +11,6 @@ use std::sync::{Arc, Mutex};
 use indexer::schema::Fields;
 use serde::Serialize;
 use tantivy::collector::DocSetCollector;
-use tantivy::query::AllQuery;
 use tantivy::schema::Value;
 use tantivy::{Searcher, TantivyDocument};
 
@@ -50,7 +49,7 @@ const MAX_CHARS: usize = 200;
 
 impl Suggestions {
     pub fn build(searcher: &Searcher, f: &Fields) -> Result<Suggestions, AppError> {
-        let all = searcher.search(&AllQuery, &DocSetCollector)?;
+        let all = searcher.search(&f.works(), &DocSetCollector)?;
         let mut keywords: HashMap<String, (String, u32)> = HashMap::new();
         let mut entries = Vec::new();
         for addr in all {

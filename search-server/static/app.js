@@ -183,6 +183,8 @@
     ["q", "collection", "doc_type", "lang", "year_from", "year_to", "sort"].forEach(function (k) {
       if (p.get(k)) { api.set(k, p.get(k)); }
     });
+    // Notes come back in the page's language.
+    api.set("hl", window.I18N.lang());
     api.set("limit", String(PAGE_SIZE));
     api.set("offset", String((page - 1) * PAGE_SIZE));
     var filtered = ["collection", "doc_type", "lang", "year_from", "year_to"].some(function (k) { return p.get(k); });
@@ -282,7 +284,9 @@
     });
     window.addEventListener("popstate", load);
     document.addEventListener("langchange", function () {
-      if (lastResponse) { render(lastResponse.r, lastResponse.page); }
+      if (!lastResponse) { return; }
+      // Notes are written by the server in the page's language: ask again for them.
+      if (lastResponse.r.notes && lastResponse.r.notes.length) { load(); } else { render(lastResponse.r, lastResponse.page); }
     });
     load();
   });

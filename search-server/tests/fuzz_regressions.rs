@@ -31,7 +31,7 @@ fn state() -> AppState {
         records::for_each_row::<IngestError>(&workspace().join(file), |_, row| {
             let (fields, _) = RecordFields::from_map(&row.unwrap(), &[]).unwrap();
             let doc = fields.into_document(collection, 0).unwrap();
-            writer.add_document(index.fields.to_tantivy(&doc)).unwrap();
+            indexer::index::write_document(&writer, &index.fields, &doc).unwrap();
             Ok(())
         })
         .unwrap();
@@ -74,6 +74,7 @@ fn params(flags: u8, sizes: u8, q: &str) -> SearchParams {
         year_from: pick(flags & 0x20 != 0, "2005"),
         year_to: pick(flags & 0x40 != 0 && flags & 0x20 != 0, "2019"),
         sort: Some(sort.to_string()),
+        hl: None,
     }
 }
 

@@ -32,7 +32,6 @@ pub mod scan;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use tantivy::collector::Count;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{IndexWriter, TantivyDocument, Term};
@@ -120,23 +119,23 @@ fn remove_inner(
         }
     }
     let searcher = scan::searcher(&index)?;
-    let mut removed = 0;
+    let mut ids = Vec::new();
     for q in &queries {
-        removed += searcher
-            .search(q.as_ref(), &Count)
-            .map_err(IngestError::tantivy("counting documents to remove"))?
-            as u64;
+        ids.extend(scan::matching_ids(&searcher, q.as_ref())?);
     }
-    if removed == 0 {
+    ids.sort();
+    ids.dedup();
+    if ids.is_empty() {
         return Ok(0);
     }
+    let removed = ids.len() as u64;
     let mut writer: IndexWriter<TantivyDocument> = index
         .index
         .writer(64 << 20)
         .map_err(IngestError::tantivy("creating the index writer"))?;
-    for q in queries {
-        writer
-            .delete_query(q)
+    for id in &ids {
+        // The work and its passages.
+        index::delete_document(&writer, f, id)
             .map_err(IngestError::tantivy("deleting documents"))?;
     }
     writer

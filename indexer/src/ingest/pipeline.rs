@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 use rayon::prelude::*;
 use std::sync::{Condvar, Mutex};
-use tantivy::{IndexWriter, TantivyDocument, Term};
+use tantivy::{IndexWriter, TantivyDocument};
 
 use super::discover::{discover, FolderRecords, Input};
 use super::overrides::Overrides;
@@ -33,7 +33,7 @@ use super::scan::{for_each_doc, rfc3339, searcher};
 use super::{error, ids, pdf_source, IngestError};
 use crate::data_dir::DataDir;
 use crate::doc::Document;
-use crate::index::SearchIndex;
+use crate::index::{self, SearchIndex};
 
 /// How to run `add`.
 #[derive(Debug, Clone)]
@@ -556,15 +556,14 @@ fn writer_loop(
         let wait = opts.commit_interval.saturating_sub(last_commit.elapsed());
         match rx.recv_timeout(wait) {
             Ok(Msg::Delete(id)) => {
-                writer.delete_term(Term::from_field_text(fields.id, &id));
+                index::delete_document(&writer, fields, &id)
+                    .map_err(IngestError::tantivy(format!("removing {id}")))?;
                 pending += 1;
             }
             Ok(Msg::Index { doc, entry, pdf }) => {
-                // Deleting first keeps ids unique whatever the index held (e.g. after a crash
-                // between two commits); a delete only hits documents added before it.
-                writer.delete_term(Term::from_field_text(fields.id, &doc.id));
-                writer
-                    .add_document(fields.to_tantivy(&doc))
+                // Replacing (delete, then add) keeps ids unique whatever the index held (e.g.
+                // after a crash between two commits).
+                index::write_document(&writer, fields, &doc)
                     .map_err(IngestError::tantivy(format!("indexing {}", entry.path)))?;
                 pending += 1;
                 pending_bytes += doc.pages.iter().map(|p| p.text.len()).sum::<usize>();

@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use serde::Serialize;
+use tantivy::collector::DocSetCollector;
 use tantivy::columnar::StrColumn;
+use tantivy::query::Query;
 use tantivy::{DocId, Searcher, SegmentReader};
 
 use super::IngestError;
@@ -65,7 +67,7 @@ impl CachedStr {
     }
 }
 
-/// Calls `f` for every live document of the searcher's snapshot.
+/// Calls `f` for every live work (not its passages) of the searcher's snapshot.
 pub fn for_each_doc(searcher: &Searcher, mut f: impl FnMut(DocRow)) -> Result<(), IngestError> {
     for seg in searcher.segment_readers() {
         let mut id = CachedStr::new(seg, "id")?;
@@ -78,7 +80,12 @@ pub fn for_each_doc(searcher: &Searcher, mut f: impl FnMut(DocRow)) -> Result<()
         let pages = ff.u64("page_count").map_err(err("page_count"))?;
         let ocr = ff.u64("needs_ocr").map_err(err("needs_ocr"))?;
         let date = ff.date("ingested_at").map_err(err("ingested_at"))?;
+        // Only passage units have a `to_work`.
+        let to_work = ff.u64("to_work").map_err(err("to_work"))?;
         for doc in seg.doc_ids_alive() {
+            if to_work.first(doc).is_some() {
+                continue;
+            }
             f(DocRow {
                 id: id.get(doc, false),
                 collection: collection.get(doc, true),
@@ -92,6 +99,29 @@ pub fn for_each_doc(searcher: &Searcher, mut f: impl FnMut(DocRow)) -> Result<()
         }
     }
     Ok(())
+}
+
+/// The ids of the live works `query` matches.
+pub fn matching_ids(searcher: &Searcher, query: &dyn Query) -> Result<Vec<String>, IngestError> {
+    let found = searcher
+        .search(query, &DocSetCollector)
+        .map_err(IngestError::tantivy("finding documents"))?;
+    let mut ids = Vec::with_capacity(found.len());
+    let mut columns: HashMap<u32, CachedStr> = HashMap::new();
+    for addr in found {
+        let seg = searcher.segment_reader(addr.segment_ord);
+        let col = match columns.entry(addr.segment_ord) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(v) => v.insert(CachedStr::new(seg, "id")?),
+        };
+        let id = col.get(addr.doc_id, false);
+        if !id.is_empty() {
+            ids.push(id);
+        }
+    }
+    ids.sort();
+    ids.dedup();
+    Ok(ids)
 }
 
 /// A fresh searcher on the last commit.

@@ -1,11 +1,16 @@
-//! Turns user text into a tantivy query over the analysed field variants.
+//! Turns user text into tantivy queries over the analysed field variants.
 //!
-//! Every query syllable becomes, in every searchable text group (title, authors, ... body):
+//! A work is ranked through two kinds of unit (see [`crate::schema`]): its work unit, whose
+//! metadata groups (title, authors, advisor, institution, keywords, abstract) [`meta_query`]
+//! scores, and its passages, which [`passage_query`] scores. Every query syllable becomes, in
+//! each text group:
 //! - a term on the folded field (so `duong` finds `đường` and `dương`);
 //! - when the query is typed with diacritics, also a term on the exact field, so documents
 //!   with the exact spelling score higher (`đường` above `dương`; and `ma` typed among
 //!   accented words means `ma`, not `má`);
-//! - for English stems, a term on the stemmed field (English documents only have one);
+//! - for English stems, a term on the stemmed field (English documents only have one), when the
+//!   query is not Vietnamese ([`AnalyzedQuery::vietnamese`]): a Vietnamese syllable that happens
+//!   to occur in a few English texts would otherwise be a rare, heavily weighted stem there;
 //! - for names (capitalised inside the query, acronyms), an extra folded term.
 //!
 //! Every pair of syllables adjacent in the query becomes a term on the pair field, so
@@ -18,6 +23,7 @@
 
 pub mod names;
 pub mod question;
+pub mod stats;
 
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
@@ -26,6 +32,7 @@ use tantivy::Term;
 use crate::analysis::{self, pairs::PAIR_SEPARATOR, EXACT, STEM_EN};
 use crate::schema::{Fields, TextFields};
 use crate::text::fold::{fold, has_diacritics};
+use crate::text::legacy::{is_plausible_folded_syllable, is_plausible_syllable};
 
 /// Most syllables of a keyword query (two Vietnamese words: `luận văn thạc sĩ`). Longer
 /// queries are usually questions or pasted sentences, searched and ranked differently.
@@ -39,8 +46,8 @@ pub struct Weights {
     pub advisor: f32,
     pub institution: f32,
     pub keywords: f32,
-    pub abstract_text: f32,
-    pub body: f32,
+    /// The best passage of the body.
+    pub passage: f32,
     /// Every syllable of a query typed with diacritics, on the exact field.
     pub exact: f32,
     /// Every syllable on the folded field; a query typed without any diacritics gets
@@ -64,6 +71,23 @@ pub struct Weights {
     /// How much the best hits gain when the query's words occur close together: a score is
     /// multiplied by `1 + proximity × coverage` (search-server's `proximity` module).
     pub proximity: f32,
+    /// The soft AND: a work's score is multiplied by `1 - soft_and × (1 - share)`, where share
+    /// is the IDF share of the query's words it holds anywhere (search-server's `units`).
+    pub soft_and: f32,
+    /// The soft AND of questions and longer queries, whose answers rarely hold every word.
+    pub soft_and_long: f32,
+    /// Weight of a work's second-best passage, beside its best (a subject discussed on several
+    /// pages).
+    pub second: f32,
+    /// Length prior: a work's score is multiplied by `1 - length_prior × ln(pages)`. MaxP
+    /// takes the best of a work's passages, and the best of a thousand passages of a manual is
+    /// high by chance: some page of it holds half the words of any long query.
+    pub length_prior: f32,
+    /// In a query that is not Vietnamese and longer than a few words, words found in more than
+    /// this share of the passages of its language (`the`, `of`, `are`) are left out of the
+    /// ranking ([`AnalyzedQuery::drop_common`]): many weak matches of them otherwise add up
+    /// to more than the few words that say what the query is about.
+    pub common_share: f32,
 }
 
 /// The one configuration of the product. Measured with bench/relevance (ViRE question sets,
@@ -72,13 +96,12 @@ pub struct Weights {
 impl Default for Weights {
     fn default() -> Self {
         Weights {
-            title: 2.5,
-            authors: 2.0,
+            title: 1.0,
+            authors: 1.0,
             advisor: 1.0,
             institution: 1.0,
-            keywords: 2.0,
-            abstract_text: 1.5,
-            body: 1.0,
+            keywords: 1.0,
+            passage: 1.0,
             exact: 1.0,
             folded: 0.5,
             pairs_keywords: 1.5,
@@ -87,6 +110,11 @@ impl Default for Weights {
             stem: 3.0,
             names: 2.0,
             proximity: 0.15,
+            soft_and: 0.5,
+            soft_and_long: 0.0,
+            second: 0.0,
+            length_prior: 0.04,
+            common_share: 0.1,
         }
     }
 }
@@ -99,8 +127,7 @@ impl Weights {
             "advisor" => self.advisor,
             "institution" => self.institution,
             "keywords" => self.keywords,
-            "abstract" => self.abstract_text,
-            _ => self.body,
+            _ => self.passage,
         }
     }
 }
@@ -123,6 +150,49 @@ pub struct AnalyzedQuery {
     pub syllables: usize,
     /// Folded words capitalised inside the query (`Thuốc Bifril có...`): names.
     pub names: Vec<String>,
+    /// The query is Vietnamese (see [`is_vietnamese`]): English stems do not apply.
+    pub vietnamese: bool,
+}
+
+/// Fewest words of a query whose common words [`AnalyzedQuery::drop_common`] leaves out.
+pub const COMMON_MIN_WORDS: usize = 5;
+
+/// The analysed variants of a query term.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Variant {
+    Exact,
+    Folded,
+    Pairs,
+    Stem,
+}
+
+/// Share of a diacritic-free query's words that must be spelled like Vietnamese syllables for
+/// it to be read as Vietnamese (`hoc may`, `khai pha du lieu`), not English (`machine learning`,
+/// `food dyes and adhd`; English words that are also Vietnamese spellings, like `a`, `to`, `in`,
+/// `can`, `lung`, rarely make most of a query).
+const VIETNAMESE_SHARE: f32 = 0.6;
+
+/// Is a query with these syllables (as typed, lower case) Vietnamese? With any Vietnamese
+/// diacritic, yes; without, when most words are spelled like Vietnamese syllables.
+pub fn is_vietnamese(syllables: &[&str]) -> bool {
+    if syllables.is_empty() {
+        return false;
+    }
+    if syllables.iter().any(|s| has_diacritics(s)) {
+        return true;
+    }
+    let words: Vec<&&str> = syllables
+        .iter()
+        .filter(|s| s.chars().all(char::is_alphabetic))
+        .collect();
+    if words.is_empty() {
+        return false;
+    }
+    let plausible = words
+        .iter()
+        .filter(|s| is_plausible_syllable(s) || is_plausible_folded_syllable(s))
+        .count();
+    plausible as f32 >= VIETNAMESE_SHARE * words.len() as f32
 }
 
 impl AnalyzedQuery {
@@ -181,14 +251,41 @@ impl AnalyzedQuery {
             q.exact.push(t.token.clone());
             q.folded.push(folded);
         }
-        let stems = analysis::tokens(STEM_EN, text);
-        q.stems = stems.into_iter().map(|t| t.token).collect();
+        q.vietnamese = is_vietnamese(&syllables);
+        if !q.vietnamese {
+            let stems = analysis::tokens(STEM_EN, text);
+            q.stems = stems.into_iter().map(|t| t.token).collect();
+        }
         dedup(&mut q.exact);
         dedup(&mut q.folded);
         dedup(&mut q.pairs);
         dedup(&mut q.names);
         dedup(&mut q.stems);
         q
+    }
+
+    /// Leaves out of the ranking the words and pairs for which `too_common(variant, term)` is
+    /// true, when the query is not Vietnamese and has at least [`COMMON_MIN_WORDS`] words, and
+    /// something is left. Vietnamese syllables are never dropped: common ones (`giai`, `đoạn`)
+    /// make the compounds the pairs stand for.
+    pub fn drop_common(&mut self, mut too_common: impl FnMut(Variant, &str) -> bool) {
+        if self.vietnamese || self.syllables < COMMON_MIN_WORDS {
+            return;
+        }
+        let folded: Vec<String> = self
+            .folded
+            .iter()
+            .filter(|t| !too_common(Variant::Folded, t))
+            .cloned()
+            .collect();
+        if folded.is_empty() || folded.len() == self.folded.len() {
+            return;
+        }
+        self.folded = folded;
+        self.exact.retain(|t| !too_common(Variant::Exact, t));
+        self.stems.retain(|t| !too_common(Variant::Stem, t));
+        self.pairs.retain(|t| !too_common(Variant::Pairs, t));
+        self.names.retain(|t| self.folded.contains(t));
     }
 
     /// Some syllable carries diacritics: the user types with them.
@@ -220,21 +317,22 @@ fn term(field: Field, text: &str, boost: f32) -> (Occur, Box<dyn Query>) {
     (Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost)))
 }
 
-/// Builds the ranking query for `text`; `None` when the text has no searchable token.
-pub fn text_query(fields: &Fields, weights: &Weights, text: &str) -> Option<Box<dyn Query>> {
-    let q = AnalyzedQuery::new(text);
-    if q.is_empty() {
-        return None;
-    }
-    Some(analyzed_query(fields, weights, &q))
-}
-
-/// Builds the ranking query for an already analysed query.
-pub fn analyzed_query(fields: &Fields, weights: &Weights, q: &AnalyzedQuery) -> Box<dyn Query> {
+/// Ranks work units: the query over their short metadata groups (the abstract is ranked as a
+/// passage, see [`crate::schema`]).
+pub fn meta_query(fields: &Fields, weights: &Weights, q: &AnalyzedQuery) -> Box<dyn Query> {
     let mut clauses = Vec::new();
     for (name, group) in fields.text_groups() {
-        group_clauses(&mut clauses, &group, weights.group(name), weights, q);
+        if name != "abstract" {
+            group_clauses(&mut clauses, &group, weights.group(name), weights, q);
+        }
     }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// Ranks passage units.
+pub fn passage_query(fields: &Fields, weights: &Weights, q: &AnalyzedQuery) -> Box<dyn Query> {
+    let mut clauses = Vec::new();
+    group_clauses(&mut clauses, &fields.passage, weights.passage, weights, q);
     Box::new(BooleanQuery::new(clauses))
 }
 
@@ -291,6 +389,27 @@ mod tests {
         assert_eq!(q.folded, ["duong", "thang", "song"]);
         assert_eq!(q.pairs, ["duong thang", "thang song", "song song"]);
         assert!(AnalyzedQuery::new(" ,. ").is_empty());
+    }
+
+    #[test]
+    fn stems_only_for_queries_that_are_not_vietnamese() {
+        for (text, vietnamese) in [
+            ("học máy", true),
+            ("hoc may", true),
+            ("khai pha du lieu", true),
+            ("luan van thac si", true),
+            ("mô hình transformer", true),
+            ("CNN nhan dang chu viet", true),
+            ("machine learning", false),
+            ("food dyes and adhd", false),
+            ("lung cancer", false),
+            ("gnuplot plotting commands reference", false),
+            ("how to compute numerical derivatives", false),
+        ] {
+            let q = AnalyzedQuery::new(text);
+            assert_eq!(q.vietnamese, vietnamese, "{text}");
+            assert_eq!(q.stems.is_empty(), vietnamese, "{text}: {:?}", q.stems);
+        }
     }
 
     #[test]

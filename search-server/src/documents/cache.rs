@@ -137,18 +137,17 @@ mod tests {
             .unwrap();
         // Two commits, two segments, as two uploads make.
         for (id, text) in [("a", "đường giao thông"), ("b", "dương xỉ")] {
-            writer
-                .add_document(fields.to_tantivy(&doc(id, text)))
-                .unwrap();
+            indexer::index::write_document(&writer, fields, &doc(id, text)).unwrap();
             writer.commit().unwrap();
         }
         reader.reload().unwrap();
         let old = reader.searcher();
         assert_eq!(old.segment_readers().len(), 2);
         let cache = DocCache::new(1 << 20);
+        // Each work is its passage, then its work unit.
         let addrs = |s: &Searcher| -> Vec<DocAddress> {
             (0..s.segment_readers().len() as u32)
-                .map(|seg| DocAddress::new(seg, 0))
+                .map(|seg| DocAddress::new(seg, 1))
                 .collect()
         };
         for a in addrs(&old) {
@@ -162,11 +161,11 @@ mod tests {
         reader.reload().unwrap();
         let new = reader.searcher();
         assert_eq!(new.segment_readers().len(), 1);
-        let addr = DocAddress::new(0, 0);
+        let addr = DocAddress::new(0, 1);
         let got = cache.load(&new, fields, addr).unwrap();
         assert_eq!(cache.len(), 1, "entries of the merged segments are dropped");
         assert!(["a", "b"].contains(&got.doc.id.as_str()));
-        cache.load(&new, fields, DocAddress::new(0, 1)).unwrap();
+        cache.load(&new, fields, DocAddress::new(0, 3)).unwrap();
         assert_eq!(cache.len(), 2);
 
         // A request still holding the older searcher does not prune the newer entries.

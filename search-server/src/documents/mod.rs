@@ -69,7 +69,7 @@ impl StoredDoc {
             institution: first_str(d, f.institution.exact),
             keywords: all_str(d, f.keywords.exact),
             abstract_text: first_str(d, f.abstract_text.exact),
-            pages: all_str(d, f.body.exact),
+            pages: all_str(d, f.body),
             year: (year != 0).then_some(year as i32),
             doc_type: first_str(d, f.doc_type).unwrap_or_else(|| "other".into()),
             lang: first_str(d, f.lang).unwrap_or_else(|| "und".into()),

@@ -24,7 +24,7 @@ pub async fn collections(State(state): State<AppState>) -> Result<Response, AppE
 pub async fn health(State(state): State<AppState>) -> Response {
     Json(json!({
         "status": "ok",
-        "documents": state.searcher().num_docs(),
+        "documents": indexer::index::live_works(&state.searcher(), &state.index.fields).unwrap_or(0),
         "writes_enabled": state.token.is_some(),
         "version": env!("CARGO_PKG_VERSION"),
     }))

@@ -1,6 +1,6 @@
 //! One hit of a result list: the document's summary fields, its score, the pages that matched
-//! and the snippet to show (the densest run of query words on the best page, else in the
-//! abstract, else the start of the text).
+//! and the snippet to show (the densest run of query words on the page of the best passage,
+//! else on the first matching page, else in the abstract, else the start of the text).
 
 use serde::Serialize;
 
@@ -25,13 +25,24 @@ pub struct Hit {
 /// Most page numbers listed per hit.
 const MAX_PAGES: usize = 20;
 
-pub(super) fn make_hit(cached: &CachedDoc, score: f32, terms: &[String]) -> Hit {
+pub(super) fn make_hit(
+    cached: &CachedDoc,
+    score: f32,
+    best_page: Option<u32>,
+    terms: &[String],
+) -> Hit {
     let d = &cached.doc;
     let pages = snippets::matching_pages(&cached.folded, terms, MAX_PAGES);
-    let from_page = pages
-        .first()
-        .and_then(|p| d.pages.get(*p as usize - 1))
-        .and_then(|text| snippets::highlight(text, terms));
+    let page_text = |p: u32| d.pages.get((p as usize).checked_sub(1)?);
+    let from_page = best_page
+        .and_then(page_text)
+        .and_then(|text| snippets::highlight(text, terms))
+        .or_else(|| {
+            pages
+                .first()
+                .and_then(|p| page_text(*p))
+                .and_then(|text| snippets::highlight(text, terms))
+        });
     let snippet = from_page
         .or_else(|| {
             d.abstract_text

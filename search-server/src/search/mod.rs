@@ -1,41 +1,45 @@
 //! A search, from the query string to the response. [`params`] validates the parameters into
 //! a [`SearchRequest`]; [`query`] parses the user's query language; [`plan`] turns both into
-//! tantivy queries (what must match, what ranks, the filters, and how plain words match:
-//! [`Matching`]); [`run`] executes the plan, by relevance (the best hits re-ranked by
-//! [`proximity`]) or by year, and retries a keyword query that found nothing with any of its
-//! words; [`facets`] counts values under the other filters; [`hits`] makes each hit from the
-//! cached document, with the matched pages and `<mark>`ed text of [`snippets`]. [`similar`]
-//! (more like this) is a search too: a query made of one document's terms, answered with the
-//! same [`Hit`]s.
+//! tantivy queries (what must match, the coverage of the query's words, what ranks, the
+//! filters); [`run`] executes the plan: the works pass finds the matching works with their
+//! coverage and the facets, then [`units`] ranks them by metadata and best passage with the
+//! soft AND (the best hits re-ranked by [`proximity`]), or by year; [`facets`] counts values
+//! under the other filters; [`hits`] makes each hit from the cached document, with the matched
+//! pages and `<mark>`ed text of [`snippets`]. [`similar`] (more like this) is a search too: a
+//! query made of one document's terms, answered with the same [`Hit`]s.
 
 mod excluded;
 pub mod facets;
 pub mod hits;
+pub mod notes;
 pub mod params;
 pub mod plan;
 pub mod proximity;
 pub mod query;
 pub mod similar;
 pub mod snippets;
+pub mod units;
 
+use std::collections::HashMap;
 use std::time::Instant;
 
-use indexer::schema::Fields;
+use indexer::schema::{Fields, Unit};
 use serde::Serialize;
-use tantivy::collector::{Count, TopDocs};
-use tantivy::{DocAddress, DocId, Score, SegmentReader};
+use tantivy::{DocAddress, Searcher};
 
 use crate::error::AppError;
 use crate::state::AppState;
 use facets::{facet_list, Facet, FacetCollector, FacetFruit, FACETS};
 use hits::make_hit;
+use notes::Note;
 use plan::Plan;
 use proximity::Proximity;
+use units::{MatchCollector, Ranked, Scoring};
 
 pub use facets::{FacetValue, Facets};
 pub use hits::Hit;
+pub use notes::UiLang;
 pub use params::{SearchParams, SearchRequest, Sort, MAX_DEPTH, MAX_LIMIT, MAX_QUERY_CHARS};
-pub use plan::{Matching, MAX_STRICT_WORDS};
 
 #[derive(Debug, Serialize)]
 pub struct SearchResponse {
@@ -45,51 +49,52 @@ pub struct SearchResponse {
     pub sort: Sort,
     pub hits: Vec<Hit>,
     pub facets: Facets,
-    /// What the parser reinterpreted in the query (unclosed quote, stray OR...).
+    /// What the parser reinterpreted in the query (unclosed quote, stray OR...), in the page's
+    /// language.
     pub notes: Vec<String>,
 }
 
-/// Hits (score, address), total and facet counts of one plan.
-type Found = (Vec<(f32, DocAddress)>, usize, FacetFruit);
+/// What one plan found: the page of hits, the total, facet counts, and how many works hold
+/// every word.
+struct Found {
+    hits: Vec<Ranked>,
+    total: usize,
+    counts: FacetFruit,
+    complete: usize,
+}
 
 /// Runs a search on the calling (blocking) thread.
 pub fn run(state: &AppState, req: &SearchRequest) -> Result<SearchResponse, AppError> {
     let started = Instant::now();
     let fields = &state.index.fields;
     let searcher = state.searcher();
-    let mut plan = Plan::new(state, req);
-    let sort = req.sort.unwrap_or(if plan.ranking.is_empty() {
+    let stats = state.corpus_stats(&searcher)?;
+    let mut plan = Plan::new(state, &searcher, &stats, req)?;
+    let sort = req.sort.unwrap_or(if plan.ranking.is_none() {
         Sort::Newest
     } else {
         Sort::Relevance
     });
     let proximity = match sort {
-        Sort::Relevance if !plan.ranking.is_empty() => Proximity::new(
+        Sort::Relevance if plan.ranking.is_some() => Proximity::new(
             &searcher,
-            fields.body.folded,
+            fields.text_folded,
             &plan.analyzed.folded,
             state.weights.proximity,
+            stats.units_in(Unit::Work, plan.analyzed.vietnamese),
         )?,
         _ => None,
     };
-    let rerank = proximity.as_ref();
-    let mut found = execute(&searcher, fields, &plan, req, sort, rerank)?;
-    if found.1 == 0 && plan.relaxable >= 2 && plan.matching == Matching::AllWords {
-        plan.relax(state);
-        found = execute(&searcher, fields, &plan, req, sort, rerank)?;
-        if found.1 > 0 {
-            plan.parsed.notes.push(
-                "no document has every word: showing documents with some of them, best first"
-                    .into(),
-            );
-        }
+    let found = execute(state, &searcher, &plan, req, sort, proximity.as_ref())?;
+    if found.total > 0 && found.complete == 0 && plan.plain >= 2 {
+        plan.parsed.notes.push(Note::NoDocumentHasEveryWord);
     }
-    let (hits, total, counts) = found;
-    let mut out_hits = Vec::with_capacity(hits.len());
-    for (score, addr) in hits {
-        let cached = state.doc_cache.load(&searcher, fields, addr)?;
-        out_hits.push(make_hit(&cached, score, &plan.terms));
+    let mut out_hits = Vec::with_capacity(found.hits.len());
+    for r in found.hits {
+        let cached = state.doc_cache.load(&searcher, fields, r.addr)?;
+        out_hits.push(make_hit(&cached, r.score, r.page, &plan.terms));
     }
+    let counts = found.counts;
     let facets = Facets {
         collection: facet_list(Facet::Collection, counts.get("collection")),
         doc_type: facet_list(Facet::DocType, counts.get("doc_type")),
@@ -98,74 +103,94 @@ pub fn run(state: &AppState, req: &SearchRequest) -> Result<SearchResponse, AppE
     };
     Ok(SearchResponse {
         query: req.q.clone(),
-        total,
+        total: found.total,
         took_ms: (started.elapsed().as_secs_f64() * 1e5).round() / 100.0,
         sort,
         hits: out_hits,
         facets,
-        notes: plan.parsed.notes,
+        notes: plan.parsed.notes.iter().map(|n| n.text(req.hl)).collect(),
     })
 }
 
 fn execute(
-    searcher: &tantivy::Searcher,
-    fields: &Fields,
+    state: &AppState,
+    searcher: &Searcher,
     plan: &Plan,
     req: &SearchRequest,
     sort: Sort,
     rerank: Option<&Proximity>,
 ) -> Result<Found, AppError> {
-    let query = plan.query(fields, None);
+    let fields: &Fields = &state.index.fields;
+    let query = plan.works_query(fields, None);
     let in_main: Vec<Facet> = FACETS
         .into_iter()
         .filter(|f| !plan.filters.active(*f))
         .collect();
-    let facet_collector = FacetCollector {
-        facets: in_main.clone(),
-    };
-    let top = TopDocs::with_limit(req.limit).and_offset(req.offset);
-    let (hits, total, mut counts): Found = match sort {
-        Sort::Relevance => match rerank {
-            None => searcher.search(&query, &(top.order_by_score(), Count, facet_collector))?,
-            Some(proximity) => {
-                // Re-ranking reorders the first proximity::DEPTH hits, so every page is cut
-                // from the same re-ranked list.
-                let depth = (req.offset + req.limit).max(proximity::DEPTH);
-                let top = TopDocs::with_limit(depth).order_by_score();
-                let (mut hits, total, counts) =
-                    searcher.search(&query, &(top, Count, facet_collector))?;
-                proximity.rerank(searcher, &mut hits)?;
-                let page = hits.into_iter().skip(req.offset).take(req.limit).collect();
-                (page, total, counts)
-            }
+    let collector = (
+        MatchCollector {
+            full: plan.full_coverage,
         },
-        Sort::Newest | Sort::Oldest => {
-            let newest = sort == Sort::Newest;
-            let collector = top.tweak_score(move |seg: &SegmentReader| {
-                let col = seg.fast_fields().i64("year").ok();
-                move |doc: DocId, score: Score| {
-                    let y = col.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
-                    // Unknown years (0) go last either way.
-                    let key = match (y, newest) {
-                        (0, _) => i64::MIN,
-                        (y, true) => y,
-                        (y, false) => -y,
-                    };
-                    (key, score)
-                }
-            });
-            let (top, total, counts) =
-                searcher.search(&query, &(collector, Count, facet_collector))?;
-            let hits = top.into_iter().map(|((_, s), a)| (s, a)).collect();
-            (hits, total, counts)
+        FacetCollector { facets: in_main },
+    );
+    let (matches, mut counts) = searcher.search(&query, &collector)?;
+    let wanted = req.offset + req.limit;
+    let hits = match (sort, &plan.ranking) {
+        (Sort::Relevance, Some(ranking)) => {
+            // Re-ranking reorders the first proximity::DEPTH hits, so every page is cut from
+            // the same re-ranked list.
+            let depth = wanted.max(proximity::DEPTH);
+            let w = &state.weights;
+            let scoring = Scoring {
+                soft_and: if plan.analyzed.is_keywords() {
+                    w.soft_and
+                } else {
+                    w.soft_and_long
+                },
+                second: w.second,
+                length_prior: w.length_prior,
+            };
+            let mut ranked = units::score_units(
+                searcher,
+                ranking.as_ref(),
+                &matches,
+                plan.full_coverage,
+                scoring,
+                depth,
+            )?;
+            if let Some(proximity) = rerank {
+                let pages: HashMap<DocAddress, Option<u32>> =
+                    ranked.iter().map(|r| (r.addr, r.page)).collect();
+                let mut scored: Vec<(f32, DocAddress)> =
+                    ranked.iter().map(|r| (r.score, r.addr)).collect();
+                proximity.rerank(searcher, &mut scored)?;
+                ranked = scored
+                    .into_iter()
+                    .map(|(score, addr)| Ranked {
+                        score,
+                        addr,
+                        page: pages.get(&addr).copied().flatten(),
+                    })
+                    .collect();
+            }
+            ranked
         }
+        (Sort::Relevance, None) | (Sort::Newest, _) => {
+            units::by_year(searcher, &matches, units::YearOrder::Newest, wanted)?
+        }
+        (Sort::Oldest, _) => units::by_year(searcher, &matches, units::YearOrder::Oldest, wanted)?,
     };
+    let hits = hits.into_iter().skip(req.offset).take(req.limit).collect();
     for f in FACETS {
         if plan.filters.active(f) {
-            let q = plan.query(fields, Some(f));
+            let q = plan.works_query(fields, Some(f));
             let c = searcher.search(&q, &FacetCollector { facets: vec![f] })?;
             counts.extend(c);
         }
     }
-    Ok((hits, total, counts))
+    Ok(Found {
+        hits,
+        total: matches.total,
+        counts,
+        complete: matches.complete,
+    })
 }

@@ -5,6 +5,7 @@
 use indexer::doc::DocType;
 use serde::{Deserialize, Serialize};
 
+use super::notes::UiLang;
 use crate::error::AppError;
 
 /// Longest query accepted, in characters.
@@ -26,6 +27,8 @@ pub struct SearchParams {
     pub year_from: Option<String>,
     pub year_to: Option<String>,
     pub sort: Option<String>,
+    /// The page's language (`vi`, `en`), for the notes.
+    pub hl: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -48,6 +51,8 @@ pub struct SearchRequest {
     pub year_from: Option<i32>,
     pub year_to: Option<i32>,
     pub sort: Option<Sort>,
+    /// The language notes are written in.
+    pub hl: UiLang,
 }
 
 fn non_empty(v: &Option<String>) -> Option<&str> {
@@ -128,6 +133,11 @@ impl SearchRequest {
                 )))
             }
         };
+        let hl = match non_empty(&p.hl) {
+            None => UiLang::default(),
+            Some(s) => UiLang::parse(s)
+                .ok_or_else(|| AppError::bad_request(format!("hl must be vi or en, not {s:?}")))?,
+        };
         Ok(SearchRequest {
             q,
             limit,
@@ -138,6 +148,7 @@ impl SearchRequest {
             year_from,
             year_to,
             sort,
+            hl,
         })
     }
 }

@@ -1,33 +1,42 @@
-//! A request turned into tantivy queries (`Plan`), in two parts:
-//! - *constraints* decide what matches: every group of the parsed query must match (a word on
-//!   any folded field of its scope, a phrase as a `PhraseQuery` on folded fields), excluded
-//!   words and phrases must not, and the filters (collection, doc_type, lang, years) hold.
-//!   They are wrapped in `ConstScoreQuery(0)` so they do not distort the ranking;
-//! - *ranking*: `indexer::query::analyzed_query` over the positive words (folded everywhere,
-//!   exact diacritics and adjacent pairs boosted), plus phrase boosts on the title, abstract and
-//!   body (exact-diacritic phrases boosted again).
+//! A request turned into tantivy queries (`Plan`), in three parts:
+//! - *constraints* decide which works match: every strict group of the parsed query must match
+//!   (a phrase as a `PhraseQuery`, a `title:`/`author:` word, an `OR` group), at least one plain
+//!   word must, excluded words and phrases must not, and the filters (collection, doc_type,
+//!   lang, years) hold. Words and phrases of any field match on `text_folded`, which holds
+//!   every text of a work. They are wrapped in `ConstScoreQuery(0)`;
+//! - *coverage*: for every query word, a constant score of its IDF when the work holds it
+//!   anywhere, so the works pass scores each match with the share of the query it covers (the
+//!   soft AND of [`super::units`]);
+//! - *ranking* of units: `indexer::query::meta_query` over the metadata of work units and
+//!   `passage_query` over passages (folded everywhere, exact diacritics and adjacent pairs
+//!   boosted, stems for queries that are not Vietnamese), plus phrase boosts on the title,
+//!   keywords, abstract and passages (exact-diacritic phrases boosted again). Each part is
+//!   weighted with the library's shared statistics (`indexer::query::stats`: one IDF per word).
 //!
-//! Plain words are all required in a keyword query and any of them in a question or a longer
-//! one ([`Matching`]); each filter can be left out for its facet's counts.
+//! Plain words are never all required: a work missing one falls behind those that have them
+//! all, by how much the missing word weighs, but stays in the results (no cliff). Each filter
+//! can be left out for its facet's counts.
 
 use std::ops::Bound;
+use std::sync::Arc;
 
 use indexer::analysis::{self, EXACT, FOLDED};
-use indexer::query::{analyzed_query, AnalyzedQuery};
-use indexer::schema::Fields;
+use indexer::query::stats::{CorpusStats, Scoped};
+use indexer::query::{meta_query, passage_query, AnalyzedQuery, Variant};
+use indexer::schema::{Fields, TextFields, Unit};
 use indexer::text::fold::has_diacritics;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery,
-    TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::Term;
+use tantivy::{Searcher, Term};
 
 use super::excluded::Excluded;
 use super::facets::Facet;
 use super::params::SearchRequest;
 use super::query::{self, Atom, ParsedQuery, Scope};
 use super::snippets;
+use crate::error::AppError;
 use crate::state::AppState;
 
 /// Builds tantivy queries for one request.
@@ -90,30 +99,31 @@ fn phrase_or_term(field: Field, tokens: &[(usize, String)]) -> Box<dyn Query> {
 }
 
 impl Builder<'_> {
+    /// The folded fields of work units a word or phrase of `scope` matches on.
     fn folded_fields(&self, scope: Scope) -> Vec<Field> {
         match scope {
             Scope::Title => vec![self.fields.title.folded],
             Scope::Author => vec![self.fields.authors.folded, self.fields.advisor.folded],
-            Scope::Any => self
-                .fields
-                .text_groups()
-                .iter()
-                .map(|(_, g)| g.folded)
-                .collect(),
+            Scope::Any => vec![self.fields.text_folded],
         }
     }
 
-    fn phrase_fields(&self, scope: Scope) -> Vec<(f32, indexer::schema::TextFields)> {
+    /// The text groups a phrase of `scope` is boosted on, with their weights and the kind of
+    /// unit that has them.
+    fn phrase_fields(&self, scope: Scope) -> Vec<(f32, TextFields, Unit)> {
         let f = self.fields;
         let w = self.weights;
         match scope {
-            Scope::Title => vec![(w.title, f.title)],
-            Scope::Author => vec![(w.authors, f.authors), (w.advisor, f.advisor)],
+            Scope::Title => vec![(w.title, f.title, Unit::Work)],
+            Scope::Author => vec![
+                (w.authors, f.authors, Unit::Work),
+                (w.advisor, f.advisor, Unit::Work),
+            ],
+            // The abstract is one of the passages.
             Scope::Any => vec![
-                (w.title, f.title),
-                (w.keywords, f.keywords),
-                (w.abstract_text, f.abstract_text),
-                (w.body, f.body),
+                (w.title, f.title, Unit::Work),
+                (w.keywords, f.keywords, Unit::Work),
+                (w.passage, f.passage, Unit::Passage),
             ],
         }
     }
@@ -139,9 +149,9 @@ impl Builder<'_> {
                     return None;
                 }
                 let qs = self
-                    .phrase_fields(*scope)
+                    .folded_fields(*scope)
                     .into_iter()
-                    .map(|(_, g)| phrase_or_term(g.folded, &toks))
+                    .map(|f| phrase_or_term(f, &toks))
                     .collect();
                 Some(any_of(qs))
             }
@@ -149,8 +159,9 @@ impl Builder<'_> {
     }
 
     /// Extra score for phrases: the phrase on folded fields, and on exact fields when typed
-    /// with diacritics, weighted like the field groups.
-    fn phrase_boosts(&self, atom: &Atom, out: &mut Vec<(Occur, Box<dyn Query>)>) {
+    /// with diacritics, weighted like the field groups; added to the clauses of the unit that
+    /// has each field.
+    fn phrase_boosts(&self, atom: &Atom, ranking: &mut Ranking) {
         let Atom::Phrase { scope, text } = atom else {
             return;
         };
@@ -159,7 +170,8 @@ impl Builder<'_> {
             return;
         }
         let exact = has_diacritics(text).then(|| phrase_tokens(EXACT, text));
-        for (w, g) in self.phrase_fields(*scope) {
+        for (w, g, unit) in self.phrase_fields(*scope) {
+            let out = ranking.clauses(unit);
             out.push((
                 Occur::Should,
                 Box::new(BoostQuery::new(phrase_or_term(g.folded, &folded), w * 2.0)),
@@ -225,23 +237,42 @@ impl Filters {
     }
 }
 
+/// Scoring clauses of each kind of unit.
+#[derive(Default)]
+struct Ranking {
+    work: Vec<(Occur, Box<dyn Query>)>,
+    passage: Vec<(Occur, Box<dyn Query>)>,
+}
+
+impl Ranking {
+    fn clauses(&mut self, unit: Unit) -> &mut Vec<(Occur, Box<dyn Query>)> {
+        match unit {
+            Unit::Work => &mut self.work,
+            Unit::Passage => &mut self.passage,
+        }
+    }
+}
+
 /// A request turned into query parts.
 pub(super) struct Plan {
     pub(super) parsed: ParsedQuery,
     /// Text constraints (groups and exclusions), unscored.
-    pub(super) constraints: Vec<(Occur, Box<dyn Query>)>,
-    /// Scoring clauses.
-    pub(super) ranking: Vec<(Occur, Box<dyn Query>)>,
+    constraints: Vec<(Occur, Box<dyn Query>)>,
+    /// One constant-score clause per query word: its IDF when a work holds it.
+    coverage: Vec<(Occur, Box<dyn Query>)>,
+    /// The coverage of a work holding every word.
+    pub(super) full_coverage: f32,
+    /// The units query (metadata of works, text of passages); `None` without words.
+    pub(super) ranking: Option<Box<dyn Query>>,
     pub(super) filters: Filters,
     pub(super) terms: Vec<String>,
-    /// How many groups are plain words (see [`Matching`]).
-    pub(super) relaxable: usize,
-    pub(super) matching: Matching,
+    /// How many groups are plain words.
+    pub(super) plain: usize,
     /// The positive words as the ranking analysed them.
     pub(super) analyzed: AnalyzedQuery,
 }
 
-/// Plain words (no quotes, prefix or `OR`): the only groups [`Matching::AnyWord`] relaxes.
+/// Plain words (no quotes, prefix or `OR`): matched softly.
 fn is_plain(group: &[Atom]) -> bool {
     matches!(
         group,
@@ -250,31 +281,6 @@ fn is_plain(group: &[Atom]) -> bool {
             ..
         }]
     )
-}
-
-/// Most plain words (syllables) a query may have for all of them to be required.
-///
-/// A short keyword query (`luận văn thạc sĩ`, `deep learning`) means "every word"; a longer one
-/// is usually a question or a pasted sentence (`chiếm đoạt di vật của tử sĩ bị phạt tù bao nhiêu
-/// năm`), whose relevant documents rarely hold every word (question words, particles) while
-/// some irrelevant one may hold them all, scattered. Measured on the ViRE question sets
-/// (bench/relevance): requiring all words of a question loses the right answer for most of
-/// them.
-pub const MAX_STRICT_WORDS: usize = indexer::query::KEYWORD_SYLLABLES;
-
-/// How plain words constrain the results.
-///
-/// Short queries require every word ([`Matching::AllWords`]), and are run again with
-/// [`Matching::AnyWord`] when no document has them all; longer queries and questions (ending
-/// with `?` or holding question words: `suy giáp là gì`) use [`Matching::AnyWord`] from the
-/// start (see [`MAX_STRICT_WORDS`]). With `AnyWord`, documents
-/// need one of the words and the ranking (BM25 over the exact, folded and pair fields) puts
-/// those that cover the most, and the rarest, words in order first. Phrases,
-/// `title:`/`author:` words, `OR` groups and exclusions stay strict in both modes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Matching {
-    AllWords,
-    AnyWord,
 }
 
 /// How many groups of `parsed` are plain words with something to search.
@@ -286,12 +292,12 @@ fn plain_words(parsed: &ParsedQuery) -> usize {
         .count()
 }
 
-/// The text constraints of `parsed` under `matching`.
+/// The text constraints of `parsed`: strict groups must match, one plain word must, excluded
+/// atoms must not.
 fn constraints(
     b: &Builder<'_>,
     parsed: &ParsedQuery,
     analyzed: &AnalyzedQuery,
-    matching: Matching,
 ) -> Vec<(Occur, Box<dyn Query>)> {
     let mut constraints: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut optional: Vec<Box<dyn Query>> = Vec::new();
@@ -300,7 +306,7 @@ fn constraints(
         if qs.is_empty() {
             continue;
         }
-        if !(is_plain(group) && matching == Matching::AnyWord) {
+        if !is_plain(group) {
             constraints.push((Occur::Must, any_of(qs)));
         } else if analysis::tokens(FOLDED, group[0].text())
             .iter()
@@ -321,35 +327,84 @@ fn constraints(
     constraints
 }
 
+/// Robertson–Spärck Jones IDF, as BM25 weighs a word, among `n` works.
+fn idf(df: u64, n: u64) -> f32 {
+    let df = df.min(n) as f32;
+    (1.0 + (n as f32 - df + 0.5) / (df + 0.5)).ln()
+}
+
 impl Plan {
-    /// Parses and analyses the request once. Plain words are all required in a keyword query,
-    /// any of them in a question or a longer query (see [`Matching`]).
-    pub(super) fn new(state: &AppState, req: &SearchRequest) -> Plan {
+    /// Parses and analyses the request once.
+    pub(super) fn new(
+        state: &AppState,
+        searcher: &Searcher,
+        stats: &Arc<CorpusStats>,
+        req: &SearchRequest,
+    ) -> Result<Plan, AppError> {
         let fields = &state.index.fields;
-        let b = Builder {
-            fields,
-            weights: &state.weights,
-        };
+        let weights = &state.weights;
+        let b = Builder { fields, weights };
         let parsed = query::parse(&req.q);
         let text: Vec<&str> = parsed.positive().map(Atom::text).collect();
-        let analyzed = AnalyzedQuery::new(&text.join(" "));
-        let relaxable = plain_words(&parsed);
-        let matching = if relaxable > MAX_STRICT_WORDS || analyzed.question {
-            Matching::AnyWord
-        } else {
-            Matching::AllWords
-        };
-        let constraints = constraints(&b, &parsed, &analyzed, matching);
-        let mut ranking: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        if !analyzed.is_empty() {
-            ranking.push((
+        let mut analyzed = AnalyzedQuery::new(&text.join(" "));
+        let passages = stats.units_in(Unit::Passage, analyzed.vietnamese) as f64;
+        let most = f64::from(weights.common_share) * passages;
+        let p = &fields.passage;
+        analyzed.drop_common(|variant, t| {
+            let field = match variant {
+                Variant::Exact => Some(p.exact),
+                Variant::Folded => Some(p.folded),
+                Variant::Pairs => p.pairs,
+                Variant::Stem => p.stem,
+            };
+            field.is_some_and(|f| {
+                searcher
+                    .doc_freq(&Term::from_field_text(f, t))
+                    .is_ok_and(|df| df as f64 > most)
+            })
+        });
+        let plain = plain_words(&parsed);
+        let constraints = constraints(&b, &parsed, &analyzed);
+        let works = stats.units_in(Unit::Work, analyzed.vietnamese);
+        let mut coverage: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut full_coverage = 0.0;
+        for word in &analyzed.folded {
+            let term = Term::from_field_text(fields.text_folded, word);
+            let weight = idf(searcher.doc_freq(&term)?, works);
+            full_coverage += weight;
+            coverage.push((
                 Occur::Should,
-                analyzed_query(fields, &state.weights, &analyzed),
+                Box::new(ConstScoreQuery::new(
+                    Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+                    weight,
+                )),
             ));
         }
-        for atom in parsed.positive() {
-            b.phrase_boosts(atom, &mut ranking);
+        let mut units = Ranking::default();
+        if !analyzed.is_empty() {
+            units
+                .work
+                .push((Occur::Should, meta_query(fields, weights, &analyzed)));
+            units
+                .passage
+                .push((Occur::Should, passage_query(fields, weights, &analyzed)));
         }
+        for atom in parsed.positive() {
+            b.phrase_boosts(atom, &mut units);
+        }
+        let mut both: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for clauses in [units.work, units.passage] {
+            if !clauses.is_empty() {
+                both.push((Occur::Should, Box::new(BooleanQuery::new(clauses))));
+            }
+        }
+        let ranking = (!both.is_empty()).then(|| {
+            Box::new(Scoped::new(
+                Box::new(BooleanQuery::new(both)),
+                Arc::clone(stats),
+                analyzed.vietnamese,
+            )) as Box<dyn Query>
+        });
         let years = match (parsed.years, req.year_from, req.year_to) {
             (None, None, None) => None,
             (q, from, to) => {
@@ -366,48 +421,37 @@ impl Plan {
             years,
         };
         let terms = snippets::query_terms(parsed.positive().map(Atom::text));
-        Plan {
+        Ok(Plan {
             parsed,
             constraints,
+            coverage,
+            full_coverage,
             ranking,
             filters,
             terms,
-            relaxable,
-            matching,
+            plain,
             analyzed,
-        }
+        })
     }
 
-    /// Switches to [`Matching::AnyWord`]: only the text constraints change.
-    pub(super) fn relax(&mut self, state: &AppState) {
-        let b = Builder {
-            fields: &state.index.fields,
-            weights: &state.weights,
-        };
-        self.matching = Matching::AnyWord;
-        self.constraints = constraints(&b, &self.parsed, &self.analyzed, self.matching);
-    }
-
-    /// The query with every filter except `without`.
-    pub(super) fn query(&self, fields: &Fields, without: Option<Facet>) -> Box<dyn Query> {
-        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    /// The works query with every filter except `without`: matching works, scored with their
+    /// coverage (a constant 1 when the query has no words).
+    pub(super) fn works_query(&self, fields: &Fields, without: Option<Facet>) -> Box<dyn Query> {
+        let mut must: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(fields.works()))];
         for (occur, q) in &self.constraints {
             must.push((*occur, q.box_clone()));
         }
         for f in self.filters.clauses(fields, without) {
             must.push((Occur::Must, f));
         }
-        if !must.iter().any(|(o, _)| *o == Occur::Must) {
-            must.push((Occur::Must, Box::new(AllQuery)));
-        }
         let filter: Box<dyn Query> =
             Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(must)), 0.0));
-        if self.ranking.is_empty() {
+        if self.coverage.is_empty() {
             // Listing without words: every match scores the same, order comes from the sort.
             return Box::new(ConstScoreQuery::new(filter, 1.0));
         }
         let mut clauses = vec![(Occur::Must, filter)];
-        for (o, q) in &self.ranking {
+        for (o, q) in &self.coverage {
             clauses.push((*o, q.box_clone()));
         }
         Box::new(BooleanQuery::new(clauses))

@@ -7,7 +7,8 @@
 //! looks like (`cà phê sữa ... đắng` in one sentence of a review against the three words spread
 //! over a page). For each of the best [`DEPTH`] hits the *coverage* is the largest share of the
 //! query's IDF that the distinct query syllables inside any [`WINDOW`] consecutive positions of
-//! the folded body hold (0 to 1), and the score becomes `score × (1 + weight × coverage)`.
+//! the work's folded text hold (0 to 1), and the score becomes `score × (1 + weight ×
+//! coverage)`.
 //!
 //! Positions come from the index (the folded fields keep them for phrase queries), so no stored
 //! text is read or tokenised again: a 300-page thesis costs what its query-word occurrences cost.
@@ -38,19 +39,20 @@ pub struct Proximity {
 }
 
 impl Proximity {
-    /// The words of `words` (folded syllables) that occur in `field`, for re-ranking with
-    /// `weight`; `None` when fewer than two do, since one word has no proximity, or when the
-    /// weight is not positive.
+    /// The words of `words` (folded syllables) that occur in `field` of `documents` works, for
+    /// re-ranking with `weight`; `None` when fewer than two do, since one word has no
+    /// proximity, or when the weight is not positive.
     pub fn new(
         searcher: &Searcher,
         field: Field,
         words: &[String],
         weight: f32,
+        documents: u64,
     ) -> tantivy::Result<Option<Proximity>> {
         if weight <= 0.0 {
             return Ok(None);
         }
-        let n = searcher.num_docs() as f32;
+        let n = documents as f32;
         let mut seen = HashSet::new();
         let mut terms = Vec::new();
         let mut idf = Vec::new();
@@ -59,8 +61,8 @@ impl Proximity {
                 continue;
             }
             let term = Term::from_field_text(field, w);
-            // Deleted documents still count in the document frequency until a merge drops
-            // them; past the live count, the IDF would turn negative.
+            // A frequency past the document count (deleted documents count until a merge
+            // drops them, and callers may pass the live count) would turn the IDF negative.
             let df = (searcher.doc_freq(&term)? as f32).min(n);
             if df == 0.0 {
                 continue;
@@ -164,10 +166,10 @@ impl Proximity {
 
 #[cfg(test)]
 mod tests {
-    use indexer::index::create_in_ram;
+    use indexer::index::{create_in_ram, write_document, SearchIndex};
     use indexer::ingest::records::RecordFields;
     use tantivy::collector::TopDocs;
-    use tantivy::query::AllQuery;
+    use tantivy::query::TermQuery;
 
     use super::*;
 
@@ -177,32 +179,43 @@ mod tests {
     const OTHER: &str = "Bánh gạo : dai và ngọt quá mình ăn ko nổi , ăn dc vài miếng bỏ , \
                          trứng ốp thì chín quá mình thích trứng lòng đào hơn";
 
+    /// Adds `text` as the record `id`.
+    fn add(index: &SearchIndex, writer: &tantivy::IndexWriter, id: usize, text: &str) {
+        let row = serde_json::json!({"id": id.to_string(), "text": text});
+        let (fields, _) = RecordFields::from_map(row.as_object().unwrap(), &[]).unwrap();
+        let doc = fields.into_document("c", 0).unwrap();
+        write_document(writer, &index.fields, &doc).unwrap();
+    }
+
     /// An index of `texts` (one record each, ids `0`, `1`...) and its searcher.
-    fn index(texts: &[String]) -> (Searcher, Field) {
+    fn index(texts: &[String]) -> (Searcher, Field, TermQuery) {
         let index = create_in_ram();
-        let mut writer = index
+        let writer = index
             .index
             .writer_with_num_threads::<tantivy::TantivyDocument>(1, 15_000_000)
             .unwrap();
         for (i, text) in texts.iter().enumerate() {
-            let row = serde_json::json!({"id": i.to_string(), "text": text});
-            let (fields, _) = RecordFields::from_map(row.as_object().unwrap(), &[]).unwrap();
-            let doc = fields.into_document("c", 0).unwrap();
-            writer.add_document(index.fields.to_tantivy(&doc)).unwrap();
+            add(&index, &writer, i, text);
         }
+        let mut writer = writer;
         writer.commit().unwrap();
         let searcher = index.index.reader().unwrap().searcher();
-        (searcher, index.fields.body.folded)
+        (searcher, index.fields.text_folded, index.fields.works())
+    }
+
+    /// How many works the snapshot holds.
+    fn works(searcher: &Searcher, works: &TermQuery) -> u64 {
+        searcher.search(works, &tantivy::collector::Count).unwrap() as u64
     }
 
     fn words(q: &str) -> Vec<String> {
         indexer::query::AnalyzedQuery::new(q).folded
     }
 
-    /// Addresses of every document, in id order (one segment, added in order).
-    fn all(searcher: &Searcher) -> Vec<DocAddress> {
+    /// Addresses of every work, in id order (one segment, added in order).
+    fn all(searcher: &Searcher, works: &TermQuery) -> Vec<DocAddress> {
         let mut docs: Vec<DocAddress> = searcher
-            .search(&AllQuery, &TopDocs::with_limit(100).order_by_score())
+            .search(works, &TopDocs::with_limit(100).order_by_score())
             .unwrap()
             .into_iter()
             .map(|(_, a)| a)
@@ -222,11 +235,18 @@ mod tests {
             format!("Cà phê : {OTHER}"),
             OTHER.to_string(),
         ];
-        let (searcher, field) = index(&texts);
-        let p = Proximity::new(&searcher, field, &words("Cà phê sữa có đắng không?"), 0.15)
-            .unwrap()
-            .unwrap();
-        let c = p.coverages(&searcher, &all(&searcher)).unwrap();
+        let (searcher, field, w) = index(&texts);
+        let n = works(&searcher, &w);
+        let p = Proximity::new(
+            &searcher,
+            field,
+            &words("Cà phê sữa có đắng không?"),
+            0.15,
+            n,
+        )
+        .unwrap()
+        .unwrap();
+        let c = p.coverages(&searcher, &all(&searcher, &w)).unwrap();
         assert_eq!(c[0], 1.0);
         assert!(c[1] > 0.0 && c[1] < 1.0, "{c:?}");
         assert!(c[2] > 0.0 && c[2] < c[1], "{c:?}");
@@ -250,31 +270,26 @@ mod tests {
             .unwrap();
         // Keep the deleted documents in their segment, as between two merges.
         writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
-        let add = |writer: &mut tantivy::IndexWriter, id: usize, text: &str| {
-            let row = serde_json::json!({"id": id.to_string(), "text": text});
-            let (fields, _) = RecordFields::from_map(row.as_object().unwrap(), &[]).unwrap();
-            let doc = fields.into_document("c", 0).unwrap();
-            writer.add_document(index.fields.to_tantivy(&doc)).unwrap();
-        };
         for id in 0..3 {
-            add(&mut writer, id, ANSWER);
+            add(&index, &writer, id, ANSWER);
         }
-        add(&mut writer, 3, OTHER);
+        add(&index, &writer, 3, OTHER);
         writer.commit().unwrap();
-        writer.delete_term(Term::from_field_text(index.fields.body.folded, "dang"));
+        writer.delete_term(Term::from_field_text(index.fields.text_folded, "dang"));
         writer.commit().unwrap();
-        add(&mut writer, 4, ANSWER);
+        add(&index, &writer, 4, ANSWER);
         writer.commit().unwrap();
         let searcher = index.index.reader().unwrap().searcher();
-        assert_eq!(searcher.num_docs(), 2);
-        let field = index.fields.body.folded;
+        let live = works(&searcher, &index.fields.works());
+        assert_eq!(live, 2);
+        let field = index.fields.text_folded;
         assert_eq!(
             searcher
                 .doc_freq(&Term::from_field_text(field, "dang"))
                 .unwrap(),
             4
         );
-        let p = Proximity::new(&searcher, field, &words("cà phê sữa đắng"), 0.15)
+        let p = Proximity::new(&searcher, field, &words("cà phê sữa đắng"), 0.15, live)
             .unwrap()
             .unwrap();
         let hits = searcher
@@ -292,10 +307,10 @@ mod tests {
 
     #[test]
     fn one_word_or_unknown_words_have_no_proximity() {
-        let (searcher, field) = index(&[ANSWER.to_string()]);
+        let (searcher, field, _) = index(&[ANSWER.to_string()]);
         for q in ["đắng", "đắng đắng", "bingsu ổi", ""] {
             assert!(
-                Proximity::new(&searcher, field, &words(q), 0.15)
+                Proximity::new(&searcher, field, &words(q), 0.15, 1)
                     .unwrap()
                     .is_none(),
                 "{q}"
@@ -310,15 +325,25 @@ mod tests {
         let mut texts = vec![spread.clone(); DEPTH];
         texts.push(close.clone());
         texts.insert(1, close);
-        let (searcher, field) = index(&texts);
-        let docs = all(&searcher);
-        let p = Proximity::new(&searcher, field, &words("cà phê sữa đắng"), 0.15)
-            .unwrap()
-            .unwrap();
+        let (searcher, field, w) = index(&texts);
+        let docs = all(&searcher, &w);
+        let p = Proximity::new(
+            &searcher,
+            field,
+            &words("cà phê sữa đắng"),
+            0.15,
+            works(&searcher, &w),
+        )
+        .unwrap()
+        .unwrap();
         // Equal scores: only proximity can order them.
         let mut hits: Vec<(f32, DocAddress)> = docs.iter().map(|a| (1.0, *a)).collect();
         p.rerank(&searcher, &mut hits).unwrap();
-        let order: Vec<u32> = hits.iter().map(|(_, a)| a.doc_id).collect();
+        // Positions in `docs` (work units are every other document: passage, work, ...).
+        let order: Vec<u32> = hits
+            .iter()
+            .map(|(_, a)| docs.iter().position(|d| d == a).unwrap() as u32)
+            .collect();
         // The close one inside the depth comes first, the rest keep their order; the close
         // one past the depth stays where it was.
         let mut expected: Vec<u32> = vec![1, 0];

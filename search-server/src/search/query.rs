@@ -8,6 +8,8 @@
 //! young researchers must do its best with whatever was typed. This parser never fails: odd
 //! syntax is read as plain words, and [`ParsedQuery::notes`] says what was reinterpreted.
 
+use super::notes::Note;
+
 /// Where a word or phrase must match.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
@@ -42,7 +44,7 @@ pub struct ParsedQuery {
     /// Inclusive year range from `year:`.
     pub years: Option<(i32, i32)>,
     /// What was reinterpreted (shown to the user so odd results can be explained).
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
 }
 
 impl ParsedQuery {
@@ -87,8 +89,7 @@ pub fn parse(input: &str) -> ParsedQuery {
                 // `-OR` / `title:OR`: the word "or" itself.
             } else {
                 if out.groups.is_empty() || pending_or {
-                    out.notes
-                        .push("OR without a term before it was ignored".into());
+                    out.notes.push(Note::OrWithoutTermBefore);
                 } else {
                     pending_or = true;
                 }
@@ -113,12 +114,8 @@ pub fn parse(input: &str) -> ParsedQuery {
                             None => range,
                         });
                     }
-                    Some(_) => out
-                        .notes
-                        .push(format!("-year:{text} is not supported and was ignored")),
-                    None => out.notes.push(format!(
-                        "year:{text} is not a year or a range like 2015-2020 and was ignored"
-                    )),
+                    Some(_) => out.notes.push(Note::NegatedYear(text)),
+                    None => out.notes.push(Note::NotAYear(text)),
                 }
                 pending_or = false;
                 continue;
@@ -127,15 +124,14 @@ pub fn parse(input: &str) -> ParsedQuery {
         };
         if !has_searchable(&text) {
             if !text.trim().is_empty() {
-                out.notes.push(format!("{text:?} has nothing to search"));
+                out.notes.push(Note::NothingToSearch(text));
             }
             continue;
         }
         atoms += 1;
         if atoms > MAX_ATOMS {
             if atoms == MAX_ATOMS + 1 {
-                out.notes
-                    .push(format!("only the first {MAX_ATOMS} terms were used"));
+                out.notes.push(Note::TooManyTerms(MAX_ATOMS));
             }
             continue;
         }
@@ -146,8 +142,7 @@ pub fn parse(input: &str) -> ParsedQuery {
         };
         if item.negated {
             if pending_or {
-                out.notes
-                    .push("OR before an excluded term was ignored".into());
+                out.notes.push(Note::OrBeforeExcluded);
                 pending_or = false;
             }
             out.excluded.push(atom);
@@ -162,8 +157,7 @@ pub fn parse(input: &str) -> ParsedQuery {
         }
     }
     if pending_or {
-        out.notes
-            .push("OR without a term after it was ignored".into());
+        out.notes.push(Note::OrWithoutTermAfter);
     }
     out
 }
@@ -202,7 +196,7 @@ fn prefix_name(p: &str) -> Option<&'static str> {
     }
 }
 
-fn lex(input: &str, notes: &mut Vec<String>) -> Vec<Item> {
+fn lex(input: &str, notes: &mut Vec<Note>) -> Vec<Item> {
     let chars: Vec<char> = input
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
@@ -224,7 +218,7 @@ fn lex(input: &str, notes: &mut Vec<String>) -> Vec<Item> {
                 negated = c == '-';
                 i += 1;
             } else {
-                notes.push(format!("a lone {c:?} was ignored"));
+                notes.push(Note::LoneSign(c));
                 i += 1;
                 continue;
             }
@@ -250,7 +244,7 @@ fn lex(input: &str, notes: &mut Vec<String>) -> Vec<Item> {
             }
             let text: String = chars[i + 1..k].iter().collect();
             if k >= n {
-                notes.push("a quote was not closed; the phrase runs to the end".into());
+                notes.push(Note::UnclosedQuote);
             }
             i = (k + 1).min(n);
             if text.trim().is_empty() {
@@ -275,7 +269,7 @@ fn lex(input: &str, notes: &mut Vec<String>) -> Vec<Item> {
         i = k;
         if text.is_empty() {
             if prefix.is_some() {
-                notes.push("a field prefix without a value was ignored".into());
+                notes.push(Note::EmptyPrefix);
             }
             continue;
         }

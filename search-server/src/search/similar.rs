@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 
 use indexer::analysis::{self, FOLDED};
+use indexer::schema::Unit;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
@@ -54,18 +55,24 @@ fn weighted_terms(searcher: &Searcher, state: &AppState, d: &StoredDoc) -> Vec<(
         budget = budget.saturating_sub(cut.chars().count());
         add(&cut, 1.0);
     }
-    let n = searcher.num_docs().max(1) as f32;
+    // Works only (passages are units of ranking, not documents).
+    let n = state
+        .corpus_stats(searcher)
+        .map_or(1, |s| s.units(Unit::Work))
+        .max(1) as f32;
     let mut scored: Vec<(String, f32)> = tf
         .into_iter()
         .filter_map(|(term, tf)| {
             let df = searcher
-                .doc_freq(&Term::from_field_text(f.body.folded, &term))
+                .doc_freq(&Term::from_field_text(f.text_folded, &term))
                 .unwrap_or(0)
                 .max(
                     searcher
                         .doc_freq(&Term::from_field_text(f.title.folded, &term))
                         .unwrap_or(0),
-                ) as f32;
+                )
+                // Deleted documents count until a merge; the IDF must stay positive.
+                .min(n as u64) as f32;
             // Terms in most documents say nothing about this one.
             if df > n * 0.3 && n > 20.0 {
                 return None;
@@ -94,7 +101,7 @@ pub fn similar(state: &AppState, id: &str, limit: usize) -> Result<Vec<Hit>, App
             (f.title.folded, 2.0),
             (f.keywords.folded, 1.5),
             (f.abstract_text.folded, 1.2),
-            (f.body.folded, 1.0),
+            (f.text_folded, 1.0),
         ] {
             clauses.push((
                 Occur::Should,

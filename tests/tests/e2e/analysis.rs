@@ -6,9 +6,12 @@ use e2e_tests::{vi_sentences, Sentence};
 use indexer::analysis::{self, EXACT, FOLDED, PAIRS};
 use indexer::doc::{DocMetadata, Document, Page};
 use indexer::index::{create_in_ram, SearchIndex};
-use indexer::query::{text_query, Weights};
+use indexer::index::{work_of, write_document};
+use indexer::query::{passage_query, AnalyzedQuery, Weights};
+use indexer::schema::Fields;
 use indexer::text::{fold::fold, normalize};
 use tantivy::collector::TopDocs;
+use tantivy::query::Query;
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Searcher, TantivyDocument};
 use unicode_normalization::UnicodeNormalization;
@@ -40,6 +43,12 @@ fn vi_doc(id: &str, text: String) -> Document {
     }
 }
 
+/// The product's ranking of body text: the passage query (each sentence here is one passage).
+fn body_query(fields: &Fields, text: &str) -> Option<Box<dyn Query>> {
+    let q = AnalyzedQuery::new(text);
+    (!q.is_empty()).then(|| passage_query(fields, &Weights::default(), &q))
+}
+
 fn fixture() -> Fixture {
     let sentences = vi_sentences(SENTENCES);
     assert!(
@@ -58,9 +67,7 @@ fn fixture() -> Fixture {
                 .map(|t| t.token)
                 .collect(),
         );
-        writer
-            .add_document(index.fields.to_tantivy(&vi_doc(&i.to_string(), text)))
-            .unwrap();
+        write_document(&writer, &index.fields, &vi_doc(&i.to_string(), text)).unwrap();
     }
     writer.commit().unwrap();
     let searcher = index.index.reader().unwrap().searcher();
@@ -75,7 +82,7 @@ fn fixture() -> Fixture {
 impl Fixture {
     /// Ranked sentence numbers for `query`.
     fn search(&self, query: &str) -> Vec<usize> {
-        let Some(q) = text_query(&self.index.fields, &Weights::default(), query) else {
+        let Some(q) = body_query(&self.index.fields, query) else {
             return Vec::new();
         };
         let hits = self
@@ -88,7 +95,8 @@ impl Fixture {
     }
 
     fn doc_number(&self, addr: DocAddress) -> usize {
-        let doc: TantivyDocument = self.searcher.doc(addr).unwrap();
+        let work = work_of(&self.searcher, addr).unwrap();
+        let doc: TantivyDocument = self.searcher.doc(work).unwrap();
         doc.get_first(self.index.fields.id)
             .and_then(|v| v.as_str())
             .unwrap()
@@ -405,13 +413,11 @@ fn nfd_and_new_style_text_index_exactly_like_nfc() {
             to_new_style(&normalize(&sample.text)).nfd().collect(),
         ),
     ] {
-        writer
-            .add_document(index.fields.to_tantivy(&vi_doc(id, text)))
-            .unwrap();
+        write_document(&writer, &index.fields, &vi_doc(id, text)).unwrap();
     }
     writer.commit().unwrap();
     let searcher = index.index.reader().unwrap().searcher();
-    let q = text_query(&index.fields, &Weights::default(), &sample.text).unwrap();
+    let q = body_query(&index.fields, &sample.text).unwrap();
     let hits = searcher
         .search(&q, &TopDocs::with_limit(2).order_by_score())
         .unwrap();

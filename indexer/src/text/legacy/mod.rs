@@ -34,6 +34,8 @@ mod vni;
 
 pub use detect::{detect, repair, Detection};
 pub use font::font_encoding;
+/// Also what tells a query typed without diacritics in Vietnamese from one in English.
+pub use syllable::{is_plausible_folded_syllable, is_plausible_syllable};
 
 use unicode_normalization::UnicodeNormalization;
 

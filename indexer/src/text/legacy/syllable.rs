@@ -6,6 +6,7 @@
 //! that European words and wrong decodings rarely pass by chance.
 
 use super::tables::{vi_lower, vowel_of, Tone, VOWELS};
+use crate::text::fold::fold;
 
 const ONSETS: [&str; 28] = [
     "ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu", "th", "tr", "b", "c", "d", "đ", "g",
@@ -32,7 +33,7 @@ const NUCLEI_OPEN: [&str; 27] = [
 const NUCLEI_OPEN_RARE: [&str; 3] = ["ươu", "uya", "uyu"];
 
 /// Whether `word` (one syllable, any letter case, NFC) follows Vietnamese spelling.
-pub(crate) fn is_plausible_syllable(word: &str) -> bool {
+pub fn is_plausible_syllable(word: &str) -> bool {
     // A syllable has at most 7 letters (`nghiêng`); 3 UTF-8 bytes per letter at most.
     let mut buf = [0u8; 32];
     let mut len = 0;
@@ -109,6 +110,41 @@ fn rime_ok(rime: &str, tone: Tone) -> bool {
             || NUCLEI_OPEN_RARE.contains(&nucleus)
     } else {
         NUCLEI_FREE.contains(&nucleus) || NUCLEI_CLOSED.contains(&nucleus)
+    }
+}
+
+/// Whether `word`, typed without diacritics (ASCII letters), is some Vietnamese syllable with
+/// its marks removed (`hoc` for `học`, `nguoi` for `người`, `viet` for `Việt`): the same
+/// onsets, vowel clusters and codas as [`is_plausible_syllable`], compared folded.
+pub fn is_plausible_folded_syllable(word: &str) -> bool {
+    if word.is_empty() || word.len() > 8 || !word.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return false;
+    }
+    let word = word.to_ascii_lowercase();
+    ONSETS.iter().any(|onset| {
+        let onset = fold(onset);
+        word.strip_prefix(onset.as_ref())
+            .is_some_and(|rime| onset_fits(&onset, rime) && folded_rime_ok(rime))
+    })
+}
+
+fn folded_rime_ok(rime: &str) -> bool {
+    let split = rime
+        .find(|c| !matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y'))
+        .unwrap_or(rime.len());
+    let (nucleus, coda) = rime.split_at(split);
+    if nucleus.is_empty() || !CODAS.contains(&coda) {
+        return false;
+    }
+    let is = |set: &[&str]| set.iter().any(|n| fold(n) == nucleus);
+    if matches!(coda, "ch" | "nh") && !matches!(nucleus, "a" | "e" | "i" | "y" | "oa" | "ue" | "uy")
+    {
+        return false;
+    }
+    if coda.is_empty() {
+        is(&NUCLEI_FREE) || is(&NUCLEI_OPEN) || is(&NUCLEI_OPEN_RARE)
+    } else {
+        is(&NUCLEI_FREE) || is(&NUCLEI_CLOSED)
     }
 }
 
@@ -208,6 +244,22 @@ mod tests {
         ];
         for w in words {
             assert!(!is_plausible_syllable(w), "{w}");
+        }
+    }
+
+    #[test]
+    fn folded_syllables_are_vietnamese_typed_without_marks() {
+        for w in [
+            "hoc", "may", "viet", "nguoi", "truong", "duong", "nghien", "cuu", "khai", "pha",
+            "lieu", "thac", "si", "khuya", "quyet", "giu", "Xoong", "uyen", "thuoc",
+        ] {
+            assert!(is_plausible_folded_syllable(w), "{w}");
+        }
+        for w in [
+            "learning", "data", "and", "food", "dyes", "adhd", "gnuplot", "học", "ge", "the1", "",
+            "string",
+        ] {
+            assert!(!is_plausible_folded_syllable(w), "{w}");
         }
     }
 }
