@@ -90,33 +90,29 @@ run_queries() { # LIBRARY SET...
   done
 }
 
-# 1. The mixed library.
-MIXED=$OUT/data/mixed
-if [ "$REUSE" != 1 ] || [ ! -f "$MIXED.done" ]; then
-  rm -rf "$MIXED" "$MIXED.done"
-  echo "== mixed: ingest" >&2
-  add_pdfs "$MIXED"
-  for set in "${SETS[@]}"; do
-    "$BIN/indexer" --data-dir "$MIXED" add --quiet --collection "$(slug "$set")" \
-      "$OUT/sets/$set/records.jsonl" >"$MIXED.$set.log"
-  done
-  touch "$MIXED.done"
-fi
-start_server "$MIXED" "$OUT/mixed.server.log"
-run_queries mixed "${SETS[@]}" "${KNOWN[@]}"
-stop_server
+# Ingests a library into OUT/data/NAME (the PDFs, then the given sets' records) unless REUSE=1
+# finds it complete, then runs SET... against it.
+library() { # NAME "RECORD SETS" QUERY SET...
+  local name=$1 records=$2 data=$OUT/data/$1 set
+  shift 2
+  if [ "$REUSE" != 1 ] || [ ! -f "$data.done" ]; then
+    rm -rf "$data" "$data.done"
+    echo "== $name: ingest" >&2
+    add_pdfs "$data"
+    for set in $records; do
+      "$BIN/indexer" --data-dir "$data" add --quiet --collection "$(slug "$set")" \
+        "$OUT/sets/$set/records.jsonl" >"$data.$set.log"
+    done
+    touch "$data.done"
+  fi
+  start_server "$data" "$OUT/$name.server.log"
+  run_queries "$name" "$@"
+  stop_server
+}
 
-# 2. The corpus-only library.
-CORPUS=$OUT/data/corpus
-if [ "$REUSE" != 1 ] || [ ! -f "$CORPUS.done" ]; then
-  rm -rf "$CORPUS" "$CORPUS.done"
-  echo "== corpus: ingest" >&2
-  add_pdfs "$CORPUS"
-  touch "$CORPUS.done"
-fi
-start_server "$CORPUS" "$OUT/corpus.server.log"
-run_queries corpus "${KNOWN[@]}"
-stop_server
+# 1. The mixed library; 2. the corpus-only library.
+library mixed "${SETS[*]}" "${SETS[@]}" "${KNOWN[@]}"
+library corpus "" "${KNOWN[@]}"
 
 echo "== plain BM25 on both libraries" >&2
 $PY bm25lib "$OUT" mixed "${SETS[@]}" "${KNOWN[@]}" >"$OUT/runs/mixed.bm25.json"

@@ -241,7 +241,7 @@ pub fn build_schema() -> (Schema, Fields) {
     let parent = b.add_text_field(names::PARENT, STRING);
     let to_work = b.add_u64_field(names::TO_WORK, FAST);
     let passage_page = b.add_u64_field(names::PASSAGE_PAGE, FAST);
-    let passage_lang = b.add_text_field(names::PASSAGE_LANG, STRING);
+    let passage_lang = b.add_text_field(names::PASSAGE_LANG, STRING | FAST);
     let numeric = NumericOptions::default()
         .set_indexed()
         .set_stored()

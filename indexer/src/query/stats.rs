@@ -13,7 +13,7 @@
 //! occurs**: its document frequency among the passages of the library, in the same analysed
 //! variant (the exact, folded, pair or stem field of passages); a word no passage has (a
 //! title-only catalogue) takes its own field's frequency. A field's average length is taken
-//! over the documents that have it.
+//! over the documents of the query's language that have it.
 //!
 //! **`N` is the number of passages in the query's language.** A library mixes languages, and a
 //! language's function words are rare only because the other language's documents lack them:
@@ -28,7 +28,7 @@ use std::sync::Arc;
 
 use tantivy::query::{Bm25StatisticsProvider, EnableScoring, Query, Weight};
 use tantivy::schema::{Field, FieldType};
-use tantivy::{Searcher, Term};
+use tantivy::{DocId, Searcher, SegmentReader, Term};
 
 use crate::schema::{Fields, Unit};
 
@@ -40,8 +40,9 @@ pub struct CorpusStats {
     /// Works and passages whose language is Vietnamese.
     works_vi: u64,
     passages_vi: u64,
-    /// Documents with at least one token, per indexed text field with norms.
-    with_field: HashMap<Field, u64>,
+    /// Per indexed text field with norms and language (Vietnamese or not): how many documents
+    /// have the field, and their tokens (from the field norms).
+    lengths: HashMap<(Field, bool), FieldLength>,
     /// For each text field of work units, the passage field of the same analysed variant,
     /// whose document frequencies give the shared IDF.
     variant: HashMap<Field, Field>,
@@ -58,7 +59,7 @@ impl CorpusStats {
             passages: count(Unit::Passage)?,
             works_vi: searcher.doc_freq(&Term::from_field_text(fields.lang, "vi"))?,
             passages_vi: searcher.doc_freq(&Term::from_field_text(fields.passage_lang, "vi"))?,
-            with_field: HashMap::new(),
+            lengths: HashMap::new(),
             variant: HashMap::new(),
         };
         let p = &fields.passage;
@@ -72,21 +73,30 @@ impl CorpusStats {
             }
         }
         let schema = searcher.schema();
-        for (field, entry) in schema.fields() {
-            let FieldType::Str(opts) = entry.field_type() else {
-                continue;
-            };
-            if opts.get_indexing_options().is_none() || !entry.has_fieldnorms() {
-                continue;
-            }
-            let mut n = 0u64;
-            for seg in searcher.segment_readers() {
+        let text_fields: Vec<Field> = schema
+            .fields()
+            .filter(|(_, entry)| {
+                matches!(entry.field_type(), FieldType::Str(opts)
+                    if opts.get_indexing_options().is_some() && entry.has_fieldnorms())
+            })
+            .map(|(f, _)| f)
+            .collect();
+        for seg in searcher.segment_readers() {
+            let vietnamese = is_vietnamese_by_doc(seg)?;
+            for &field in &text_fields {
                 let norms = seg.get_fieldnorms_reader(field)?;
-                n += (0..seg.max_doc())
-                    .filter(|&d| norms.fieldnorm_id(d) != 0)
-                    .count() as u64;
+                for doc in 0..seg.max_doc() {
+                    if norms.fieldnorm_id(doc) == 0 {
+                        continue;
+                    }
+                    let len = stats
+                        .lengths
+                        .entry((field, vietnamese[doc as usize]))
+                        .or_default();
+                    len.docs += 1;
+                    len.tokens += u64::from(norms.fieldnorm(doc));
+                }
             }
-            stats.with_field.insert(field, n);
         }
         Ok(stats)
     }
@@ -118,8 +128,58 @@ impl CorpusStats {
 
     /// How many documents have `field`.
     pub fn with_field(&self, field: Field) -> u64 {
-        self.with_field.get(&field).copied().unwrap_or(0)
+        [true, false]
+            .iter()
+            .filter_map(|vi| self.lengths.get(&(field, *vi)))
+            .map(|l| l.docs)
+            .sum()
     }
+
+    /// Average length of `field` over the documents in the query's language that have it;
+    /// over all that have it when none of that language does.
+    pub fn average_length(&self, field: Field, vietnamese: bool) -> f64 {
+        let l = match self.lengths.get(&(field, vietnamese)) {
+            Some(l) if l.docs > 0 => *l,
+            _ => [true, false]
+                .iter()
+                .filter_map(|vi| self.lengths.get(&(field, *vi)))
+                .fold(FieldLength::default(), |a, b| FieldLength {
+                    docs: a.docs + b.docs,
+                    tokens: a.tokens + b.tokens,
+                }),
+        };
+        if l.docs == 0 {
+            return 1.0;
+        }
+        (l.tokens as f64 / l.docs as f64).max(1.0)
+    }
+}
+
+/// Documents and tokens of one field in one language.
+#[derive(Debug, Clone, Copy, Default)]
+struct FieldLength {
+    docs: u64,
+    tokens: u64,
+}
+
+/// Per document of `seg`, whether its language is Vietnamese (`lang` of work units,
+/// `passage_lang` of passages).
+fn is_vietnamese_by_doc(seg: &SegmentReader) -> tantivy::Result<Vec<bool>> {
+    let mut out = vec![false; seg.max_doc() as usize];
+    for name in ["lang", "passage_lang"] {
+        let Some(col) = seg.fast_fields().str(name)? else {
+            continue;
+        };
+        let Some(vi) = col.dictionary().term_ord("vi")? else {
+            continue;
+        };
+        for (doc, v) in out.iter_mut().enumerate() {
+            if col.term_ords(doc as DocId).next() == Some(vi) {
+                *v = true;
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The statistics [`Scoped`] queries see.
@@ -143,11 +203,10 @@ impl Provider<'_> {
 
 impl Bm25StatisticsProvider for Provider<'_> {
     fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
-        let tokens = Bm25StatisticsProvider::total_num_tokens(self.searcher, field)?;
-        // BM25 divides this by `total_num_docs`; scaled so that the quotient is the average
-        // length over the documents that have the field.
-        let with = self.stats.with_field(field).max(1);
-        Ok((tokens as f64 * self.n() as f64 / with as f64).round() as u64)
+        // BM25 divides this by `total_num_docs`: what makes the quotient the average length
+        // over the documents in the query's language that have the field.
+        let average = self.stats.average_length(field, self.vietnamese);
+        Ok((average * self.n() as f64).round() as u64)
     }
 
     fn total_num_docs(&self) -> tantivy::Result<u64> {
@@ -275,8 +334,8 @@ mod tests {
         let stats = CorpusStats::compute(&searcher, f).unwrap();
         assert_eq!(stats.units(Unit::Work), 3);
         assert_eq!(stats.units(Unit::Passage), 4);
-        assert_eq!(stats.with_field[&f.title.folded], 2);
-        assert_eq!(stats.with_field[&f.passage.folded], 4);
+        assert_eq!(stats.with_field(f.title.folded), 2);
+        assert_eq!(stats.with_field(f.passage.folded), 4);
     }
 
     #[test]

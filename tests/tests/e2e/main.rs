@@ -3,5 +3,6 @@
 mod analysis;
 mod browser;
 mod faults;
+mod ranking;
 mod security;
 mod server;
