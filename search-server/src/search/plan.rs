@@ -260,6 +260,8 @@ pub(super) struct Plan {
     constraints: Vec<(Occur, Box<dyn Query>)>,
     /// One constant-score clause per query word: its IDF when a work holds it.
     coverage: Vec<(Occur, Box<dyn Query>)>,
+    /// The coverage clauses also decide the match (one of them at least; see [`constraints`]).
+    coverage_matches: bool,
     /// The coverage of a work holding every word.
     pub(super) full_coverage: f32,
     /// The units query (metadata of works, text of passages); `None` without words.
@@ -294,29 +296,36 @@ fn plain_words(parsed: &ParsedQuery) -> usize {
 
 /// The text constraints of `parsed`: strict groups must match, one plain word must, excluded
 /// atoms must not.
+///
+/// The second value is true when "one plain word at least" is the same as "one of the coverage
+/// words at least" (only plain words, each one token): the works query then requires the
+/// coverage clauses instead, so the postings of the query's words are read once, not twice.
 fn constraints(
     b: &Builder<'_>,
     parsed: &ParsedQuery,
     analyzed: &AnalyzedQuery,
-) -> Vec<(Occur, Box<dyn Query>)> {
+) -> (Vec<(Occur, Box<dyn Query>)>, bool) {
     let mut constraints: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut optional: Vec<Box<dyn Query>> = Vec::new();
+    let mut coverage_matches = true;
     for group in &parsed.groups {
         let qs: Vec<Box<dyn Query>> = group.iter().filter_map(|a| b.matcher(a)).collect();
         if qs.is_empty() {
             continue;
         }
+        let tokens = analysis::tokens(FOLDED, group[0].text());
         if !is_plain(group) {
             constraints.push((Occur::Must, any_of(qs)));
-        } else if analysis::tokens(FOLDED, group[0].text())
-            .iter()
-            .any(|t| analyzed.folded.contains(&t.token))
-        {
+            coverage_matches = false;
+        } else if tokens.iter().any(|t| analyzed.folded.contains(&t.token)) {
             // Question words only make a question (not in `analyzed`): they need not match.
             optional.push(any_of(qs));
+            coverage_matches &= tokens.len() == 1;
         }
     }
-    if !optional.is_empty() {
+    if optional.is_empty() {
+        coverage_matches = false;
+    } else if !coverage_matches {
         constraints.push((Occur::Must, any_of(optional)));
     }
     for atom in &parsed.excluded {
@@ -324,7 +333,7 @@ fn constraints(
             constraints.push((Occur::MustNot, Box::new(Excluded(q))));
         }
     }
-    constraints
+    (constraints, coverage_matches)
 }
 
 /// Robertson–Spärck Jones IDF, as BM25 weighs a word, among `n` works.
@@ -364,7 +373,7 @@ impl Plan {
             })
         });
         let plain = plain_words(&parsed);
-        let constraints = constraints(&b, &parsed, &analyzed);
+        let (constraints, coverage_matches) = constraints(&b, &parsed, &analyzed);
         let works = stats.units_in(Unit::Work, analyzed.vietnamese);
         let mut coverage: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut full_coverage = 0.0;
@@ -425,6 +434,7 @@ impl Plan {
             parsed,
             constraints,
             coverage,
+            coverage_matches,
             full_coverage,
             ranking,
             filters,
@@ -450,9 +460,16 @@ impl Plan {
             // Listing without words: every match scores the same, order comes from the sort.
             return Box::new(ConstScoreQuery::new(filter, 1.0));
         }
+        let coverage: Vec<(Occur, Box<dyn Query>)> = self
+            .coverage
+            .iter()
+            .map(|(o, q)| (*o, q.box_clone()))
+            .collect();
         let mut clauses = vec![(Occur::Must, filter)];
-        for (o, q) in &self.coverage {
-            clauses.push((*o, q.box_clone()));
+        if self.coverage_matches {
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(coverage))));
+        } else {
+            clauses.extend(coverage);
         }
         Box::new(BooleanQuery::new(clauses))
     }
