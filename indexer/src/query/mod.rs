@@ -73,14 +73,11 @@ pub struct Weights {
     /// How much the best hits gain when the query's words occur close together: a score is
     /// multiplied by `1 + proximity × coverage` (search-server's `proximity` module).
     pub proximity: f32,
-    /// The soft AND: a work's score is multiplied by `1 - soft_and × (1 - share)`, where share
-    /// is the IDF share of the query's words it holds anywhere (search-server's `units`).
+    /// The soft AND of keyword queries ([`AnalyzedQuery::is_keywords`]): a work's score is
+    /// multiplied by `1 - soft_and × (1 - share)`, where share is the IDF share of the query's
+    /// words it holds anywhere (search-server's `units`). Questions and longer queries have
+    /// none: their answers rarely hold every word, and a long document holds most of them.
     pub soft_and: f32,
-    /// The soft AND of questions and longer queries, whose answers rarely hold every word.
-    pub soft_and_long: f32,
-    /// Weight of a work's second-best passage, beside its best (a subject discussed on several
-    /// pages).
-    pub second: f32,
     /// Length prior: a work's score is multiplied by `1 - length_prior × ln(pages)`. MaxP
     /// takes the best of a work's passages, and the best of a thousand passages of a manual is
     /// high by chance: some page of it holds half the words of any long query.
@@ -122,8 +119,6 @@ impl Default for Weights {
             names: 2.0,
             proximity: 0.15,
             soft_and: 0.5,
-            soft_and_long: 0.0,
-            second: 0.0,
             length_prior: 0.05,
             common_share: 0.14,
             repeats: 0.5,

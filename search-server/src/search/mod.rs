@@ -144,9 +144,8 @@ fn execute(
                 soft_and: if plan.analyzed.is_keywords() {
                     w.soft_and
                 } else {
-                    w.soft_and_long
+                    0.0
                 },
-                second: w.second,
                 length_prior: w.length_prior,
             };
             let mut ranked = units::score_units(

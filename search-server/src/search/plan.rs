@@ -237,6 +237,9 @@ impl Filters {
     }
 }
 
+/// Clauses of a boolean query.
+type Clauses = Vec<(Occur, Box<dyn Query>)>;
+
 /// Scoring clauses of each kind of unit.
 #[derive(Default)]
 struct Ranking {
@@ -300,11 +303,7 @@ fn plain_words(parsed: &ParsedQuery) -> usize {
 /// The second value is true when "one plain word at least" is the same as "one of the coverage
 /// words at least" (only plain words, each one token): the works query then requires the
 /// coverage clauses instead, so the postings of the query's words are read once, not twice.
-fn constraints(
-    b: &Builder<'_>,
-    parsed: &ParsedQuery,
-    analyzed: &AnalyzedQuery,
-) -> (Vec<(Occur, Box<dyn Query>)>, bool) {
+fn constraints(b: &Builder<'_>, parsed: &ParsedQuery, analyzed: &AnalyzedQuery) -> (Clauses, bool) {
     let mut constraints: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut optional: Vec<Box<dyn Query>> = Vec::new();
     let mut coverage_matches = true;

@@ -6,9 +6,10 @@
 //!    *coverage*: the IDF share of the query's words it holds anywhere (title, body, ...).
 //! 2. **Units** ([`score_units`]): one query over the metadata of work units and the text of
 //!    passage units. A work's score is its metadata score plus its best passage's score
-//!    (MaxP), times a soft-AND factor of its coverage: a work missing a rare word of the query
-//!    falls behind those that have them all, one missing a common word barely moves, and none
-//!    disappears (no cliff).
+//!    (MaxP), times, for keyword queries, a soft-AND factor of its coverage (a work missing a
+//!    rare word of the query falls behind those that have them all, one missing a common word
+//!    barely moves, and none disappears: no cliff), times a length prior (the best of a
+//!    thousand passages is high by chance).
 //!
 //! A passage finds its work `to_work` documents further on in its segment; both passes keep
 //! per-segment arrays indexed by document, so joining a passage to its work is an addition.
@@ -115,8 +116,6 @@ pub struct Scoring {
     /// The soft AND: the score is multiplied by `1 - soft_and × (1 - share)`, share being the
     /// work's coverage over a full coverage.
     pub soft_and: f32,
-    /// Weight of the second-best passage.
-    pub second: f32,
     /// The score is multiplied by `1 - length_prior × ln(pages)`.
     pub length_prior: f32,
 }
@@ -130,7 +129,7 @@ impl Scoring {
         };
         let soft_and = 1.0 - self.soft_and * (1.0 - share);
         let prior = (1.0 - self.length_prior * (pages.max(1) as f32).ln()).max(0.1);
-        (units.meta + units.best + self.second * units.second) * soft_and * prior
+        (units.meta + units.best) * soft_and * prior
     }
 }
 
@@ -142,8 +141,6 @@ struct UnitScores {
     /// Its best passage, and that passage's page.
     best: f32,
     page: u32,
-    /// Its second-best passage.
-    second: f32,
 }
 
 /// One ranked work.
@@ -188,11 +185,8 @@ pub fn score_units(
                     if w < n && coverage[w] != NO_MATCH {
                         let u = &mut units[w];
                         if score > u.best {
-                            u.second = u.best;
                             u.best = score;
                             u.page = page_of.first(doc).unwrap_or(0) as u32;
-                        } else if score > u.second {
-                            u.second = score;
                         }
                     }
                 }
