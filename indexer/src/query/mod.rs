@@ -219,6 +219,7 @@ impl AnalyzedQuery {
         let syllables: Vec<&str> = firsts.iter().map(|(_, s)| *s).collect();
         let mut marked = question::question_words(&syllables);
         question::mark_trailing_particle(text, &syllables, &mut marked);
+        let subject = question::definition_subject(&syllables, &mut marked);
         let skip: std::collections::HashSet<usize> = firsts
             .iter()
             .zip(&marked)
@@ -260,6 +261,11 @@ impl AnalyzedQuery {
             }
             q.exact.push(t.token.clone());
             q.folded.push(folded);
+        }
+        // `Định nghĩa của X?`, `X được hiểu là gì?`: the answer says `X là ...`.
+        if let Some(i) = subject {
+            q.pairs
+                .push(format!("{}{PAIR_SEPARATOR}la", fold(syllables[i])));
         }
         q.vietnamese = is_vietnamese(&syllables);
         if !q.vietnamese {
@@ -492,6 +498,29 @@ mod tests {
         assert_eq!(q.pairs, ["vanh tai"]);
         let q = AnalyzedQuery::new("Gì là vành tai?");
         assert_eq!(q.pairs, ["la vanh", "vanh tai"]);
+    }
+
+    #[test]
+    fn requests_for_a_definition_rank_the_subject_before_la() {
+        for text in [
+            "Định nghĩa của \"Người lao động\"?",
+            "dinh nghia nguoi lao dong",
+            "Người lao động được hiểu là gì?",
+        ] {
+            let q = AnalyzedQuery::new(text);
+            assert_eq!(q.folded, ["nguoi", "lao", "dong"], "{text}");
+            assert!(
+                q.pairs.contains(&"dong la".to_string()),
+                "{text}: {:?}",
+                q.pairs
+            );
+            assert!(
+                !q.pairs
+                    .iter()
+                    .any(|p| p.contains("nghia") || p.contains("hieu")),
+                "{text}"
+            );
+        }
     }
 
     #[test]

@@ -109,6 +109,47 @@ pub fn question_words(tokens: &[&str]) -> Vec<bool> {
     marked
 }
 
+/// Words that open a request for a definition (`định nghĩa của X`, `khái niệm về X`), folded,
+/// with the prepositions that may follow them.
+const DEFINITION_OPENERS: &[&str] = &["dinh nghia", "khai niem"];
+const DEFINITION_LINKS: &[&str] = &["cua", "ve", "cho"];
+
+/// A definition question asks what a term means (`Định nghĩa của "người lao động"?`, `Người lao
+/// động được hiểu là gì?`), and the text that answers says `người lao động là ...`. Marks the
+/// words that only ask for the definition (`định nghĩa của`, `được hiểu`) and returns the index
+/// of the term's last syllable, so the caller can rank the pair of that syllable and `là`.
+/// `là gì` right after the term is left to the caller, which links the term to `là` already.
+pub fn definition_subject(tokens: &[&str], marked: &mut [bool]) -> Option<usize> {
+    let folded: Vec<String> = tokens.iter().map(|t| fold(t).into_owned()).collect();
+    let at = |i: usize, words: &str| {
+        words
+            .split(' ')
+            .enumerate()
+            .all(|(k, w)| folded.get(i + k).is_some_and(|f| f == w))
+    };
+    // `định nghĩa (của) X`, `khái niệm (về) X`: the term is what follows.
+    if let Some(opener) = DEFINITION_OPENERS.iter().find(|o| at(0, o)) {
+        let mut start = opener.split(' ').count();
+        if folded
+            .get(start)
+            .is_some_and(|f| DEFINITION_LINKS.contains(&f.as_str()))
+        {
+            start += 1;
+        }
+        let last = (start..tokens.len()).rev().find(|&i| !marked[i])?;
+        marked[..start].iter_mut().for_each(|m| *m = true);
+        return Some(last);
+    }
+    // `X được hiểu là gì`, `X được hiểu như thế nào`: the term is what precedes.
+    let i = (1..tokens.len()).find(|&i| at(i, "duoc hieu"))?;
+    if !marked.get(i + 2).copied().unwrap_or(true) {
+        return None;
+    }
+    marked[i] = true;
+    marked[i + 1] = true;
+    Some(i - 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,6 +182,53 @@ mod tests {
             let mut marked = vec![false; toks.len()];
             mark_trailing_particle(text, &toks, &mut marked);
             assert_eq!(marked.last().copied(), Some(want), "{text}");
+        }
+    }
+
+    #[test]
+    fn definition_questions_name_their_subject() {
+        for (q, subject, asking) in [
+            (
+                "định nghĩa của người lao động",
+                Some("động"),
+                &["định", "nghĩa", "của"][..],
+            ),
+            (
+                "dinh nghia nguoi su dung lao dong",
+                Some("dong"),
+                &["dinh", "nghia"][..],
+            ),
+            (
+                "khái niệm về quan hệ lao động",
+                Some("động"),
+                &["khái", "niệm", "về"][..],
+            ),
+            (
+                "người lao động được hiểu là gì",
+                Some("động"),
+                &["được", "hiểu", "là", "gì"][..],
+            ),
+            (
+                "thời giờ làm việc được hiểu như thế nào",
+                Some("việc"),
+                &["được", "hiểu", "như", "thế", "nào"][..],
+            ),
+            // `được hiểu` with more after it is an ordinary phrase.
+            ("nội dung được hiểu đúng", None, &[][..]),
+            ("suy giáp là gì", None, &["là", "gì"][..]),
+            ("định nghĩa", None, &[][..]),
+        ] {
+            let toks: Vec<&str> = q.split(' ').collect();
+            let mut m = question_words(&toks);
+            let found = definition_subject(&toks, &mut m);
+            assert_eq!(found.map(|i| toks[i]), subject, "{q}");
+            let marked: Vec<&str> = toks
+                .iter()
+                .zip(&m)
+                .filter(|(_, m)| **m)
+                .map(|(t, _)| *t)
+                .collect();
+            assert_eq!(marked, asking, "{q}");
         }
     }
 
