@@ -14,7 +14,7 @@
 //!   pages after them, so a slide with one query word among ten does not outrank a page that
 //!   discusses the subject.
 
-use crate::doc::Page;
+use crate::doc::{Document, Page};
 
 /// A page or text longer than this is cut into several passages.
 pub const MAX_WORDS: usize = 1200;
@@ -30,6 +30,26 @@ pub struct Passage<'a> {
     pub page: u32,
     /// Its text, one slice per page it spans.
     pub parts: Vec<&'a str>,
+}
+
+/// A document's passages: its abstract, when it has one, as a passage of its own (page 0), then
+/// its pages'. Added to the best page instead, a long abstract full of common words would lift
+/// every thesis above the one paragraph that answers a question.
+pub fn of_document(doc: &Document) -> Vec<Passage<'_>> {
+    let mut out: Vec<Passage<'_>> = doc
+        .metadata
+        .abstract_text
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(|a| Passage {
+            page: 0,
+            parts: vec![a],
+        })
+        .into_iter()
+        .collect();
+    out.extend(passages(&doc.pages));
+    out
 }
 
 /// Cuts the pages of a document into passages; empty pages give none.

@@ -12,8 +12,8 @@
 //!
 //! | field | unit | `exact` | `_folded` | `_pairs` | `_stem` |
 //! |---|---|---|---|---|---|
-//! | title, abstract | work | ✓ (stored) | ✓ | ✓ | English documents only |
-//! | authors, advisor, institution, keywords | work | ✓ (stored) | ✓ | | |
+//! | title | work | ✓ (stored) | ✓ | ✓ | English documents only |
+//! | authors, advisor, institution, keywords, abstract | work | ✓ (stored) | ✓ | | |
 //! | passage | passage | ✓ | ✓ | ✓ | English documents only |
 //!
 //! `text_folded` (work units) holds every text of the work folded, with positions: word and
@@ -223,7 +223,8 @@ pub fn build_schema() -> (Schema, Fields) {
     let advisor = add_text(&mut b, "advisor", short);
     let institution = add_text(&mut b, "institution", short);
     let keywords = add_text(&mut b, "keywords", short);
-    let abstract_text = add_text(&mut b, "abstract", long);
+    // Ranked as a passage (`passages::of_document`): no pairs or stems on the work unit.
+    let abstract_text = add_text(&mut b, "abstract", short);
     let body = b.add_text_field(names::BODY, STORED);
     let text_folded = b.add_text_field(
         names::TEXT_FOLDED,
@@ -319,6 +320,18 @@ impl Fields {
         Ok(fields)
     }
 
+    /// The metadata text groups a work unit's ranking scores, by name (the abstract is ranked
+    /// as a passage).
+    pub fn ranked_metadata(&self) -> [(&'static str, TextFields); 5] {
+        [
+            ("title", self.title),
+            ("authors", self.authors),
+            ("advisor", self.advisor),
+            ("institution", self.institution),
+            ("keywords", self.keywords),
+        ]
+    }
+
     /// The metadata text groups of a work unit, by name.
     pub fn text_groups(&self) -> [(&'static str, TextFields); 6] {
         [
@@ -360,24 +373,7 @@ impl Fields {
                 d.add_text(s, text);
             }
         };
-        let mut passages = crate::passages::passages(&doc.pages);
-        // The abstract competes as a passage of its own (page 0), not on top of the best one:
-        // added to it, a long abstract full of common words would lift every thesis above the
-        // one paragraph that answers a question.
-        if let Some(a) = doc
-            .metadata
-            .abstract_text
-            .as_deref()
-            .filter(|a| !a.trim().is_empty())
-        {
-            passages.insert(
-                0,
-                crate::passages::Passage {
-                    page: 0,
-                    parts: vec![a],
-                },
-            );
-        }
+        let passages = crate::passages::of_document(doc);
         let mut units = Vec::with_capacity(passages.len() + 1);
         let n = passages.len() as u64;
         for (i, p) in passages.iter().enumerate() {

@@ -41,11 +41,13 @@
 //! | [`suggest`] | completions of titles and keywords |
 //! | [`documents`] | stored documents by id, the document cache, citation export |
 //! | [`limits`] | body sizes and the bounds on concurrent requests and uploads |
+//! | [`generation`] | values built once per index generation (completions, BM25 statistics) |
 //! | [`error`] | [`AppError`] |
 //! | [`text`] | folding, HTML escaping and URL path segments, shared by the others |
 
 pub mod documents;
 pub mod error;
+pub mod generation;
 pub mod limits;
 pub mod routes;
 pub mod search;

@@ -3,7 +3,7 @@
 //! cache, the suggestion cache) and `AppError`, none of which needs the state, so search,
 //! uploads and the routes can all take it without a cycle.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use indexer::data_dir::DataDir;
 use indexer::index::SearchIndex;
@@ -13,7 +13,8 @@ use tantivy::{IndexReader, ReloadPolicy, Searcher};
 
 use crate::documents::cache::DocCache;
 use crate::error::AppError;
-use crate::suggest::{SuggestCache, Suggestions};
+use crate::generation::PerGeneration;
+use crate::suggest::Suggestions;
 
 /// The write token, kept only as its blake3 digest: `blake3::Hash` compares in constant time,
 /// and comparing digests also hides the token's length.
@@ -59,9 +60,10 @@ pub struct Inner {
     /// Writes go one at a time: tantivy allows one writer per index.
     pub write_lock: tokio::sync::Mutex<()>,
     pub doc_cache: DocCache,
-    pub suggest: SuggestCache,
+    /// Completion candidates of the current generation.
+    pub suggest: PerGeneration<Suggestions>,
     /// BM25 statistics per kind of unit, of the current index generation.
-    stats: Mutex<Option<(u64, Arc<CorpusStats>)>>,
+    stats: PerGeneration<CorpusStats>,
 }
 
 impl std::fmt::Debug for Inner {
@@ -115,8 +117,8 @@ impl AppState {
             weights,
             write_lock: tokio::sync::Mutex::new(()),
             doc_cache: DocCache::new(512 << 20),
-            suggest: SuggestCache::default(),
-            stats: Mutex::new(None),
+            suggest: PerGeneration::default(),
+            stats: PerGeneration::default(),
         })))
     }
 
@@ -127,25 +129,18 @@ impl AppState {
     /// The unit statistics of `searcher`'s generation, counted on first use after a commit
     /// (a pass over the field norms, a few milliseconds per 100,000 documents).
     pub fn corpus_stats(&self, searcher: &Searcher) -> Result<Arc<CorpusStats>, AppError> {
-        let generation = searcher.generation().generation_id();
-        if let Ok(g) = self.stats.lock() {
-            if let Some((gen, s)) = g.as_ref() {
-                if *gen == generation {
-                    return Ok(s.clone());
-                }
-            }
-        }
-        let stats = Arc::new(CorpusStats::compute(searcher, &self.index.fields)?);
-        if let Ok(mut g) = self.stats.lock() {
-            *g = Some((generation, stats.clone()));
-        }
-        Ok(stats)
+        self.stats.get_or_build(searcher, || {
+            CorpusStats::compute(searcher, &self.index.fields).map_err(AppError::from)
+        })
     }
 
     /// The completion candidates of the current index generation (built on first use after
     /// a commit).
     pub fn suggestions(&self) -> Result<Arc<Suggestions>, AppError> {
-        self.suggest.get(&self.searcher(), &self.index.fields)
+        let searcher = self.searcher();
+        self.suggest.get_or_build(&searcher, || {
+            Suggestions::build(&searcher, &self.index.fields)
+        })
     }
 
     /// Runs `f` on tokio's blocking pool: searches read mmapped files and decompress stored

@@ -6,7 +6,6 @@
 //! folded query at the start of a word, so `luan van` suggests `Luận văn thạc sĩ...`.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 
 use indexer::schema::Fields;
 use serde::Serialize;
@@ -134,34 +133,6 @@ fn word_start_match(hay: &str, needle: &str) -> Option<usize> {
     let bytes = hay.as_bytes();
     memchr::memmem::find_iter(bytes, needle.as_bytes())
         .find(|&i| i == 0 || !bytes[i - 1].is_ascii_alphanumeric())
-}
-
-/// The candidates of the current generation, rebuilt lazily after commits. It lives in the
-/// shared state, which asks it with a fresh searcher
-/// ([`AppState::suggestions`](crate::state::AppState::suggestions)), so it takes the searcher
-/// and the fields rather than the state.
-#[derive(Debug, Default)]
-pub struct SuggestCache {
-    current: Mutex<Option<(u64, Arc<Suggestions>)>>,
-}
-
-impl SuggestCache {
-    /// The candidates of `searcher`'s generation, built on first use.
-    pub fn get(&self, searcher: &Searcher, fields: &Fields) -> Result<Arc<Suggestions>, AppError> {
-        let generation = searcher.generation().generation_id();
-        if let Ok(g) = self.current.lock() {
-            if let Some((gen, s)) = g.as_ref() {
-                if *gen == generation {
-                    return Ok(s.clone());
-                }
-            }
-        }
-        let built = Arc::new(Suggestions::build(searcher, fields)?);
-        if let Ok(mut g) = self.current.lock() {
-            *g = Some((generation, built.clone()));
-        }
-        Ok(built)
-    }
 }
 
 #[cfg(test)]

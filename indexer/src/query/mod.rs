@@ -357,10 +357,8 @@ fn term(field: Field, text: &str, boost: f32) -> (Occur, Box<dyn Query>) {
 /// passage, see [`crate::schema`]).
 pub fn meta_query(fields: &Fields, weights: &Weights, q: &AnalyzedQuery) -> Box<dyn Query> {
     let mut clauses = Vec::new();
-    for (name, group) in fields.text_groups() {
-        if name != "abstract" {
-            group_clauses(&mut clauses, &group, weights.group(name), weights, q);
-        }
+    for (name, group) in fields.ranked_metadata() {
+        group_clauses(&mut clauses, &group, weights.group(name), weights, q);
     }
     Box::new(BooleanQuery::new(clauses))
 }

@@ -32,6 +32,15 @@ use tantivy::{DocId, Searcher, SegmentReader, Term};
 
 use crate::schema::{Fields, Unit};
 
+/// BM25's (Robertson–Spärck Jones) IDF of a term in `df` of `n` documents. `df` is clamped to
+/// `n`: deleted documents count in a term's frequency until a merge drops them, and past `n`
+/// the IDF would turn negative.
+pub fn idf(df: u64, n: u64) -> f32 {
+    let n = n as f32;
+    let df = (df as f32).min(n);
+    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+}
+
 /// Unit counts and per-field document counts of one searcher's snapshot.
 #[derive(Debug, Clone, Default)]
 pub struct CorpusStats {

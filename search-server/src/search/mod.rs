@@ -20,12 +20,11 @@ pub mod similar;
 pub mod snippets;
 pub mod units;
 
-use std::collections::HashMap;
 use std::time::Instant;
 
 use indexer::schema::{Fields, Unit};
 use serde::Serialize;
-use tantivy::{DocAddress, Searcher};
+use tantivy::Searcher;
 
 use crate::error::AppError;
 use crate::state::AppState;
@@ -157,19 +156,7 @@ fn execute(
                 depth,
             )?;
             if let Some(proximity) = rerank {
-                let pages: HashMap<DocAddress, Option<u32>> =
-                    ranked.iter().map(|r| (r.addr, r.page)).collect();
-                let mut scored: Vec<(f32, DocAddress)> =
-                    ranked.iter().map(|r| (r.score, r.addr)).collect();
-                proximity.rerank(searcher, &mut scored)?;
-                ranked = scored
-                    .into_iter()
-                    .map(|(score, addr)| Ranked {
-                        score,
-                        addr,
-                        page: pages.get(&addr).copied().flatten(),
-                    })
-                    .collect();
+                proximity.rerank(searcher, &mut ranked)?;
             }
             ranked
         }

@@ -4,8 +4,6 @@
 //! request asked for ([`UiLang`]: `hl=vi|en`, else the first of `Accept-Language` we speak,
 //! else Vietnamese), so the Vietnamese page never shows an English sentence among its own.
 
-use std::fmt::Write;
-
 /// The language of the page a search answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum UiLang {
@@ -73,70 +71,43 @@ pub enum Note {
 impl Note {
     /// The note in `lang`.
     pub fn text(&self, lang: UiLang) -> String {
-        let mut s = String::new();
-        let _ = match (self, lang) {
-            (Note::LoneSign(c), UiLang::Vi) => write!(s, "dấu {c:?} đứng riêng đã được bỏ qua"),
-            (Note::LoneSign(c), UiLang::En) => write!(s, "a lone {c:?} was ignored"),
-            (Note::UnclosedQuote, UiLang::Vi) => {
-                write!(s, "dấu ngoặc kép chưa đóng: cụm từ kéo dài đến hết câu truy vấn")
+        let vi = lang == UiLang::Vi;
+        match self {
+            Note::LoneSign(c) if vi => format!("dấu {c:?} đứng riêng đã được bỏ qua"),
+            Note::LoneSign(c) => format!("a lone {c:?} was ignored"),
+            Note::UnclosedQuote if vi => {
+                "dấu ngoặc kép chưa đóng: cụm từ kéo dài đến hết câu truy vấn".into()
             }
-            (Note::UnclosedQuote, UiLang::En) => {
-                write!(s, "a quote was not closed; the phrase runs to the end")
+            Note::UnclosedQuote => "a quote was not closed; the phrase runs to the end".into(),
+            Note::EmptyPrefix if vi => "tiền tố trường không có giá trị đã được bỏ qua".into(),
+            Note::EmptyPrefix => "a field prefix without a value was ignored".into(),
+            Note::OrWithoutTermBefore if vi => "OR không có từ đứng trước đã được bỏ qua".into(),
+            Note::OrWithoutTermBefore => "OR without a term before it was ignored".into(),
+            Note::OrWithoutTermAfter if vi => "OR không có từ đứng sau đã được bỏ qua".into(),
+            Note::OrWithoutTermAfter => "OR without a term after it was ignored".into(),
+            Note::OrBeforeExcluded if vi => "OR trước một từ bị loại trừ đã được bỏ qua".into(),
+            Note::OrBeforeExcluded => "OR before an excluded term was ignored".into(),
+            Note::NegatedYear(t) if vi => {
+                format!("không hỗ trợ -year:{t}; điều kiện này đã được bỏ qua")
             }
-            (Note::EmptyPrefix, UiLang::Vi) => {
-                write!(s, "tiền tố trường không có giá trị đã được bỏ qua")
-            }
-            (Note::EmptyPrefix, UiLang::En) => {
-                write!(s, "a field prefix without a value was ignored")
-            }
-            (Note::OrWithoutTermBefore, UiLang::Vi) => {
-                write!(s, "OR không có từ đứng trước đã được bỏ qua")
-            }
-            (Note::OrWithoutTermBefore, UiLang::En) => {
-                write!(s, "OR without a term before it was ignored")
-            }
-            (Note::OrWithoutTermAfter, UiLang::Vi) => {
-                write!(s, "OR không có từ đứng sau đã được bỏ qua")
-            }
-            (Note::OrWithoutTermAfter, UiLang::En) => {
-                write!(s, "OR without a term after it was ignored")
-            }
-            (Note::OrBeforeExcluded, UiLang::Vi) => {
-                write!(s, "OR trước một từ bị loại trừ đã được bỏ qua")
-            }
-            (Note::OrBeforeExcluded, UiLang::En) => {
-                write!(s, "OR before an excluded term was ignored")
-            }
-            (Note::NegatedYear(t), UiLang::Vi) => {
-                write!(s, "không hỗ trợ -year:{t}; điều kiện này đã được bỏ qua")
-            }
-            (Note::NegatedYear(t), UiLang::En) => {
-                write!(s, "-year:{t} is not supported and was ignored")
-            }
-            (Note::NotAYear(t), UiLang::Vi) => write!(
-                s,
+            Note::NegatedYear(t) => format!("-year:{t} is not supported and was ignored"),
+            Note::NotAYear(t) if vi => format!(
                 "year:{t} không phải là năm hay khoảng năm (như 2015-2020) nên đã được bỏ qua"
             ),
-            (Note::NotAYear(t), UiLang::En) => write!(
-                s,
-                "year:{t} is not a year or a range like 2015-2020 and was ignored"
-            ),
-            (Note::NothingToSearch(t), UiLang::Vi) => {
-                write!(s, "{t:?} không có gì để tìm")
+            Note::NotAYear(t) => {
+                format!("year:{t} is not a year or a range like 2015-2020 and was ignored")
             }
-            (Note::NothingToSearch(t), UiLang::En) => write!(s, "{t:?} has nothing to search"),
-            (Note::TooManyTerms(n), UiLang::Vi) => write!(s, "chỉ dùng {n} từ đầu tiên"),
-            (Note::TooManyTerms(n), UiLang::En) => write!(s, "only the first {n} terms were used"),
-            (Note::NoDocumentHasEveryWord, UiLang::Vi) => write!(
-                s,
-                "không tài liệu nào có đủ mọi từ: đang hiện các tài liệu có một số từ, phù hợp nhất trước"
-            ),
-            (Note::NoDocumentHasEveryWord, UiLang::En) => write!(
-                s,
-                "no document has every word: showing documents with some of them, best first"
-            ),
-        };
-        s
+            Note::NothingToSearch(t) if vi => format!("{t:?} không có gì để tìm"),
+            Note::NothingToSearch(t) => format!("{t:?} has nothing to search"),
+            Note::TooManyTerms(n) if vi => format!("chỉ dùng {n} từ đầu tiên"),
+            Note::TooManyTerms(n) => format!("only the first {n} terms were used"),
+            Note::NoDocumentHasEveryWord if vi => "không tài liệu nào có đủ mọi từ: đang hiện \
+                các tài liệu có một số từ, phù hợp nhất trước"
+                .into(),
+            Note::NoDocumentHasEveryWord => {
+                "no document has every word: showing documents with some of them, best first".into()
+            }
+        }
     }
 }
 

@@ -10,7 +10,7 @@
 //! - *ranking* of units: `indexer::query::meta_query` over the metadata of work units and
 //!   `passage_query` over passages (folded everywhere, exact diacritics and adjacent pairs
 //!   boosted, stems for queries that are not Vietnamese), plus phrase boosts on the title,
-//!   keywords, abstract and passages (exact-diacritic phrases boosted again). Each part is
+//!   keywords and passages (exact-diacritic phrases boosted again). Each part is
 //!   weighted with the library's shared statistics (`indexer::query::stats`: one IDF per word).
 //!
 //! Plain words are never all required: a work missing one falls behind those that have them
@@ -21,7 +21,7 @@ use std::ops::Bound;
 use std::sync::Arc;
 
 use indexer::analysis::{self, EXACT, FOLDED};
-use indexer::query::stats::{CorpusStats, Scoped};
+use indexer::query::stats::{idf, CorpusStats, Scoped};
 use indexer::query::{meta_query, passage_query, AnalyzedQuery, Variant};
 use indexer::schema::{Fields, TextFields, Unit};
 use indexer::text::fold::has_diacritics;
@@ -108,22 +108,18 @@ impl Builder<'_> {
         }
     }
 
-    /// The text groups a phrase of `scope` is boosted on, with their weights and the kind of
-    /// unit that has them.
-    fn phrase_fields(&self, scope: Scope) -> Vec<(f32, TextFields, Unit)> {
+    /// The text groups a phrase of `scope` is boosted on, with their weights.
+    fn phrase_fields(&self, scope: Scope) -> Vec<(f32, TextFields)> {
         let f = self.fields;
         let w = self.weights;
         match scope {
-            Scope::Title => vec![(w.title, f.title, Unit::Work)],
-            Scope::Author => vec![
-                (w.authors, f.authors, Unit::Work),
-                (w.advisor, f.advisor, Unit::Work),
-            ],
+            Scope::Title => vec![(w.title, f.title)],
+            Scope::Author => vec![(w.authors, f.authors), (w.advisor, f.advisor)],
             // The abstract is one of the passages.
             Scope::Any => vec![
-                (w.title, f.title, Unit::Work),
-                (w.keywords, f.keywords, Unit::Work),
-                (w.passage, f.passage, Unit::Passage),
+                (w.title, f.title),
+                (w.keywords, f.keywords),
+                (w.passage, f.passage),
             ],
         }
     }
@@ -159,9 +155,8 @@ impl Builder<'_> {
     }
 
     /// Extra score for phrases: the phrase on folded fields, and on exact fields when typed
-    /// with diacritics, weighted like the field groups; added to the clauses of the unit that
-    /// has each field.
-    fn phrase_boosts(&self, atom: &Atom, ranking: &mut Ranking) {
+    /// with diacritics, weighted like the field groups.
+    fn phrase_boosts(&self, atom: &Atom, out: &mut Clauses) {
         let Atom::Phrase { scope, text } = atom else {
             return;
         };
@@ -170,8 +165,7 @@ impl Builder<'_> {
             return;
         }
         let exact = has_diacritics(text).then(|| phrase_tokens(EXACT, text));
-        for (w, g, unit) in self.phrase_fields(*scope) {
-            let out = ranking.clauses(unit);
+        for (w, g) in self.phrase_fields(*scope) {
             out.push((
                 Occur::Should,
                 Box::new(BoostQuery::new(phrase_or_term(g.folded, &folded), w * 2.0)),
@@ -240,29 +234,13 @@ impl Filters {
 /// Clauses of a boolean query.
 type Clauses = Vec<(Occur, Box<dyn Query>)>;
 
-/// Scoring clauses of each kind of unit.
-#[derive(Default)]
-struct Ranking {
-    work: Vec<(Occur, Box<dyn Query>)>,
-    passage: Vec<(Occur, Box<dyn Query>)>,
-}
-
-impl Ranking {
-    fn clauses(&mut self, unit: Unit) -> &mut Vec<(Occur, Box<dyn Query>)> {
-        match unit {
-            Unit::Work => &mut self.work,
-            Unit::Passage => &mut self.passage,
-        }
-    }
-}
-
 /// A request turned into query parts.
 pub(super) struct Plan {
     pub(super) parsed: ParsedQuery,
     /// Text constraints (groups and exclusions), unscored.
-    constraints: Vec<(Occur, Box<dyn Query>)>,
+    constraints: Clauses,
     /// One constant-score clause per query word: its IDF when a work holds it.
-    coverage: Vec<(Occur, Box<dyn Query>)>,
+    coverage: Clauses,
     /// The coverage clauses also decide the match (one of them at least; see [`constraints`]).
     coverage_matches: bool,
     /// The coverage of a work holding every word.
@@ -304,7 +282,7 @@ fn plain_words(parsed: &ParsedQuery) -> usize {
 /// words at least" (only plain words, each one token): the works query then requires the
 /// coverage clauses instead, so the postings of the query's words are read once, not twice.
 fn constraints(b: &Builder<'_>, parsed: &ParsedQuery, analyzed: &AnalyzedQuery) -> (Clauses, bool) {
-    let mut constraints: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut constraints: Clauses = Vec::new();
     let mut optional: Vec<Box<dyn Query>> = Vec::new();
     let mut coverage_matches = true;
     for group in &parsed.groups {
@@ -333,12 +311,6 @@ fn constraints(b: &Builder<'_>, parsed: &ParsedQuery, analyzed: &AnalyzedQuery) 
         }
     }
     (constraints, coverage_matches)
-}
-
-/// Robertson–Spärck Jones IDF, as BM25 weighs a word, among `n` works.
-fn idf(df: u64, n: u64) -> f32 {
-    let df = df.min(n) as f32;
-    (1.0 + (n as f32 - df + 0.5) / (df + 0.5)).ln()
 }
 
 impl Plan {
@@ -374,7 +346,7 @@ impl Plan {
         let plain = plain_words(&parsed);
         let (constraints, coverage_matches) = constraints(&b, &parsed, &analyzed);
         let works = stats.units_in(Unit::Work, analyzed.vietnamese);
-        let mut coverage: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut coverage: Clauses = Vec::new();
         let mut full_coverage = 0.0;
         for word in &analyzed.folded {
             let term = Term::from_field_text(fields.text_folded, word);
@@ -388,27 +360,19 @@ impl Plan {
                 )),
             ));
         }
-        let mut units = Ranking::default();
+        // Work units answer the metadata clauses, passages the passage clauses: one union
+        // scores both kinds.
+        let mut units: Clauses = Vec::new();
         if !analyzed.is_empty() {
-            units
-                .work
-                .push((Occur::Should, meta_query(fields, weights, &analyzed)));
-            units
-                .passage
-                .push((Occur::Should, passage_query(fields, weights, &analyzed)));
+            units.push((Occur::Should, meta_query(fields, weights, &analyzed)));
+            units.push((Occur::Should, passage_query(fields, weights, &analyzed)));
         }
         for atom in parsed.positive() {
             b.phrase_boosts(atom, &mut units);
         }
-        let mut both: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for clauses in [units.work, units.passage] {
-            if !clauses.is_empty() {
-                both.push((Occur::Should, Box::new(BooleanQuery::new(clauses))));
-            }
-        }
-        let ranking = (!both.is_empty()).then(|| {
+        let ranking = (!units.is_empty()).then(|| {
             Box::new(Scoped::new(
-                Box::new(BooleanQuery::new(both)),
+                Box::new(BooleanQuery::new(units)),
                 Arc::clone(stats),
                 analyzed.vietnamese,
             )) as Box<dyn Query>
@@ -446,7 +410,7 @@ impl Plan {
     /// The works query with every filter except `without`: matching works, scored with their
     /// coverage (a constant 1 when the query has no words).
     pub(super) fn works_query(&self, fields: &Fields, without: Option<Facet>) -> Box<dyn Query> {
-        let mut must: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(fields.works()))];
+        let mut must: Clauses = vec![(Occur::Must, Box::new(fields.works()))];
         for (occur, q) in &self.constraints {
             must.push((*occur, q.box_clone()));
         }
@@ -459,7 +423,7 @@ impl Plan {
             // Listing without words: every match scores the same, order comes from the sort.
             return Box::new(ConstScoreQuery::new(filter, 1.0));
         }
-        let coverage: Vec<(Occur, Box<dyn Query>)> = self
+        let coverage: Clauses = self
             .coverage
             .iter()
             .map(|(o, q)| (*o, q.box_clone()))

@@ -17,9 +17,13 @@
 
 use std::collections::HashSet;
 
+use indexer::query::stats;
+
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocSet, Searcher, Term};
+
+use super::units::Ranked;
 
 /// How many of the best hits are re-ranked. Deeper, weak matches that happen to hold two
 /// common words side by side would start to overtake better ones.
@@ -52,7 +56,6 @@ impl Proximity {
         if weight <= 0.0 {
             return Ok(None);
         }
-        let n = documents as f32;
         let mut seen = HashSet::new();
         let mut terms = Vec::new();
         let mut idf = Vec::new();
@@ -61,14 +64,12 @@ impl Proximity {
                 continue;
             }
             let term = Term::from_field_text(field, w);
-            // A frequency past the document count (deleted documents count until a merge
-            // drops them, and callers may pass the live count) would turn the IDF negative.
-            let df = (searcher.doc_freq(&term)? as f32).min(n);
-            if df == 0.0 {
+            let df = searcher.doc_freq(&term)?;
+            if df == 0 {
                 continue;
             }
             // BM25's IDF, so a window of rare words counts for more than one of common ones.
-            idf.push(((n - df + 0.5) / (df + 0.5)).ln_1p());
+            idf.push(stats::idf(df, documents));
             terms.push(term);
         }
         if terms.len() < 2 {
@@ -148,18 +149,14 @@ impl Proximity {
 
     /// Re-ranks the first [`DEPTH`] of `hits` (best first) by `score × (1 + weight ×
     /// coverage)`; equal scores keep their order, and hits past the depth keep their place.
-    pub fn rerank(
-        &self,
-        searcher: &Searcher,
-        hits: &mut [(f32, DocAddress)],
-    ) -> tantivy::Result<()> {
+    pub fn rerank(&self, searcher: &Searcher, hits: &mut [Ranked]) -> tantivy::Result<()> {
         let head = hits.len().min(DEPTH);
-        let docs: Vec<DocAddress> = hits[..head].iter().map(|(_, a)| *a).collect();
+        let docs: Vec<DocAddress> = hits[..head].iter().map(|h| h.addr).collect();
         let coverages = self.coverages(searcher, &docs)?;
-        for ((score, _), c) in hits[..head].iter_mut().zip(coverages) {
-            *score *= 1.0 + self.weight * c;
+        for (hit, c) in hits[..head].iter_mut().zip(coverages) {
+            hit.score *= 1.0 + self.weight * c;
         }
-        hits[..head].sort_by(|a, b| b.0.total_cmp(&a.0));
+        hits[..head].sort_by(|a, b| b.score.total_cmp(&a.score));
         Ok(())
     }
 }
@@ -206,6 +203,14 @@ mod tests {
     /// How many works the snapshot holds.
     fn works(searcher: &Searcher, works: &TermQuery) -> u64 {
         searcher.search(works, &tantivy::collector::Count).unwrap() as u64
+    }
+
+    fn hit(score: f32, addr: DocAddress) -> Ranked {
+        Ranked {
+            score,
+            addr,
+            page: None,
+        }
     }
 
     fn words(q: &str) -> Vec<String> {
@@ -337,12 +342,12 @@ mod tests {
         .unwrap()
         .unwrap();
         // Equal scores: only proximity can order them.
-        let mut hits: Vec<(f32, DocAddress)> = docs.iter().map(|a| (1.0, *a)).collect();
+        let mut hits: Vec<Ranked> = docs.iter().map(|a| hit(1.0, *a)).collect();
         p.rerank(&searcher, &mut hits).unwrap();
         // Positions in `docs` (work units are every other document: passage, work, ...).
         let order: Vec<u32> = hits
             .iter()
-            .map(|(_, a)| docs.iter().position(|d| d == a).unwrap() as u32)
+            .map(|h| docs.iter().position(|d| *d == h.addr).unwrap() as u32)
             .collect();
         // The close one inside the depth comes first, the rest keep their order; the close
         // one past the depth stays where it was.
@@ -351,10 +356,10 @@ mod tests {
         expected.push(DEPTH as u32);
         expected.push(DEPTH as u32 + 1);
         assert_eq!(order, expected);
-        assert!(hits[0].0 > hits[1].0);
+        assert!(hits[0].score > hits[1].score);
         // A clear BM25 lead is not overturned by proximity alone.
-        let mut hits = vec![(2.0, docs[0]), (1.0, docs[1])];
+        let mut hits = vec![hit(2.0, docs[0]), hit(1.0, docs[1])];
         p.rerank(&searcher, &mut hits).unwrap();
-        assert_eq!(hits[0].1, docs[0]);
+        assert_eq!(hits[0].addr, docs[0]);
     }
 }

@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 
 use indexer::analysis::{self, FOLDED};
+use indexer::query::stats::idf;
 use indexer::schema::Unit;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
@@ -59,26 +60,20 @@ fn weighted_terms(searcher: &Searcher, state: &AppState, d: &StoredDoc) -> Vec<(
     let n = state
         .corpus_stats(searcher)
         .map_or(1, |s| s.units(Unit::Work))
-        .max(1) as f32;
+        .max(1);
     let mut scored: Vec<(String, f32)> = tf
         .into_iter()
         .filter_map(|(term, tf)| {
+            // `text_folded` holds every text of a work, the title too.
             let df = searcher
                 .doc_freq(&Term::from_field_text(f.text_folded, &term))
                 .unwrap_or(0)
-                .max(
-                    searcher
-                        .doc_freq(&Term::from_field_text(f.title.folded, &term))
-                        .unwrap_or(0),
-                )
-                // Deleted documents count until a merge; the IDF must stay positive.
-                .min(n as u64) as f32;
+                .min(n);
             // Terms in most documents say nothing about this one.
-            if df > n * 0.3 && n > 20.0 {
+            if df as f32 > n as f32 * 0.3 && n > 20 {
                 return None;
             }
-            let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-            Some((term, (1.0 + tf.ln()) * idf))
+            Some((term, (1.0 + tf.ln()) * idf(df, n)))
         })
         .collect();
     scored.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));

@@ -67,7 +67,7 @@ pub fn is_plausible_syllable(word: &str) -> bool {
     ONSETS.iter().any(|onset| {
         skeleton
             .strip_prefix(onset)
-            .is_some_and(|rime| onset_fits(onset, rime) && rime_ok(rime, tone))
+            .is_some_and(|rime| onset_fits(onset, rime) && rime_ok(rime, Some(tone)))
     })
 }
 
@@ -90,26 +90,34 @@ fn is_vowel(c: char) -> bool {
     )
 }
 
-fn rime_ok(rime: &str, tone: Tone) -> bool {
+/// Whether `rime` (what follows the onset) is a Vietnamese rime. `tone` is the syllable's tone,
+/// or `None` for a syllable typed without marks: its tone is unknown and its vowel cluster is
+/// compared with the clusters folded.
+fn rime_ok(rime: &str, tone: Option<Tone>) -> bool {
     let split = rime.find(|c| !is_vowel(c)).unwrap_or(rime.len());
     let (nucleus, coda) = rime.split_at(split);
     if nucleus.is_empty() || !CODAS.contains(&coda) {
         return false;
     }
     // Syllables closed by a stop take only the rising tones.
-    if matches!(coda, "c" | "ch" | "p" | "t") && !matches!(tone, Tone::Acute | Tone::Dot) {
-        return false;
-    }
-    if matches!(coda, "ch" | "nh") && !matches!(nucleus, "a" | "ê" | "i" | "y" | "oa" | "uê" | "uy")
+    if matches!(coda, "c" | "ch" | "p" | "t")
+        && tone.is_some_and(|t| !matches!(t, Tone::Acute | Tone::Dot))
     {
         return false;
     }
+    let is = |set: &[&str]| {
+        set.iter().any(|n| match tone {
+            Some(_) => *n == nucleus,
+            None => fold(n) == nucleus,
+        })
+    };
+    if matches!(coda, "ch" | "nh") && !is(&["a", "ê", "i", "y", "oa", "uê", "uy"]) {
+        return false;
+    }
     if coda.is_empty() {
-        NUCLEI_FREE.contains(&nucleus)
-            || NUCLEI_OPEN.contains(&nucleus)
-            || NUCLEI_OPEN_RARE.contains(&nucleus)
+        is(&NUCLEI_FREE) || is(&NUCLEI_OPEN) || is(&NUCLEI_OPEN_RARE)
     } else {
-        NUCLEI_FREE.contains(&nucleus) || NUCLEI_CLOSED.contains(&nucleus)
+        is(&NUCLEI_FREE) || is(&NUCLEI_CLOSED)
     }
 }
 
@@ -124,28 +132,8 @@ pub fn is_plausible_folded_syllable(word: &str) -> bool {
     ONSETS.iter().any(|onset| {
         let onset = fold(onset);
         word.strip_prefix(onset.as_ref())
-            .is_some_and(|rime| onset_fits(&onset, rime) && folded_rime_ok(rime))
+            .is_some_and(|rime| onset_fits(&onset, rime) && rime_ok(rime, None))
     })
-}
-
-fn folded_rime_ok(rime: &str) -> bool {
-    let split = rime
-        .find(|c| !matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y'))
-        .unwrap_or(rime.len());
-    let (nucleus, coda) = rime.split_at(split);
-    if nucleus.is_empty() || !CODAS.contains(&coda) {
-        return false;
-    }
-    let is = |set: &[&str]| set.iter().any(|n| fold(n) == nucleus);
-    if matches!(coda, "ch" | "nh") && !matches!(nucleus, "a" | "e" | "i" | "y" | "oa" | "ue" | "uy")
-    {
-        return false;
-    }
-    if coda.is_empty() {
-        is(&NUCLEI_FREE) || is(&NUCLEI_OPEN) || is(&NUCLEI_OPEN_RARE)
-    } else {
-        is(&NUCLEI_FREE) || is(&NUCLEI_CLOSED)
-    }
 }
 
 #[cfg(test)]
