@@ -196,6 +196,18 @@ fn prefix_name(p: &str) -> Option<&'static str> {
     }
 }
 
+/// Whether position `i` starts a word: the input's start, white space or a quote before it, or
+/// opening parentheses that themselves start one. A sign inside a formula pasted from a paper
+/// (`exp(-a)`, `f(+x)`) is part of the formula, not an exclusion: `(` right after a word reads as
+/// a function's argument, not as grouping.
+fn starts_word(chars: &[char], i: usize) -> bool {
+    let mut k = i;
+    while k > 0 && chars[k - 1] == '(' {
+        k -= 1;
+    }
+    k == 0 || chars[k - 1].is_whitespace() || matches!(chars[k - 1], '"' | '“' | '”' | '„')
+}
+
 fn lex(input: &str, notes: &mut Vec<Note>) -> Vec<Item> {
     let chars: Vec<char> = input
         .chars()
@@ -212,7 +224,7 @@ fn lex(input: &str, notes: &mut Vec<Note>) -> Vec<Item> {
             continue;
         }
         let mut negated = false;
-        if c == '-' || c == '+' {
+        if (c == '-' || c == '+') && starts_word(&chars, i) {
             // A sign binds only when something follows it directly.
             if i + 1 < n && !chars[i + 1].is_whitespace() {
                 negated = c == '-';
@@ -403,6 +415,21 @@ mod tests {
             ),
             ("*** ???", vec![], vec![], None),
             ("-OR", vec![], vec![w("OR")], None),
+            // A sign inside a pasted formula is part of it; after a space or a lone `(` it binds.
+            (
+                "log(1 - exp(-a)) cancellation",
+                vec![
+                    vec![w("log")],
+                    vec![w("1")],
+                    vec![w("exp")],
+                    vec![w("-a")],
+                    vec![w("cancellation")],
+                ],
+                vec![],
+                None,
+            ),
+            ("x (-y)", vec![vec![w("x")]], vec![w("y")], None),
+            ("x ((+y))", vec![vec![w("x")], vec![w("y")]], vec![], None),
         ];
         for (input, groups, excluded, years) in cases {
             let q = parse(input);
