@@ -21,7 +21,7 @@
 //! a definition question (`Vành tai là gì?`) keeps the pair of its subject and `là`
 //! (`tai là`): the text that answers it says `vành tai là ...`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 pub mod names;
 pub mod question;
@@ -90,6 +90,9 @@ pub struct Weights {
     /// A term repeated `n` times in the query weighs `n^repeats` times: a pasted paragraph
     /// names its subject more than once (0: once whatever the repeats).
     pub repeats: f32,
+    /// Words said only in a question's frame (`Theo Bộ luật Dân sự 2015, ...`, see
+    /// [`question::frame_end`]) weigh this much.
+    pub frame: f32,
 }
 
 /// The one configuration of the product, measured with bench/relevance on one mixed library
@@ -100,7 +103,10 @@ pub struct Weights {
 /// the ViRE sets), `folded` at 0.35 against `exact` (+0.4 ViMedAQA, +0.5 known items in
 /// English), the length prior (+1.6 nDCG@10 NFCorpus, +1 ViRe4MRC), common English words
 /// left out of long queries at 14% and repeats at their square root (NFCorpus +1.2 without
-/// costing Cranfield alone, which lost 3.5 points when words in 6% of passages were dropped).
+/// costing Cranfield alone, which lost 3.5 points when words in 6% of passages were dropped),
+/// a question's frame at a quarter (ALQAC +0.8: `Theo Bộ luật Dân sự 2015, ...` no longer
+/// ranks the court rulings that cite the code above its articles; 0 measured about the same,
+/// but a frame can name the subject too: `Theo liệu pháp oxy, ...`).
 impl Default for Weights {
     fn default() -> Self {
         Weights {
@@ -122,6 +128,7 @@ impl Default for Weights {
             length_prior: 0.05,
             common_share: 0.14,
             repeats: 0.5,
+            frame: 0.25,
         }
     }
 }
@@ -162,6 +169,8 @@ pub struct AnalyzedQuery {
     /// How many times each term occurs in the query, per variant: a pasted paragraph says its
     /// subject more than once.
     pub repeats: [HashMap<String, u32>; 4],
+    /// Terms said only in the question's frame, per variant (see [`Weights::frame`]).
+    pub frame: [HashSet<String>; 4],
 }
 
 /// Fewest words of a query whose common words [`AnalyzedQuery::drop_common`] leaves out.
@@ -220,7 +229,15 @@ impl AnalyzedQuery {
         let mut marked = question::question_words(&syllables);
         question::mark_trailing_particle(text, &syllables, &mut marked);
         let subject = question::definition_subject(&syllables, &mut marked);
-        let skip: std::collections::HashSet<usize> = firsts
+        let frame_end = question::frame_end(text);
+        let in_frame = |end: usize| frame_end.is_some_and(|c| end <= c);
+        // Per variant, the terms said in the frame and those said elsewhere.
+        let mut said: [(HashSet<String>, HashSet<String>); 4] = Default::default();
+        let mut say = |variant: Variant, term: &str, end: usize| {
+            let (inside, outside) = &mut said[variant as usize];
+            if in_frame(end) { inside } else { outside }.insert(term.to_string());
+        };
+        let skip: HashSet<usize> = firsts
             .iter()
             .zip(&marked)
             .filter(|(_, m)| **m)
@@ -247,9 +264,13 @@ impl AnalyzedQuery {
             let folded = fold(&t.token).into_owned();
             if let Some((pos, p)) = &prev {
                 if t.position == pos + 1 {
-                    q.pairs.push(format!("{p}{PAIR_SEPARATOR}{folded}"));
+                    let pair = format!("{p}{PAIR_SEPARATOR}{folded}");
+                    say(Variant::Pairs, &pair, t.end_offset);
+                    q.pairs.push(pair);
                 }
             }
+            say(Variant::Exact, &t.token, t.end_offset);
+            say(Variant::Folded, &folded, t.end_offset);
             if prev.as_ref().is_none_or(|(pos, _)| t.position > *pos) {
                 prev = Some((t.position, folded.clone()));
                 q.syllables += 1;
@@ -270,7 +291,13 @@ impl AnalyzedQuery {
         q.vietnamese = is_vietnamese(&syllables);
         if !q.vietnamese {
             let stems = analysis::tokens(STEM_EN, text);
+            for t in &stems {
+                say(Variant::Stem, &t.token, t.end_offset);
+            }
             q.stems = stems.into_iter().map(|t| t.token).collect();
+        }
+        for (frame, (inside, outside)) in q.frame.iter_mut().zip(said) {
+            *frame = inside.difference(&outside).cloned().collect();
         }
         for (variant, list) in [
             (Variant::Exact, &q.exact),
@@ -322,6 +349,22 @@ impl AnalyzedQuery {
             .copied()
             .unwrap_or(1)
             .max(1)
+    }
+
+    /// How much `term` of `variant` weighs in the ranking: more when the query repeats it,
+    /// less when only its frame says it.
+    pub fn weight(&self, variant: Variant, term: &str, weights: &Weights) -> f32 {
+        (self.repeats(variant, term) as f32).powf(weights.repeats)
+            * self.frame_weight(variant, term, weights)
+    }
+
+    /// [`Weights::frame`] for a term said only in the query's frame, else 1.
+    pub fn frame_weight(&self, variant: Variant, term: &str, weights: &Weights) -> f32 {
+        if self.frame[variant as usize].contains(term) {
+            weights.frame
+        } else {
+            1.0
+        }
     }
 
     /// Some syllable carries diacritics: the user types with them.
@@ -381,7 +424,7 @@ fn group_clauses(
     // one typed without them can only be matched folded, which then carries the exact weight
     // too, so that both kinds of query weigh words the same against the pairs.
     let accented = q.accented();
-    let qtf = |variant: Variant, t: &str| (q.repeats(variant, t) as f32).powf(weights.repeats);
+    let qtf = |variant: Variant, t: &str| q.weight(variant, t, weights);
     let folded_weight = if accented {
         for t in &q.exact {
             clauses.push(term(
@@ -395,7 +438,11 @@ fn group_clauses(
         weights.folded + weights.exact
     };
     for t in &q.names {
-        clauses.push(term(group.folded, t, w * weights.names));
+        clauses.push(term(
+            group.folded,
+            t,
+            w * weights.names * q.frame_weight(Variant::Folded, t, weights),
+        ));
     }
     let pairs_weight = match (q.is_keywords(), accented) {
         (true, _) => weights.pairs_keywords,
@@ -432,6 +479,27 @@ mod tests {
         assert_eq!(q.folded, ["duong", "thang", "song"]);
         assert_eq!(q.pairs, ["duong thang", "thang song", "song song"]);
         assert!(AnalyzedQuery::new(" ,. ").is_empty());
+    }
+
+    #[test]
+    fn a_frame_weighs_less_than_the_question() {
+        let w = Weights::default();
+        let q = AnalyzedQuery::new("Theo Luật Lao động 2019, người lao động được nghỉ mấy ngày?");
+        for t in ["theo", "luat", "2019"] {
+            assert_eq!(q.weight(Variant::Folded, t, &w), w.frame, "{t}");
+        }
+        // Said again in the question itself: not the frame's alone.
+        for t in ["lao", "dong", "nghi", "ngay"] {
+            assert_eq!(q.frame_weight(Variant::Folded, t, &w), 1.0, "{t}");
+        }
+        // `lao động` is said twice, once in the frame: its repeats count, not the frame.
+        assert_eq!(q.weight(Variant::Folded, "lao", &w), 2f32.sqrt());
+        assert_eq!(q.weight(Variant::Pairs, "theo luat", &w), w.frame);
+        assert_eq!(q.frame_weight(Variant::Pairs, "lao dong", &w), 1.0);
+        assert_eq!(q.frame_weight(Variant::Exact, "luật", &w), w.frame);
+        // No frame: every word weighs as typed.
+        let q = AnalyzedQuery::new("theo dõi huyết áp tại nhà, đo mấy lần một ngày");
+        assert!(q.frame.iter().all(|f| f.is_empty()));
     }
 
     #[test]

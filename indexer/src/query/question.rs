@@ -150,6 +150,45 @@ pub fn definition_subject(tokens: &[&str], marked: &mut [bool]) -> Option<usize>
     Some(i - 1)
 }
 
+/// Openers of a frame (folded, lower case): `Theo Bộ luật Dân sự 2015, ...` (according to),
+/// `Căn cứ ...,`, `Dựa vào ...,`, `According to ...,`.
+const FRAME_OPENERS: &[&str] = &["theo", "can cu", "dua theo", "dua vao", "according to"];
+
+/// Most words a frame may have; a longer opening clause is part of the question itself.
+const FRAME_MAX_WORDS: usize = 12;
+
+/// Fewest words the question after a frame must have.
+const FRAME_MIN_REST: usize = 3;
+
+/// Where a question's *frame* ends: the byte offset of the comma closing an opening `Theo X,`.
+///
+/// `Theo Bộ luật Dân sự 2015, hoa lợi được hiểu như thế nào?` asks about `hoa lợi`; the frame
+/// names where the answer is written. The text that answers rarely repeats it (an article of
+/// the code does not cite its code), while documents that cite it on every page (court
+/// rulings) do, so weighed like the rest of the question the frame ranks the citing documents
+/// over the answer. The caller weighs the frame's words less.
+pub fn frame_end(text: &str) -> Option<usize> {
+    let comma = text.find(',')?;
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(|w| fold(&w.to_lowercase()).into_owned())
+            .collect()
+    };
+    let frame = words(&text[..comma]);
+    let opener = FRAME_OPENERS.iter().find(|o| {
+        let o: Vec<&str> = o.split(' ').collect();
+        frame.len() > o.len() && frame.iter().zip(&o).all(|(w, o)| w == o)
+    })?;
+    let inside = frame.len() - opener.split(' ').count();
+    // `theo dõi` (monitor), `theo đuổi` (pursue), `theo học` (study at) are verbs, not `theo`.
+    if *opener == "theo" && matches!(frame[1].as_str(), "doi" | "duoi" | "hoc") {
+        return None;
+    }
+    (inside <= FRAME_MAX_WORDS && words(&text[comma + 1..]).len() >= FRAME_MIN_REST)
+        .then_some(comma)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,6 +201,39 @@ mod tests {
             .filter(|(m, _)| *m)
             .map(|(_, t)| *t)
             .collect()
+    }
+
+    #[test]
+    fn frames_open_questions_with_their_source() {
+        for (q, frame) in [
+            (
+                "Theo Bộ luật Dân sự 2015, hoa lợi được hiểu như thế nào?",
+                Some("Theo Bộ luật Dân sự 2015"),
+            ),
+            (
+                "theo bo luat hinh su 2017, toi nay bi phat bao nhieu nam",
+                Some("theo bo luat hinh su 2017"),
+            ),
+            (
+                "Căn cứ Nghị định 15/2020, mức phạt là bao nhiêu?",
+                Some("Căn cứ Nghị định 15/2020"),
+            ),
+            (
+                "According to WHO, how much salt per day is safe?",
+                Some("According to WHO"),
+            ),
+            // Not an opener, nothing after the comma, or an opening clause too long to be one.
+            ("Theo dõi huyết áp, đo mấy lần", None),
+            ("Bệnh tiểu đường, chế độ ăn thế nào?", None),
+            ("Theo Điều 32, ?", None),
+            ("Theo học máy", None),
+            (
+                "Theo một nghiên cứu rất dài của nhiều nhà khoa học ở nhiều nước trên thế giới năm 2018, ngửi mùi có giúp gì",
+                None,
+            ),
+        ] {
+            assert_eq!(frame_end(q).map(|c| &q[..c]), frame, "{q}");
+        }
     }
 
     #[test]
