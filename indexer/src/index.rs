@@ -216,13 +216,28 @@ pub fn write_document(
     writer.run(ops)
 }
 
-/// Deletes the work with id `id` and its passages.
+/// What is deleted: a work of a collection, at a time (seconds since the epoch).
+#[derive(Debug, Clone, Copy)]
+pub struct Deletion<'a> {
+    pub id: &'a str,
+    pub collection: &'a str,
+    pub at: i64,
+}
+
+/// Deletes the work `what.id` and its passages, and leaves its tombstone (see
+/// [`crate::schema`]) in the same operation group, so a reader sees both or neither.
 pub fn delete_document(
     writer: &IndexWriter<TantivyDocument>,
     fields: &Fields,
-    id: &str,
+    what: Deletion<'_>,
 ) -> tantivy::Result<Opstamp> {
-    writer.run(delete_ops(fields, id))
+    let mut ops = delete_ops(fields, what.id);
+    ops.push(UserOperation::Add(fields.tombstone(
+        what.id,
+        what.collection,
+        what.at,
+    )));
+    writer.run(ops)
 }
 
 fn delete_ops(fields: &Fields, id: &str) -> Vec<UserOperation<TantivyDocument>> {

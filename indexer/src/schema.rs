@@ -27,6 +27,12 @@
 //! fields that are not there. Only work units have an `id`; passage units have a `parent` with
 //! their work's id, so every delete by id must delete by parent too
 //! ([`crate::index::write_document`] and [`crate::index::delete_document`] do both).
+//!
+//! A deleted work leaves a **tombstone** (`unit` = `deleted`): its id (in `deleted_id`, and in
+//! `parent`, so that adding the work again or deleting it again removes the tombstone by the
+//! same parent delete), its collection and the time of the delete in `ingested_at`. Tombstones
+//! are what lets the OAI-PMH provider report deleted records; they have no text, no facets
+//! and no `id`, and every reader of works selects work units ([`Fields::works`]).
 
 use tantivy::query::TermQuery;
 use tantivy::schema::{
@@ -59,6 +65,9 @@ impl TextFields {
             .flatten()
     }
 }
+
+/// The `unit` of a tombstone.
+pub const TOMBSTONE: &str = "deleted";
 
 /// What kind of unit a tantivy document is (the `unit` field).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,6 +127,8 @@ pub struct Fields {
     pub ingested_at: Field,
     /// 1 when no page has a text layer (needs OCR).
     pub needs_ocr: Field,
+    /// The id of a deleted work, on its tombstone.
+    pub deleted_id: Field,
 }
 
 /// Field names, shared by the schema builder and by [`Fields::from_schema`].
@@ -134,6 +145,7 @@ mod names {
     pub const CONTENT_HASH: &str = "content_hash";
     pub const INGESTED_AT: &str = "ingested_at";
     pub const NEEDS_OCR: &str = "needs_ocr";
+    pub const DELETED_ID: &str = "deleted_id";
     pub const BODY: &str = "body";
     pub const TEXT_FOLDED: &str = "text_folded";
     pub const UNIT: &str = "unit";
@@ -257,6 +269,7 @@ pub fn build_schema() -> (Schema, Fields) {
         DateOptions::from(INDEXED | STORED | FAST).set_precision(DateTimePrecision::Seconds),
     );
     let needs_ocr = b.add_u64_field(names::NEEDS_OCR, INDEXED | STORED | FAST);
+    let deleted_id = b.add_text_field(names::DELETED_ID, STRING | FAST);
     let fields = Fields {
         id,
         collection,
@@ -284,6 +297,7 @@ pub fn build_schema() -> (Schema, Fields) {
         content_hash,
         ingested_at,
         needs_ocr,
+        deleted_id,
     };
     (b.build(), fields)
 }
@@ -350,6 +364,25 @@ impl Fields {
             Term::from_field_text(self.unit, Unit::Work.as_str()),
             IndexRecordOption::Basic,
         )
+    }
+
+    /// Matches every tombstone (see the module documentation).
+    pub fn tombstones(&self) -> TermQuery {
+        TermQuery::new(
+            Term::from_field_text(self.unit, TOMBSTONE),
+            IndexRecordOption::Basic,
+        )
+    }
+
+    /// The tombstone of work `id` of `collection`, deleted at `at` (seconds since the epoch).
+    pub fn tombstone(&self, id: &str, collection: &str, at: i64) -> TantivyDocument {
+        let mut d = TantivyDocument::default();
+        d.add_text(self.unit, TOMBSTONE);
+        d.add_text(self.parent, id);
+        d.add_text(self.deleted_id, id);
+        d.add_text(self.collection, collection);
+        d.add_date(self.ingested_at, DateTime::from_timestamp_secs(at));
+        d
     }
 
     /// Converts a [`Document`] into its units: one tantivy document per passage, then the work

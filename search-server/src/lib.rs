@@ -38,6 +38,7 @@
 //! | [`search`] | parameters, the query language, query plans, facets, proximity re-ranking, snippets, hits, more like this |
 //! | [`uploads`] | the `uploads/` folder of the data directory |
 //! | [`state`] | [`AppState`] and the write [`Token`] |
+//! | [`oai`] | the OAI-PMH provider: requests, lists, resumption tokens, Dublin Core and ETD-MS records |
 //! | [`suggest`] | completions of titles and keywords |
 //! | [`documents`] | stored documents by id, the document cache, citation export |
 //! | [`limits`] | body sizes and the bounds on concurrent requests and uploads |
@@ -49,6 +50,7 @@ pub mod documents;
 pub mod error;
 pub mod generation;
 pub mod limits;
+pub mod oai;
 pub mod routes;
 pub mod search;
 pub mod state;
@@ -89,6 +91,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/collections/{name}/documents"),
     ("get", "/api/openapi.json"),
     ("get", "/health"),
+    ("get", "/oai"),
+    ("post", "/oai"),
 ];
 
 /// The whole application, with the default [`Limits`].
@@ -117,6 +121,7 @@ pub fn app_with_limits(state: AppState, limits: Limits) -> Router {
         .route("/api/suggest", get(routes::search::suggest))
         .route("/api/collections", get(routes::meta::collections))
         .route("/api/openapi.json", get(routes::meta::openapi))
+        .route("/oai", get(routes::oai::get).post(routes::oai::post))
         .route("/", get(routes::pages::index))
         .route("/doc/{id}", get(routes::pages::doc_page))
         .route("/static/{name}", get(routes::pages::asset))

@@ -50,6 +50,16 @@ struct Args {
     /// Uploads received or ingested at the same time; more wait up to 10 s, then get 503.
     #[arg(long, default_value_t = Limits::default().max_uploads)]
     max_uploads: usize,
+    /// OAI-PMH: the repository's name in Identify.
+    #[arg(long, env = "SEARCH_SERVER_OAI_NAME")]
+    oai_name: Option<String>,
+    /// OAI-PMH: the repository identifier of `oai:<id>:...` identifiers, a domain name
+    /// (default: the host name harvesters use). Set it when the server has several names.
+    #[arg(long, env = "SEARCH_SERVER_OAI_ID")]
+    oai_repository_id: Option<String>,
+    /// OAI-PMH: the administrator's e-mail address in Identify (default admin@<repository id>).
+    #[arg(long, env = "SEARCH_SERVER_OAI_EMAIL")]
+    oai_admin_email: Option<String>,
 }
 
 /// Rebuild advice for an index that cannot be read.
@@ -148,7 +158,13 @@ async fn run(args: Args) -> Result<()> {
     let index_dir = data_dir.index_dir();
     let state = AppState::new(index, data_dir, token)
         .map_err(|e| anyhow::Error::new(e).context(damaged_advice(&index_dir)))
-        .context("cannot start")?;
+        .context("cannot start")?
+        .with_oai(search_server::oai::Repository {
+            name: args.oai_name.clone(),
+            id: args.oai_repository_id.clone(),
+            admin_email: args.oai_admin_email.clone(),
+            page_size: 0,
+        });
     let writes = state.token.is_some();
     check_index_in_background(&state);
     let stale = search_server::uploads::remove_stale_uploads(&state);

@@ -14,6 +14,7 @@ use tantivy::{IndexReader, ReloadPolicy, Searcher};
 use crate::documents::cache::DocCache;
 use crate::error::AppError;
 use crate::generation::PerGeneration;
+use crate::oai::Repository;
 use crate::suggest::Suggestions;
 
 /// The write token, kept only as its blake3 digest: `blake3::Hash` compares in constant time,
@@ -64,6 +65,8 @@ pub struct Inner {
     pub suggest: PerGeneration<Suggestions>,
     /// BM25 statistics per kind of unit, of the current index generation.
     stats: PerGeneration<CorpusStats>,
+    /// How the OAI-PMH provider describes the repository.
+    pub oai: Repository,
 }
 
 impl std::fmt::Debug for Inner {
@@ -119,7 +122,17 @@ impl AppState {
             doc_cache: DocCache::new(512 << 20),
             suggest: PerGeneration::default(),
             stats: PerGeneration::default(),
+            oai: Repository::default(),
         })))
+    }
+
+    /// The state with `repository` as the OAI-PMH provider's description; only before the
+    /// state is shared (a clone of it exists).
+    pub fn with_oai(mut self, repository: Repository) -> AppState {
+        if let Some(inner) = Arc::get_mut(&mut self.0) {
+            inner.oai = repository;
+        }
+        self
     }
 
     pub fn searcher(&self) -> Searcher {

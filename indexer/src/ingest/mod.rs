@@ -133,9 +133,11 @@ fn remove_inner(
         .index
         .writer(64 << 20)
         .map_err(IngestError::tantivy("creating the index writer"))?;
+    let at = pipeline::now_secs();
     for id in &ids {
-        // The work and its passages.
-        index::delete_document(&writer, f, id)
+        // The work and its passages; its tombstone stays.
+        let what = index::Deletion { id, collection, at };
+        index::delete_document(&writer, f, what)
             .map_err(IngestError::tantivy("deleting documents"))?;
     }
     writer

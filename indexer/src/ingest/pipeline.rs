@@ -136,7 +136,7 @@ struct PdfJob {
     size: u64,
 }
 
-fn now_secs() -> i64 {
+pub(crate) fn now_secs() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
@@ -556,7 +556,12 @@ fn writer_loop(
         let wait = opts.commit_interval.saturating_sub(last_commit.elapsed());
         match rx.recv_timeout(wait) {
             Ok(Msg::Delete(id)) => {
-                index::delete_document(&writer, fields, &id)
+                let what = index::Deletion {
+                    id: &id,
+                    collection: &opts.collection,
+                    at: now_secs(),
+                };
+                index::delete_document(&writer, fields, what)
                     .map_err(IngestError::tantivy(format!("removing {id}")))?;
                 pending += 1;
             }

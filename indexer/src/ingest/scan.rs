@@ -67,7 +67,7 @@ impl CachedStr {
     }
 }
 
-/// Calls `f` for every live work (not its passages) of the searcher's snapshot.
+/// Calls `f` for every live work (not its passages or tombstones) of the searcher's snapshot.
 pub fn for_each_doc(searcher: &Searcher, mut f: impl FnMut(DocRow)) -> Result<(), IngestError> {
     for seg in searcher.segment_readers() {
         let mut id = CachedStr::new(seg, "id")?;
@@ -86,8 +86,13 @@ pub fn for_each_doc(searcher: &Searcher, mut f: impl FnMut(DocRow)) -> Result<()
             if to_work.first(doc).is_some() {
                 continue;
             }
+            // Tombstones of deleted works have no `id`.
+            let id = id.get(doc, false);
+            if id.is_empty() {
+                continue;
+            }
             f(DocRow {
-                id: id.get(doc, false),
+                id,
                 collection: collection.get(doc, true),
                 content_hash: hash.get(doc, false),
                 pages: pages.first(doc).unwrap_or(0),

@@ -1,13 +1,15 @@
 //! The HTTP handlers, one file per area: [`search`] (searches and completions),
 //! [`documents`] (one document, its page texts, PDF, citations and similar documents),
 //! [`write`](mod@write) (uploads and deletes, behind the token), [`meta`] (collections, health,
-//! the OpenAPI description) and [`pages`] (the web pages). Handlers are thin: they read the
+//! the OpenAPI description), [`oai`](mod@oai) (the OAI-PMH provider) and [`pages`] (the web
+//! pages). Handlers are thin: they read the
 //! request, run the work on tokio's blocking pool
 //! ([`AppState::blocking`](crate::state::AppState::blocking)) through the domain modules and
 //! shape the response; every failure is an [`AppError`].
 
 pub mod documents;
 pub mod meta;
+pub mod oai;
 pub mod pages;
 pub mod search;
 pub mod write;
