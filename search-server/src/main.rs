@@ -60,6 +60,9 @@ struct Args {
     /// OAI-PMH: the administrator's e-mail address in Identify (default admin@<repository id>).
     #[arg(long, env = "SEARCH_SERVER_OAI_EMAIL")]
     oai_admin_email: Option<String>,
+    /// OAI-PMH: records per ListRecords/ListIdentifiers page.
+    #[arg(long, default_value_t = search_server::oai::PAGE_SIZE as u64, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    oai_page_size: u64,
 }
 
 /// Rebuild advice for an index that cannot be read.
@@ -163,7 +166,7 @@ async fn run(args: Args) -> Result<()> {
             name: args.oai_name.clone(),
             id: args.oai_repository_id.clone(),
             admin_email: args.oai_admin_email.clone(),
-            page_size: 0,
+            page_size: args.oai_page_size as usize,
         });
     let writes = state.token.is_some();
     check_index_in_background(&state);

@@ -284,6 +284,25 @@ fn identify(ctx: &Context<'_>, x: &mut Xml) -> Result<(), Failure> {
     x.element("earliestDatestamp", &[], &datestamp(earliest));
     x.element("deletedRecord", &[], "persistent");
     x.element("granularity", &[], "YYYY-MM-DDThh:mm:ssZ");
+    // The oai-identifier description's schema wants a domain name; an address or `localhost`
+    // (a server not yet given its public name) gets none.
+    if is_domain_name(&repo_id) {
+        oai_identifier(ctx, x, &repo_id);
+    }
+    Ok(())
+}
+
+/// `[a-zA-Z][a-zA-Z0-9-]*(\.[a-zA-Z][a-zA-Z0-9-]*)+`, as the oai-identifier schema has it.
+fn is_domain_name(s: &str) -> bool {
+    let labels: Vec<&str> = s.split('.').collect();
+    labels.len() >= 2
+        && labels.iter().all(|l| {
+            l.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+}
+
+fn oai_identifier(ctx: &Context<'_>, x: &mut Xml, repo_id: &str) {
     x.open("description", &[]);
     x.open(
         "oai-identifier",
@@ -297,12 +316,11 @@ fn identify(ctx: &Context<'_>, x: &mut Xml) -> Result<(), Failure> {
         ],
     );
     x.element("scheme", &[], "oai");
-    x.element("repositoryIdentifier", &[], &repo_id);
+    x.element("repositoryIdentifier", &[], repo_id);
     x.element("delimiter", &[], ":");
     x.element("sampleIdentifier", &[], &ctx.identifier("vi-1a2b3c"));
     x.close("oai-identifier");
     x.close("description");
-    Ok(())
 }
 
 fn metadata_formats(
@@ -482,6 +500,10 @@ mod tests {
             assert_eq!(collection_of(&spec).as_deref(), Some(name), "{spec}");
         }
         assert_eq!(set_spec("luận"), "lu~1ead~n");
+        assert!(is_domain_name("thuvien.hcmus.edu.vn"));
+        for bad in ["localhost", "127.0.0.1", "-a.b", "a..b", "thư-viện.vn"] {
+            assert!(!is_domain_name(bad), "{bad}");
+        }
         for bad in ["x~zz~", "x~41~", "~", "a~1ead"] {
             assert_eq!(collection_of(bad), None, "{bad}");
         }

@@ -3,6 +3,7 @@
 mod analysis;
 mod browser;
 mod faults;
+mod oai;
 mod ranking;
 mod security;
 mod server;
