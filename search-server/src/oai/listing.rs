@@ -2,10 +2,10 @@
 //! they entered or last changed in the index) and the tombstones of deleted ones (datestamp:
 //! when they were deleted), of one collection or all, within the `from`/`until` bounds.
 //!
-//! One pass over the fast fields of the matching units per page: a page costs the number of
-//! matching records in fast-field reads, plus the ids of those that share the page's last
-//! datestamp (a collection ingested in one run shares one datestamp, so its records are
-//! ordered by id).
+//! One pass over the fast fields of the matching units per page. Ids are not read for the
+//! ordering: within a segment the ordinals of the `id` column sort as the ids do, so a page
+//! sorts integers and merges the segments' runs by id, reading only the ids at their heads
+//! (a collection ingested in one run shares one datestamp, so the ids are what orders it).
 
 use std::collections::HashMap;
 
@@ -14,8 +14,6 @@ use tantivy::columnar::StrColumn;
 use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, Searcher, SegmentOrdinal, Term};
-
-use super::formats::is_thesis;
 
 /// What a list request selects.
 #[derive(Debug, Clone, Default)]
@@ -49,19 +47,45 @@ pub struct Page {
     pub rest: u64,
 }
 
+/// A matching unit: its datestamp and where its id is, as an ordinal of a sorted stream of
+/// ids (one segment's work ids, or its tombstones' ids): within a stream, ordinals sort as the
+/// ids do, so ids are compared as strings only across streams.
 #[derive(Debug, Clone, Copy)]
 struct Candidate {
     datestamp: i64,
-    seg: SegmentOrdinal,
+    stream: usize,
+    ord: u64,
     doc: DocId,
-    deleted: bool,
 }
 
-/// Per segment, the string columns a header is read from.
-struct Columns {
-    id: Option<StrColumn>,
-    deleted_id: Option<StrColumn>,
+/// One sorted stream of ids.
+struct Stream {
+    seg: SegmentOrdinal,
+    deleted: bool,
+    ids: StrColumn,
     collection: Option<StrColumn>,
+}
+
+impl Stream {
+    fn id(&self, ord: u64) -> String {
+        let mut s = String::new();
+        let _ = self.ids.ord_to_str(ord, &mut s);
+        s
+    }
+
+    /// The first ordinal whose id sorts after `id` (a binary search of the dictionary).
+    fn first_after(&self, id: &str) -> u64 {
+        let (mut lo, mut hi) = (0u64, self.ids.num_terms() as u64);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if self.id(mid).as_str() <= id {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    }
 }
 
 fn read(col: &Option<StrColumn>, doc: DocId) -> String {
@@ -74,19 +98,13 @@ fn read(col: &Option<StrColumn>, doc: DocId) -> String {
     s
 }
 
-/// The first `limit` records of `sel` after `after` (a (datestamp, id) key), with counts.
-pub fn page(
-    searcher: &Searcher,
-    fields: &Fields,
-    sel: &Selection<'_>,
-    after: Option<&(i64, String)>,
-    limit: usize,
-) -> tantivy::Result<Page> {
+/// The query of a selection's units: works and tombstones, of one collection or all.
+fn units_query(fields: &Fields, collection: Option<&str>) -> Box<dyn Query> {
     let units: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
         (Occur::Should, Box::new(fields.works()) as Box<dyn Query>),
         (Occur::Should, Box::new(fields.tombstones())),
     ]));
-    let query: Box<dyn Query> = match sel.collection {
+    match collection {
         None => units,
         Some(c) => Box::new(BooleanQuery::new(vec![
             (Occur::Must, units),
@@ -98,16 +116,51 @@ pub fn page(
                 )),
             ),
         ])),
-    };
-    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    }
+}
+
+/// Every unit `sel` selects, with the streams their ids are in.
+fn candidates(
+    searcher: &Searcher,
+    fields: &Fields,
+    sel: &Selection<'_>,
+) -> tantivy::Result<(Vec<Candidate>, Vec<Stream>)> {
+    let weight = units_query(fields, sel.collection)
+        .weight(EnableScoring::disabled_from_searcher(searcher))?;
     let mut all: Vec<Candidate> = Vec::new();
-    let mut columns: HashMap<SegmentOrdinal, Columns> = HashMap::new();
+    let mut streams: Vec<Stream> = Vec::new();
     for (ord, seg) in searcher.segment_readers().iter().enumerate() {
-        let ord = ord as SegmentOrdinal;
         let ff = seg.fast_fields();
+        let Some(ids) = ff.str("id")? else {
+            continue;
+        };
         let date = ff.date("ingested_at")?;
+        let collection = ff.str("collection")?;
         let doc_type = ff.str("doc_type")?;
-        let id = ff.str("id")?;
+        // The doc_type ordinals of theses, compared instead of the names.
+        let thesis_ords: Vec<u64> = match (&doc_type, sel.theses_only) {
+            (Some(col), true) => ["thesis", "master", "doctoral"]
+                .iter()
+                .filter_map(|t| col.dictionary().term_ord(t).ok().flatten())
+                .collect(),
+            _ => Vec::new(),
+        };
+        let works = streams.len();
+        streams.push(Stream {
+            seg: ord as SegmentOrdinal,
+            deleted: false,
+            ids: ids.clone(),
+            collection: collection.clone(),
+        });
+        let tombs = ff.str("deleted_id")?.map(|d| {
+            streams.push(Stream {
+                seg: ord as SegmentOrdinal,
+                deleted: true,
+                ids: d.clone(),
+                collection: collection.clone(),
+            });
+            (streams.len() - 1, d)
+        });
         let alive = seg.alive_bitset();
         weight.for_each_no_score(seg, &mut |docs: &[DocId]| {
             for &doc in docs {
@@ -118,79 +171,105 @@ pub fn page(
                 if sel.from.is_some_and(|f| ts < f) || sel.until.is_some_and(|u| ts > u) {
                     continue;
                 }
-                // Tombstones have no `id`.
-                let deleted = id
-                    .as_ref()
-                    .is_none_or(|c| c.term_ords(doc).next().is_none());
-                if sel.theses_only && !deleted && !is_thesis(&read(&doc_type, doc)) {
-                    continue;
+                let found = match ids.term_ords(doc).next() {
+                    Some(o) => {
+                        let fits = !sel.theses_only
+                            || doc_type.as_ref().is_some_and(|c| {
+                                c.term_ords(doc)
+                                    .next()
+                                    .is_some_and(|t| thesis_ords.contains(&t))
+                            });
+                        fits.then_some((works, o))
+                    }
+                    // A tombstone: its id is in `deleted_id`; every format lists it.
+                    None => tombs
+                        .as_ref()
+                        .and_then(|(t, col)| col.term_ords(doc).next().map(|o| (*t, o))),
+                };
+                if let Some((stream, id_ord)) = found {
+                    all.push(Candidate {
+                        datestamp: ts,
+                        stream,
+                        ord: id_ord,
+                        doc,
+                    });
                 }
-                all.push(Candidate {
-                    datestamp: ts,
-                    seg: ord,
-                    doc,
-                    deleted,
-                });
             }
         })?;
-        columns.insert(
-            ord,
-            Columns {
-                id,
-                deleted_id: ff.str("deleted_id")?,
-                collection: ff.str("collection")?,
-            },
-        );
     }
+    Ok((all, streams))
+}
+
+/// The first `limit` records of `sel` after `after` (a (datestamp, id) key), with counts.
+pub fn page(
+    searcher: &Searcher,
+    fields: &Fields,
+    sel: &Selection<'_>,
+    after: Option<&(i64, String)>,
+    limit: usize,
+) -> tantivy::Result<Page> {
+    let (mut all, streams) = candidates(searcher, fields, sel)?;
     let total = all.len() as u64;
-    let id_of = |c: &Candidate| {
-        let cols = &columns[&c.seg];
-        read(
-            if c.deleted {
-                &cols.deleted_id
-            } else {
-                &cols.id
-            },
-            c.doc,
-        )
-    };
-    // Those after the key: a later datestamp, or the same one and a greater id.
-    let mut after_key: Vec<(Candidate, Option<String>)> = Vec::with_capacity(all.len());
-    for c in all {
-        match after {
-            Some((ts, _)) if c.datestamp < *ts => {}
-            Some((ts, last)) if c.datestamp == *ts => {
-                let id = id_of(&c);
-                if id > *last {
-                    after_key.push((c, Some(id)));
-                }
-            }
-            _ => after_key.push((c, None)),
+    if let Some((ts, last)) = after {
+        let mut bounds: HashMap<usize, u64> = HashMap::new();
+        all.retain(|c| {
+            c.datestamp > *ts
+                || (c.datestamp == *ts
+                    && c.ord
+                        >= *bounds
+                            .entry(c.stream)
+                            .or_insert_with(|| streams[c.stream].first_after(last)))
+        });
+    }
+    let rest_before = all.len();
+    all.sort_unstable_by_key(|c| (c.datestamp, c.stream, c.ord));
+    // Records of one datestamp come in id order: a merge of the streams by their ids, which
+    // reads the ids at the heads of the streams only.
+    let mut headers: Vec<Header> = Vec::with_capacity(limit.min(all.len()));
+    let mut i = 0;
+    while i < all.len() && headers.len() < limit {
+        let ts = all[i].datestamp;
+        let end = i + all[i..].partition_point(|c| c.datestamp == ts);
+        let group = &all[i..end];
+        let mut runs: Vec<(usize, usize)> = Vec::new();
+        let mut k = 0;
+        while k < group.len() {
+            let s = group[k].stream;
+            let run_end = k + group[k..].partition_point(|c| c.stream == s);
+            runs.push((k, run_end));
+            k = run_end;
         }
+        let mut heads: Vec<Option<String>> = runs
+            .iter()
+            .map(|(a, _)| Some(streams[group[*a].stream].id(group[*a].ord)))
+            .collect();
+        while headers.len() < limit {
+            let next = heads
+                .iter()
+                .enumerate()
+                .filter_map(|(r, h)| h.as_ref().map(|h| (r, h)))
+                .min_by(|a, b| a.1.cmp(b.1))
+                .map(|(r, _)| r);
+            let Some(r) = next else {
+                break;
+            };
+            let c = group[runs[r].0];
+            let stream = &streams[c.stream];
+            headers.push(Header {
+                id: heads[r].take().unwrap_or_default(),
+                datestamp: ts,
+                collection: read(&stream.collection, c.doc),
+                deleted: stream.deleted,
+                addr: DocAddress::new(stream.seg, c.doc),
+            });
+            runs[r].0 += 1;
+            if runs[r].0 < runs[r].1 {
+                let n = group[runs[r].0];
+                heads[r] = Some(streams[n.stream].id(n.ord));
+            }
+        }
+        i = end;
     }
-    let rest_before = after_key.len();
-    // The page's datestamps: the `limit` smallest; ids decide among those equal to the last.
-    if after_key.len() > limit {
-        after_key.select_nth_unstable_by_key(limit - 1, |(c, _)| c.datestamp);
-        let cutoff = after_key[limit - 1].0.datestamp;
-        after_key.retain(|(c, _)| c.datestamp <= cutoff);
-    }
-    let mut keyed: Vec<(i64, String, Candidate)> = after_key
-        .into_iter()
-        .map(|(c, id)| (c.datestamp, id.unwrap_or_else(|| id_of(&c)), c))
-        .collect();
-    keyed.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
-    keyed.truncate(limit);
-    let headers: Vec<Header> = keyed
-        .into_iter()
-        .map(|(datestamp, id, c)| Header {
-            id,
-            datestamp,
-            collection: read(&columns[&c.seg].collection, c.doc),
-            deleted: c.deleted,
-            addr: DocAddress::new(c.seg, c.doc),
-        })
-        .collect();
     Ok(Page {
         rest: (rest_before - headers.len()) as u64,
         headers,
