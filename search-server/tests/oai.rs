@@ -272,6 +272,20 @@ async fn a_harvest_gets_every_record_once_in_pages_and_across_a_restart() {
     assert_eq!(ids.len(), works);
     assert_eq!(size as usize, works, "completeListSize");
     assert!(ids.iter().all(|i| i.starts_with("oai:thuvien.example.vn:")));
+    // In (datestamp, id) order (lists across segments: `oai::listing`'s tests).
+    let keys: Vec<(String, String)> = records
+        .iter()
+        .map(|r| {
+            let h = header_of(r);
+            (
+                h.child("datestamp").unwrap().text.clone(),
+                h.child("identifier").unwrap().text.clone(),
+            )
+        })
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
     // Every record has a title and links its page on this server.
     for r in &records {
         let dc = r.find_all("oai_dc:dc");

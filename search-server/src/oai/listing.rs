@@ -343,3 +343,147 @@ pub fn collections(searcher: &Searcher, fields: &Fields) -> tantivy::Result<Vec<
     }
     Ok(names.into_iter().collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use indexer::doc::{DocMetadata, Document, Page};
+    use indexer::index::{self, Deletion};
+    use tantivy::indexer::NoMergePolicy;
+
+    use super::*;
+
+    fn doc(id: &str, collection: &str, doc_type: &str, at: i64) -> Document {
+        Document {
+            id: id.into(),
+            collection: collection.into(),
+            metadata: DocMetadata {
+                title: Some(format!("Tài liệu {id}")),
+                doc_type: doc_type.parse().unwrap(),
+                ..DocMetadata::default()
+            },
+            pages: vec![Page {
+                text: "Nội dung".into(),
+                no_text: false,
+            }],
+            content_hash: id.into(),
+            ingested_at: at,
+            ..Document::default()
+        }
+    }
+
+    /// Every key a selection lists, page by page.
+    fn list(
+        searcher: &Searcher,
+        fields: &Fields,
+        sel: &Selection<'_>,
+        limit: usize,
+    ) -> Vec<(i64, String, bool)> {
+        let mut out = Vec::new();
+        let mut after: Option<(i64, String)> = None;
+        loop {
+            let p = page(searcher, fields, sel, after.as_ref(), limit).unwrap();
+            assert_eq!(
+                p.total as usize,
+                p.headers.len() + p.rest as usize + out.len()
+            );
+            out.extend(
+                p.headers
+                    .iter()
+                    .map(|h| (h.datestamp, h.id.clone(), h.deleted)),
+            );
+            match p.headers.last() {
+                Some(h) if p.rest > 0 => after = Some((h.datestamp, h.id.clone())),
+                _ => break,
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn lists_merge_segments_in_datestamp_and_id_order() {
+        let idx = index::create_in_ram();
+        let f = &idx.fields;
+        let mut writer = idx.index.writer_with_num_threads(1, 15_000_000).unwrap();
+        writer.set_merge_policy(Box::new(NoMergePolicy));
+        // Three segments, ids interleaved between them, two datestamps, a tombstone.
+        let batches: [&[(&str, &str, i64)]; 3] = [
+            &[
+                ("b", "thesis", 100),
+                ("e", "article", 100),
+                ("h", "master", 200),
+            ],
+            &[
+                ("a", "book", 100),
+                ("d", "thesis", 200),
+                ("g", "article", 100),
+            ],
+            &[("c", "doctoral", 100), ("f", "report", 100)],
+        ];
+        for batch in batches {
+            for (id, t, at) in batch {
+                index::write_document(&writer, f, &doc(id, "c1", t, *at)).unwrap();
+            }
+            writer.commit().unwrap();
+        }
+        let what = Deletion {
+            id: "e",
+            collection: "c1",
+            at: 150,
+        };
+        index::delete_document(&writer, f, what).unwrap();
+        writer.commit().unwrap();
+        let reader = idx.index.reader().unwrap();
+        let searcher = reader.searcher();
+        assert!(searcher.segment_readers().len() >= 3);
+        let want = [
+            (100, "a", false),
+            (100, "b", false),
+            (100, "c", false),
+            (100, "f", false),
+            (100, "g", false),
+            (150, "e", true),
+            (200, "d", false),
+            (200, "h", false),
+        ];
+        let want: Vec<(i64, String, bool)> = want
+            .iter()
+            .map(|(t, i, d)| (*t, i.to_string(), *d))
+            .collect();
+        for limit in [1, 2, 3, 100] {
+            assert_eq!(
+                list(&searcher, f, &Selection::default(), limit),
+                want,
+                "pages of {limit}"
+            );
+        }
+        let theses = Selection {
+            theses_only: true,
+            ..Selection::default()
+        };
+        let ids: Vec<String> = list(&searcher, f, &theses, 2)
+            .into_iter()
+            .map(|k| k.1)
+            .collect();
+        assert_eq!(ids, ["b", "c", "e", "d", "h"], "theses, and the tombstone");
+        let window = Selection {
+            from: Some(120),
+            until: Some(200),
+            ..Selection::default()
+        };
+        let ids: Vec<String> = list(&searcher, f, &window, 1)
+            .into_iter()
+            .map(|k| k.1)
+            .collect();
+        assert_eq!(ids, ["e", "d", "h"]);
+        let other = Selection {
+            collection: Some("c2"),
+            ..Selection::default()
+        };
+        assert!(list(&searcher, f, &other, 5).is_empty());
+        assert_eq!(collections(&searcher, f).unwrap(), ["c1"]);
+        assert_eq!(earliest(&searcher).unwrap(), 100);
+        let h = header(&searcher, f, "e").unwrap().unwrap();
+        assert!(h.deleted && h.datestamp == 150);
+        assert!(header(&searcher, f, "zz").unwrap().is_none());
+    }
+}
