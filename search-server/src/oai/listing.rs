@@ -363,7 +363,7 @@ mod tests {
             },
             pages: vec![Page {
                 text: "Nội dung".into(),
-                no_text: false,
+                ..Page::default()
             }],
             content_hash: id.into(),
             ingested_at: at,
