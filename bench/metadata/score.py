@@ -36,9 +36,16 @@ GROUPS_BY_KIND = [
 ]
 
 
+# Vietnamese writes the tone of an open `oa`, `oe`, `uy` on either vowel (`hoá` = `hóa`); the
+# index stores one placement, the label keeps the printed one: both are put on the first vowel.
+TONE_MOVE = re.compile(r"(?<![qQ])([oOuU])([aAeEyY])([\u0300\u0301\u0303\u0309\u0323])(?![^\W\d_])")
+
+
 def norm(text):
     if text is None:
         return ""
+    text = unicodedata.normalize("NFD", text)
+    text = TONE_MOVE.sub(lambda m: m.group(1) + m.group(3) + m.group(2), text)
     text = unicodedata.normalize("NFKC", text).casefold()
     out = []
     for c in text:

@@ -355,11 +355,18 @@ pub fn is_front_matter(cover: &[LayoutLine]) -> bool {
 fn cover_score(lines: &[&LayoutLine]) -> i32 {
     let mut score = 0;
     let owned: Vec<LayoutLine> = lines.iter().map(|l| (*l).clone()).collect();
+    // One date counts: a copyright page lists many years and is no cover.
+    let mut dated = false;
     for c in classify_all(&owned) {
         score += match c.kind {
             LineKind::Header => 2,
-            LineKind::DocType => 3,
-            LineKind::Date => 1,
+            // Only the kinds a cover announces (a degree, `BÁO CÁO`); `manual` or the name of
+            // a journal occur on any page of a book or paper.
+            LineKind::DocType if doc_type_of(&c.line.text).is_none_or(|(_, rank)| rank >= 3) => 3,
+            LineKind::Date if !dated => {
+                dated = true;
+                1
+            }
             LineKind::TitleLabel => 2,
             _ => 0,
         };
@@ -479,9 +486,42 @@ pub(crate) fn join_title(lines: &[&LayoutLine]) -> Option<String> {
     let t = joined
         .trim_matches(|c: char| c.is_whitespace() || matches!(c, '“' | '”' | '"' | ':'))
         .trim_end_matches(['.', ',', ';'])
-        .trim()
-        .to_string();
+        .trim();
+    let t = strip_footnote_mark(t).to_string();
     (t.chars().filter(|c| c.is_alphabetic()).count() >= 2).then_some(t)
+}
+
+/// A title without the footnote mark its last word carries: `Guide*`, `Version 1.11.1* †`,
+/// `Linebreak` + `a)` and `Algebra` + `1` set as superscripts on the same line.
+fn strip_footnote_mark(title: &str) -> &str {
+    let mut t = title.trim_end_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '*' | '∗' | '†' | '‡' | '§' | '¶' | '⋆')
+    });
+    let last_word = |t: &str| t.rsplit(' ').next().unwrap_or("").to_string();
+    // `Linebreaka)`: a letter and a parenthesis glued to a word, with no opening parenthesis.
+    let w = last_word(t);
+    if w.len() > 3 && w.ends_with(')') && !w.contains('(') && !title.contains('(') {
+        let body = &w[..w.len() - 1];
+        if let Some(c) = body.chars().last().filter(|c| c.is_ascii_lowercase()) {
+            let stem = &body[..body.len() - c.len_utf8()];
+            if stem.chars().count() >= 3 && stem.chars().all(char::is_alphabetic) {
+                t = &t[..t.len() - 2];
+            }
+        }
+    }
+    // `Algebra1`: one or two digits glued to a lower-case word of four letters or more.
+    let w = last_word(t);
+    let digits = w.chars().rev().take_while(char::is_ascii_digit).count();
+    if (1..=2).contains(&digits) {
+        let stem: String = w.chars().take(w.chars().count() - digits).collect();
+        if stem.chars().count() >= 4
+            && stem.chars().all(char::is_alphabetic)
+            && stem.chars().last().is_some_and(char::is_lowercase)
+        {
+            t = &t[..t.len() - digits];
+        }
+    }
+    t.trim_end()
 }
 
 /// The title on a Vietnamese cover: the lines after `ĐỀ TÀI:` / `Tên đề tài:` when there is

@@ -45,6 +45,15 @@ pub fn clean_info_title(raw: &str) -> Option<String> {
     if t.is_empty() || t.contains('\u{FFFD}') {
         return None;
     }
+    // A journal's citation line (`Electron. Commun. Probab. 0 (2020), article no. 0,
+    // https://doi.org/...`) is what some classes put in the Info title.
+    let lower = t.to_lowercase();
+    if ["http://", "https://", "doi.org", "www.", "article no."]
+        .iter()
+        .any(|p| lower.contains(p))
+    {
+        return None;
+    }
     let key = match_key(&t);
     const JUNK: [&str; 12] = [
         "untitled",

@@ -169,9 +169,22 @@ fn pick_title(
     let printed = words_printed_share(&info_title, &front) >= 0.8;
     match layout_title {
         None => Some(info_title),
-        Some(_) if printed => Some(info_title),
+        // The same words, with the author's case rather than the cover's capitals.
+        Some(l) if match_key(&l) == match_key(&info_title) => Some(info_title),
+        // The page gave a fragment of a printed Info title (a wrapped line, a subtitle).
+        Some(l) if printed && is_part_of(&l, &info_title) => Some(info_title),
+        // Otherwise the page is what a reader sees: an Info title that differs from it is an
+        // older or shortened version (`... Mixture Models` printed `... Finite Mixture
+        // Models`), or a template's own name.
         Some(l) => Some(l),
     }
+}
+
+/// True when the words of `part` are a run of the words of `whole` (case and accents folded).
+fn is_part_of(part: &str, whole: &str) -> bool {
+    let p = match_key(part);
+    let w = match_key(whole);
+    !p.is_empty() && format!(" {w} ").contains(&format!(" {p} "))
 }
 
 /// Share of the words of `needle` (folded, lower case) that occur in `haystack`.
