@@ -21,7 +21,10 @@ fn main() {
             let cover = indexer::metadata::first_page::cover_lines(&pdf.layout, &pdf.pages);
             println!("cover: page {}", cover.first().map_or(0, |l| l.page + 1));
             let meta = indexer::metadata::infer(&pdf.info, &pdf.layout, &pdf.pages);
-            println!("title: {:?}", meta.title);
+            println!(
+                "title: {:?} type: {:?} year: {:?} authors: {:?}",
+                meta.title, meta.doc_type, meta.year, meta.authors
+            );
             for l in &pdf.layout {
                 let bold = if l.bold { "b" } else { " " };
                 println!(

@@ -147,18 +147,36 @@ pub fn doc_type_of(text: &str) -> Option<(DocType, u8)> {
     {
         return Some((DocType::Thesis, 7));
     }
-    // English degrees.
+    // English (and German) degrees.
     if has("phd thesis") || has("doctoral thesis") || has("doctoral dissertation") {
         return Some((DocType::Doctoral, 9));
     }
-    if has("dissertation") || has("doctor of philosophy") {
+    if has("dissertation") || has("doctor of philosophy") || starts("doktorarbeit") {
         return Some((DocType::Doctoral, 6));
     }
-    if has("master s thesis") || has("master thesis") || has("masters thesis") {
+    if has("master s thesis")
+        || has("master thesis")
+        || has("masters thesis")
+        || has("masterarbeit")
+        || has("master of science")
+        || has("master of arts")
+        || has("master of engineering")
+    {
         return Some((DocType::Master, 8));
     }
-    if has("bachelor s thesis") || has("bachelor thesis") || has("graduation thesis") {
+    if has("bachelor s thesis")
+        || has("bachelor thesis")
+        || has("graduation thesis")
+        || has("final thesis")
+        || has("bachelorarbeit")
+        || has("bachelor of science")
+    {
         return Some((DocType::Thesis, 7));
+    }
+    // Forms and court documents announce themselves too: a cover with a university header and
+    // a student's name is still no report (`PHIẾU ĐÁNH GIÁ KẾT QUẢ THỰC TẬP`, `ÁN LỆ SỐ ...`).
+    if starts("phieu") || starts("an le so") || starts("seminararbeit") {
+        return Some((DocType::Other, 5));
     }
     if starts("luan van") {
         return Some((DocType::Master, 5));
@@ -174,10 +192,17 @@ pub fn doc_type_of(text: &str) -> Option<(DocType, u8)> {
         || has("technical report")
         || has("internship report")
         || has("project report")
+        || has("test report")
+        || starts("onderzoeksrapport")
     {
         return Some((DocType::Report, 4));
     }
+    // `ĐỒ ÁN` alone is a course project (`ĐỒ ÁN CUỐI KÌ`, `ĐỒ ÁN NHẬN DẠNG`, `ĐỒ ÁN MÔN
+    // HỌC`); a graduation project says `TỐT NGHIỆP` and was taken above.
     if starts("do an") && !starts("do an toan") {
+        return Some((DocType::Report, 3));
+    }
+    if key == "thesis" {
         return Some((DocType::Thesis, 3));
     }
     if has("journal of statistical software") || has("the r journal") {
@@ -655,7 +680,12 @@ pub fn doc_type(cover: &[LayoutLine], info: &PdfInfo, front_pages: &[&str]) -> D
     )
     .to_lowercase();
     if creator.contains("beamer") || creator.contains("powerpoint") || creator.contains("impress") {
-        return DocType::Slides;
+        // A single page made with presentation software is a poster.
+        return if front_pages.len() == 1 {
+            DocType::Other
+        } else {
+            DocType::Slides
+        };
     }
     let best = cover
         .iter()
@@ -1010,7 +1040,17 @@ mod tests {
             ),
             ("LUẬN VĂN TỐT NGHIỆP ĐẠI HỌC", Some(DocType::Thesis)),
             ("ĐỒ ÁN TỐT NGHIỆP", Some(DocType::Thesis)),
-            ("ĐỒ ÁN CUỐI KÌ", Some(DocType::Thesis)),
+            // A course's final project, not a graduation project.
+            ("ĐỒ ÁN CUỐI KÌ", Some(DocType::Report)),
+            ("ĐỒ ÁN NHẬN DẠNG", Some(DocType::Report)),
+            ("MASTERARBEIT", Some(DocType::Master)),
+            ("FINAL THESIS REPORT", Some(DocType::Thesis)),
+            ("PHIẾU ĐÁNH GIÁ KẾT QUẢ THỰC TẬP", Some(DocType::Other)),
+            ("ÁN LỆ SỐ 43/2021/AL", Some(DocType::Other)),
+            (
+                "Test Report on Kinetic Energy Density",
+                Some(DocType::Report),
+            ),
             ("BÁO CÁO ĐỒ ÁN", Some(DocType::Report)),
             ("BÁO CÁO TỔNG KẾT", Some(DocType::Report)),
             (

@@ -136,14 +136,106 @@ pub fn infer(info: &PdfInfo, layout: &[LayoutLine], pages: &[Page]) -> DocMetada
             meta.keywords = abstract_::split_keywords(k);
         }
     }
-    if meta.doc_type == DocType::Other
-        && meta.abstract_text.is_some()
-        && english
-        && english::has_affiliation(&cover)
-    {
-        meta.doc_type = DocType::Article;
+    if meta.doc_type == DocType::Other && doc_type_unsaid(&cover, pages) {
+        meta.doc_type = kind_from_shape(&cover, pages, english);
     }
     meta
+}
+
+/// True when nothing on the cover settled the kind (no phrase made it `Other` on purpose:
+/// `PHIẾU …`, `ÁN LỆ …`).
+fn doc_type_unsaid(cover: &[LayoutLine], pages: &[Page]) -> bool {
+    let said_other = cover
+        .iter()
+        .map(|l| l.text.as_str())
+        .chain(pages.first().map(|p| p.text.as_str()))
+        .filter_map(first_page::doc_type_of)
+        .any(|(t, _)| t == DocType::Other);
+    !said_other
+}
+
+/// The kind of a document whose cover names none, from the shape of its first page:
+/// a report calls itself one (`Test Report on …`, `the aim of this report`); a paper has an
+/// abstract or a journal's masthead; other English documents without either are guides,
+/// manuals and tutorials, catalogued as books; a Vietnamese document with a table of contents
+/// and no university cover is a manual too. What is left stays `Other`.
+fn kind_from_shape(cover: &[LayoutLine], pages: &[Page], english: bool) -> DocType {
+    let first = pages.first().map(|p| p.text.as_str()).unwrap_or("");
+    // A title page may stand before the abstract: the first two pages speak for the work.
+    let opening = pages
+        .iter()
+        .take(2)
+        .map(|p| p.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let key = format!(" {} ", match_key(&opening));
+    let cover_key = format!(
+        " {} ",
+        match_key(
+            &cover
+                .iter()
+                .take(6)
+                .map(|l| l.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        )
+    );
+    if cover_key.contains(" report ") || key.contains(" this report ") {
+        return DocType::Report;
+    }
+    // The apparatus of a paper: an abstract, keywords, classification codes, a dated or
+    // received line.
+    let paper_line = first.lines().any(|l| {
+        let k = match_key(l);
+        let starts = |p: &str| k == p || k.starts_with(&format!("{p} "));
+        let raw = l.trim_start();
+        [
+            "abstract",
+            "keywords",
+            "key words",
+            "index terms",
+            "ccs concepts",
+            "pacs",
+        ]
+        .iter()
+        .any(|p| starts(p))
+            || k == "summary"
+            || k == "tom tat"
+            || k.starts_with("acm reference format")
+            || ["(Dated:", "(Received", "Received:"]
+                .iter()
+                .any(|p| raw.starts_with(p))
+    });
+    let masthead = [
+        " journal of ",
+        " the r journal ",
+        " r news ",
+        " proceedings ",
+        " conference ",
+        " transactions ",
+    ]
+    .iter()
+    .any(|m| cover_key.contains(m))
+        || cover_key.contains(" volume ") && cover_key.chars().any(|c| c.is_ascii_digit());
+    if paper_line || masthead {
+        return DocType::Article;
+    }
+    if first.trim().is_empty() || pages.len() < 3 && !english {
+        return DocType::Other;
+    }
+    if english {
+        return DocType::Book;
+    }
+    // Vietnamese without a cover: student work says so in its first pages (`đồ án`, `báo
+    // cáo`, `môn học`), anything else of some length is a manual or a book.
+    let student = [" do an ", " bao cao ", " mon hoc ", " sinh vien ", " nhom "]
+        .iter()
+        .any(|w| key.contains(w));
+    if student {
+        DocType::Report
+    } else {
+        DocType::Book
+    }
 }
 
 /// Info/XMP title when it is real and printed on the first pages; else the layout title; else
@@ -322,6 +414,64 @@ mod tests {
         ];
         for (pages, lang, mixed) in cases {
             assert_eq!(language_mix(&pages), (lang, mixed));
+        }
+    }
+
+    /// First pages of real documents (../shared/corpus) whose cover names no kind.
+    #[test]
+    fn kind_from_the_shape_of_the_first_pages() {
+        let cases: [(&str, &[&str], bool, DocType); 6] = [
+            (
+                "abinit: the abstract says what it is",
+                &["Implementation of ELF in Abinit\nAurélien Lherbier\nJanuary 2, 2022", "Abstract\nThe aim of this report is first to review some basics", "x"],
+                true,
+                DocType::Report,
+            ),
+            (
+                "revtex: a dated line under the authors",
+                &["Sample Title:\nA. Author\n(Dated: 27 December 2018)\nAn article usually includes an abstract", "x", "x"],
+                true,
+                DocType::Article,
+            ),
+            (
+                "glmnet: a guide with a table of contents",
+                &["An Introduction to glmnet\nTrevor Hastie\nNovember 25, 2022\nContents\nIntroduction . . . 1", "x", "x"],
+                true,
+                DocType::Book,
+            ),
+            (
+                "vntex: a Vietnamese manual without a cover",
+                &["Dùng font với VnTEX\nHàn Thế Thành\nGiới thiệu\nTài liệu này hướng dẫn cách sử dụng các font", "x", "x"],
+                false,
+                DocType::Book,
+            ),
+            (
+                "a course report without a cover",
+                &["Truy xuất thông tin bằng mô hình không gian vector\nGiới thiệu\nchúng tôi thực hiện đồ án này", "x", "x"],
+                false,
+                DocType::Report,
+            ),
+            (
+                "ntheorem test: one Vietnamese page",
+                &["1 Mục đầu tiên\n1 Định lý (Ánh xạ Weingarten)"],
+                false,
+                DocType::Other,
+            ),
+        ];
+        for (what, texts, english, want) in cases {
+            let pages: Vec<Page> = texts.iter().map(|t| page(t)).collect();
+            let cover: Vec<LayoutLine> = texts[0]
+                .lines()
+                .enumerate()
+                .map(|(i, l)| LayoutLine {
+                    text: l.into(),
+                    font_size: 10.0,
+                    page: 0,
+                    top: 20.0 * i as f32,
+                    bold: false,
+                })
+                .collect();
+            assert_eq!(kind_from_shape(&cover, &pages, english), want, "{what}");
         }
     }
 
