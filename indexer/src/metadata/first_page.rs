@@ -402,6 +402,17 @@ fn cover_score(lines: &[&LayoutLine]) -> i32 {
     score.min(8)
 }
 
+/// True when the lines are a printed cover (a university or ministry header, or a phrase
+/// naming the kind of work) rather than a page of running text.
+pub fn looks_like_cover(cover: &[LayoutLine]) -> bool {
+    classify_all(cover).iter().any(|c| match c.kind {
+        LineKind::Header => true,
+        // `ÁN LỆ SỐ …` and forms head a page of running text.
+        LineKind::DocType => doc_type_of(&c.line.text).is_none_or(|(t, _)| t != DocType::Other),
+        _ => false,
+    })
+}
+
 /// The lines of the cover page, top to bottom: page 1 unless it is empty or clearly not a
 /// cover while page 2 or 3 is one (a scanned or decorative first page, an inner cover).
 ///

@@ -101,23 +101,48 @@ pub fn infer(info: &PdfInfo, layout: &[LayoutLine], pages: &[Page]) -> DocMetada
     meta.title = pick_title(info_title, layout_title, &cover, pages);
 
     meta.institution = institution(&cover).and_then(|i| i.university.or(i.faculty));
-    meta.year = year_from_lines(cover.iter().map(|l| l.text.as_str()))
-        .or_else(|| {
-            [
-                info.xmp_create_date.as_deref(),
-                info.creation_date.as_deref(),
-            ]
-            .into_iter()
-            .flatten()
-            .find_map(pdf_date_year)
-        })
-        .or_else(|| {
-            front_text
-                .iter()
-                .flat_map(|t| t.lines())
-                .filter(|l| year::is_signature_date(l))
-                .find_map(year_from_line)
-        });
+    // The year printed on the work: a cover's place-and-date line, the date under an English
+    // title, a copyright or imprint line, the dated declaration. The PDF's own dates are not
+    // used: files are exported, re-exported and rebuilt years after the work (all R manuals of
+    // 2022 carry 2023), and a librarian leaves the year empty rather than guess.
+    let cover_texts = cover.iter().map(|l| l.text.as_str());
+    let printed_cover = first_page::looks_like_cover(&cover);
+    meta.year = if printed_cover {
+        year_from_lines(cover_texts)
+    } else {
+        year::first_year_from_lines(cover_texts)
+    }
+    .or_else(|| {
+        cover
+            .iter()
+            .take_while(|l| !english::is_heading_not_title(&l.text))
+            .find_map(|l| year::english_date_year(&l.text))
+    })
+    .or_else(|| {
+        // A title page holding the title alone (`Gmsh`): the date is on the next page's head.
+        if cover.len() > 4 {
+            return None;
+        }
+        front_text
+            .iter()
+            .take(2)
+            .flat_map(|t| t.lines().take(30))
+            .find_map(year::english_date_year)
+    })
+    .or_else(|| {
+        front_text
+            .iter()
+            .take(2)
+            .flat_map(|t| t.lines())
+            .find_map(year::copyright_year)
+    })
+    .or_else(|| {
+        front_text
+            .iter()
+            .flat_map(|t| t.lines())
+            .filter(|l| year::is_signature_date(l))
+            .find_map(year_from_line)
+    });
 
     meta.authors = if english {
         english::authors(&cover, meta.title.as_deref())
