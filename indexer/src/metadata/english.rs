@@ -211,15 +211,17 @@ pub fn title(cover: &[LayoutLine]) -> Option<String> {
 /// The authors: names on the lines right under the title (up to five lines), split on commas
 /// and `and`, footnote marks and e-mails removed; stops at the abstract or the affiliations.
 pub fn authors(cover: &[LayoutLine], title: Option<&str>) -> Vec<String> {
-    let title_key = title.map(match_key).unwrap_or_default();
-    let start = cover
-        .iter()
-        .rposition(|l| {
-            let k = match_key(&l.text);
-            !k.is_empty() && title_key.contains(&k)
-        })
-        .map(|i| i + 1)
-        .unwrap_or(0);
+    let title_key = format!(" {} ", title.map(match_key).unwrap_or_default());
+    // The title's lines: the first line that is part of the title and those right after it
+    // (a heading further down, `Introduction`, may also be words of the title).
+    let in_title = |l: &LayoutLine| {
+        let k = match_key(&l.text);
+        !k.is_empty() && title_key.contains(&format!(" {k} "))
+    };
+    let start = match cover.iter().position(in_title) {
+        Some(first) => first + cover[first..].iter().take_while(|l| in_title(l)).count(),
+        None => 0,
+    };
     let mut out: Vec<String> = Vec::new();
     for l in cover.iter().skip(start).take(5) {
         let key = match_key(&l.text);

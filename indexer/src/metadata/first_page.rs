@@ -289,6 +289,11 @@ pub fn classify(text: &str, upper: bool) -> LineKind {
     if super::year::year_from_line(text).is_some() && text.split_whitespace().count() <= 10 {
         return LineKind::Date;
     }
+    // The place line of a cover whose year is missing or a template's placeholder
+    // (`TP. HỒ CHÍ MINH, <NĂM HIỆN TẠI>`).
+    if super::year::is_place_line(text) {
+        return LineKind::Date;
+    }
     // `: DHKHMT16A` is the value of a label set as a separate text box.
     if LABELS.iter().any(|p| starts_with_words(&key, p)) || text.trim_start().starts_with(':') {
         return LineKind::Label;
@@ -356,7 +361,7 @@ pub fn repair_line(line: &LayoutLine) -> LayoutLine {
 }
 
 /// Headings of front matter that is not a cover (`LỜI CAM ĐOAN`, `MỤC LỤC`…).
-const FRONT_MATTER: [&str; 7] = [
+const FRONT_MATTER: [&str; 10] = [
     "loi cam doan",
     "loi cam on",
     "muc luc",
@@ -364,15 +369,22 @@ const FRONT_MATTER: [&str; 7] = [
     "abstract",
     "contents",
     "loi mo dau",
+    "mo dau",
+    "loi noi dau",
+    "preface",
 ];
 
 /// True when the chosen "cover" is front matter (the PDF has no cover page): its first line
 /// is a heading such as `LỜI CAM ĐOAN`. Its largest type is then a heading, not the title.
 pub fn is_front_matter(cover: &[LayoutLine]) -> bool {
-    cover.first().is_some_and(|l| {
-        let k = match_key(&l.text);
-        FRONT_MATTER.iter().any(|p| starts_with_words(&k, p))
-    })
+    // The first line with letters: a page number may stand above the heading.
+    cover
+        .iter()
+        .find(|l| l.text.chars().any(char::is_alphabetic))
+        .is_some_and(|l| {
+            let k = match_key(&l.text);
+            FRONT_MATTER.iter().any(|p| starts_with_words(&k, p))
+        })
 }
 
 /// How much a page looks like a cover: headers, a doc-type phrase, a date line; negative for
@@ -616,8 +628,16 @@ pub fn title(cover: &[LayoutLine]) -> Option<String> {
                 continue;
             }
         }
+        // A bold heading does not run on into the regular text under it (a court precedent's
+        // `Về …` heading and the `Được … thông qua` paragraph share one type size).
         match blocks.last_mut() {
-            Some((b, _)) if open && same_block(b.last().unwrap(), c.line) => b.push(c.line),
+            Some((b, _))
+                if open
+                    && same_block(b.last().unwrap(), c.line)
+                    && b.last().unwrap().bold == c.line.bold =>
+            {
+                b.push(c.line)
+            }
             _ => {
                 blocks.push((vec![c.line], after_doc_type));
                 open = true;
@@ -640,10 +660,14 @@ pub fn title(cover: &[LayoutLine]) -> Option<String> {
             .sum();
         size(b) * (1.0 + 0.15 * (letters as f32 / 40.0).min(1.0))
     };
-    let mut best = blocks
-        .iter()
-        .filter(|b| !b.0.is_empty())
-        .max_by(|a, b| score(&a.0).total_cmp(&score(&b.0)))?;
+    // On equal scores the first block wins: the heading comes before the paragraphs.
+    let mut best = blocks.iter().filter(|b| !b.0.is_empty()).fold(
+        None::<&(Vec<&LayoutLine>, bool)>,
+        |best, b| match best {
+            Some(x) if score(&x.0) >= score(&b.0) => Some(x),
+            _ => Some(b),
+        },
+    )?;
     // A course name under the doc type yields to a real title in nearly as large type.
     if best.1 && words(&best.0) <= 3 {
         let floor = 0.7 * size(&best.0);

@@ -35,6 +35,19 @@ const CITIES: [&str; 26] = [
     "hanoi",
 ];
 
+/// True when the line is a cover's place line (`TP. HỒ CHÍ MINH, <NĂM HIỆN TẠI>`, `HÀ NỘI`):
+/// it starts with a city and is short.
+pub fn is_place_line(line: &str) -> bool {
+    let key = match_key(line);
+    let padded = format!("{key} ");
+    line.split_whitespace().count() <= 8
+        && CITIES
+            .iter()
+            .any(|c| padded.starts_with(&format!("{c} ")) && *c != "tp" && *c != "vinh")
+        || (padded.starts_with("tp ") || padded.starts_with("thanh pho "))
+            && line.split_whitespace().count() <= 8
+}
+
 /// The year of a cover's place-and-date line, or `None` when the line is not one.
 ///
 /// A stand-alone four-digit number in 1950–2100 counts when the line reads like a date: it
