@@ -63,7 +63,12 @@ const FRONT_PAGES: usize = 8;
 /// template leftover), an Info/XMP title wins only when it is real and printed on the first page
 /// (it then has the right case and no line-break damage).
 pub fn infer(info: &PdfInfo, layout: &[LayoutLine], pages: &[Page]) -> DocMetadata {
-    let layout: Vec<LayoutLine> = layout.iter().map(first_page::repair_line).collect();
+    // Lines that are not words (a font decoding letters to dingbats) can be no field.
+    let layout: Vec<LayoutLine> = layout
+        .iter()
+        .map(first_page::repair_line)
+        .filter(|l| crate::text::not_text::assess(&l.text).is_none())
+        .collect();
     let cover = first_page::cover_lines(&layout, pages);
     let front_text: Vec<&str> = pages
         .iter()
@@ -98,7 +103,9 @@ pub fn infer(info: &PdfInfo, layout: &[LayoutLine], pages: &[Page]) -> DocMetada
     } else {
         title(&cover).or_else(|| first_page::title_from_text(&front_text))
     };
-    meta.title = pick_title(info_title, layout_title, &cover, pages);
+    // No title rather than a wrong one: readers then see the file name, marked as such.
+    meta.title = pick_title(info_title, layout_title, &cover, pages)
+        .filter(|t| crate::text::not_text::assess(t).is_none());
 
     meta.institution = institution(&cover).and_then(|i| i.university.or(i.faculty));
     // The year printed on the work: a cover's place-and-date line, the date under an English
