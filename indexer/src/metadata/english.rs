@@ -109,6 +109,48 @@ fn is_people_line(text: &str) -> bool {
         || names.iter().any(|n| super::people::is_name_shaped(n))
 }
 
+/// The title after a `Title:` label (report and thesis covers of some universities): the rest
+/// of the label's line, else the lines right under it in one type size, up to the next label.
+fn labelled_title(cover: &[LayoutLine]) -> Option<String> {
+    let i = cover.iter().position(|l| {
+        let t = l.text.trim();
+        t.get(..6).is_some_and(|h| h.eq_ignore_ascii_case("title:"))
+    })?;
+    let rest = cover[i].text.trim()[6..].trim();
+    if rest.chars().filter(|c| c.is_alphabetic()).count() >= 4 {
+        return join_title(&[&LayoutLine {
+            text: rest.to_string(),
+            ..cover[i].clone()
+        }]);
+    }
+    let mut parts: Vec<&LayoutLine> = Vec::new();
+    for l in &cover[i + 1..] {
+        if l.text.contains(':') && parts.last().is_some() && !l.text.trim_end().ends_with(':') {
+            // `Academic Year: 2025–2026`: the next field.
+            if l.text
+                .split(':')
+                .next()
+                .is_some_and(|h| h.split_whitespace().count() <= 3)
+            {
+                break;
+            }
+        }
+        match parts.last() {
+            None => parts.push(l),
+            Some(prev) if same_block(prev, l) && prev.font_size == l.font_size => parts.push(l),
+            Some(_) => break,
+        }
+    }
+    join_title(&parts)
+}
+
+/// A line naming the kind of work alone (`INTERNSHIP REPORT`, `FINAL THESIS REPORT`,
+/// `MASTERARBEIT`), not a manual's name (`MPICH User's Guide` is a title).
+fn is_degree_line(text: &str) -> bool {
+    super::first_page::is_doc_type_only(text)
+        && super::first_page::doc_type_of(text).is_some_and(|(_, rank)| rank >= 3)
+}
+
 /// A date or version line under a title (`January 10, 2023`, `Version 4.0.2`, `v1.37`).
 fn is_date_or_version(text: &str) -> bool {
     let key = match_key(text);
@@ -160,6 +202,9 @@ pub fn has_affiliation(cover: &[LayoutLine]) -> bool {
 /// out of it. Furniture, affiliations, front-matter and chapter headings, author lines and
 /// date or version lines are never candidates.
 pub fn title(cover: &[LayoutLine]) -> Option<String> {
+    if let Some(t) = labelled_title(cover) {
+        return Some(t);
+    }
     let (lo, hi) = cover.iter().fold((f32::MAX, f32::MIN), |(lo, hi), l| {
         (lo.min(l.top), hi.max(l.top))
     });
@@ -184,7 +229,8 @@ pub fn title(cover: &[LayoutLine]) -> Option<String> {
         if l.top > limit
             || furniture
             || is_affiliation(&l.text)
-            || is_heading_not_title(&l.text)
+            || super::first_page::is_never_title(&l.text)
+            || is_degree_line(&l.text)
             || is_date_or_version(&l.text)
             || is_people_line(&l.text)
         {
@@ -228,7 +274,7 @@ pub fn authors(cover: &[LayoutLine], title: Option<&str>) -> Vec<String> {
         if key.starts_with("abstract") || key.starts_with("summary") {
             break;
         }
-        if is_affiliation(&l.text) || is_furniture(&l.text) {
+        if is_affiliation(&l.text) || is_furniture(&l.text) || is_degree_line(&l.text) {
             if out.is_empty() {
                 continue;
             }

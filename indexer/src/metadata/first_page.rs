@@ -225,6 +225,71 @@ pub fn doc_type_of(text: &str) -> Option<(DocType, u8)> {
     None
 }
 
+/// Lines that are never the title of a whole document, whatever their type size: page
+/// furniture (dot-leader lines of a table of contents, e-mail and web addresses, watermarks
+/// printed backwards such as `MOC.ERACUDEHTAM`), front-matter headings (`MỤC LỤC`, `LỜI CẢM
+/// ƠN`, `Contents`, `Preface`) and chapter or section headings (`Chương 1. …`, `BÀI 1 …`,
+/// `Chapter 1`, `1. Introduction`).
+pub fn is_never_title(text: &str) -> bool {
+    let t = text.trim();
+    let lower = t.to_lowercase();
+    if t.contains("....") || t.contains(". . . .") || t.contains("……") || t.contains('@') {
+        return true;
+    }
+    let reversed: String = lower.chars().rev().collect();
+    for web in ["http", "www.", ".com", ".net", ".org", ".edu", ".vn"] {
+        // A web address, or one printed backwards (a watermark read from the wrong side).
+        if (lower.contains(web) || reversed.contains(web)) && !lower.contains(' ') {
+            return true;
+        }
+    }
+    let key = match_key(t);
+    if FRONT_MATTER
+        .iter()
+        .chain(MORE_FRONT_MATTER.iter())
+        .any(|p| key == *p)
+        || super::english::is_heading_not_title(t)
+    {
+        return true;
+    }
+    let mut words = key.split(' ');
+    let first = words.next().unwrap_or("");
+    let second = words.next().unwrap_or("");
+    let numeral = |w: &str| {
+        !w.is_empty()
+            && (w.chars().all(|c| c.is_ascii_digit())
+                || w.chars().all(|c| matches!(c, 'i' | 'v' | 'x')))
+    };
+    // `Chương 1`, `BÀI 1`, `Phần II`, `Part 2`.
+    if matches!(
+        first,
+        "chuong" | "bai" | "phan" | "chapter" | "part" | "lesson"
+    ) && numeral(second)
+    {
+        return true;
+    }
+    // `1. Introduction`, `2 Cơ sở lý thuyết`, `II. GIỚI THIỆU`: a numbered heading.
+    let numbered = t.split_whitespace().next().is_some_and(|w| {
+        let w = w.trim_end_matches(['.', ')']);
+        numeral(&w.to_lowercase()) && w.len() <= 4
+    });
+    numbered && key.split(' ').count() <= 8
+}
+
+/// Front-matter headings besides those that mark a page without a cover.
+const MORE_FRONT_MATTER: [&str; 10] = [
+    "danh muc hinh anh",
+    "danh muc bang bieu",
+    "danh muc tu viet tat",
+    "nhan xet cua giang vien",
+    "nhan xet cua giang vien huong dan",
+    "phu luc",
+    "tai lieu tham khao",
+    "ket luan",
+    "gioi thieu",
+    "muc luc",
+];
+
 /// True when `text` is nothing but a doc-type phrase (`ĐỒ ÁN TỐT NGHIỆP`, `Luận văn thạc sĩ`):
 /// such an Info title is a template left-over.
 pub fn is_doc_type_only(text: &str) -> bool {
@@ -309,6 +374,9 @@ pub fn classify(text: &str, upper: bool) -> LineKind {
         if is_name_shaped(&n) && n.split_whitespace().count() == name_words(text) {
             return LineKind::Name;
         }
+    }
+    if is_never_title(text) {
+        return LineKind::Decoration;
     }
     LineKind::Text
 }
@@ -1046,6 +1114,43 @@ pub fn advisor(cover: &[LayoutLine]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Furniture and headings seen as wrong titles on real documents (issue 14).
+    #[test]
+    fn lines_that_are_never_titles() {
+        let never = [
+            "MOC.ERACUDEHTAM",
+            "MỤC LỤC",
+            "LỜI NÓI ĐẦU",
+            "LỜI CẢM ƠN",
+            "Chương 1. CÁC KHÁI NIỆM CƠ BẢN",
+            "BÀI 1 TỔNG QUAN VỀ HỆ ĐIỀU HÀNH",
+            "Chapter 1",
+            "1. Introduction",
+            "II. GIỚI THIỆU VỀ ĐỀ TÀI",
+            "Contents",
+            "Preface",
+            "MỤC LỤC ................................................. Error! Bookmark not defined.",
+            "Phân tích dữ liệu dân số di cư: ......................19",
+            "ltmhanh@dut.udn.vn",
+            "https://rqtl.org",
+        ];
+        for t in never {
+            assert!(is_never_title(t), "{t:?}");
+        }
+        let titles = [
+            "Chương trình giải bài toán quy hoạch tuyến tính",
+            "Hệ thống thực hiện A/B test trong quảng cáo",
+            "Bài toán phân loại ảnh",
+            "An Introduction to R",
+            "R Internals",
+            "Phần mềm quản lý thư viện",
+            "3D Printing of Bones",
+        ];
+        for t in titles {
+            assert!(!is_never_title(t), "{t:?}");
+        }
+    }
 
     /// Cover lines as (text, font size); tops 24 points apart, empty texts leave a gap.
     fn cover(lines: &[(&str, f32)]) -> Vec<LayoutLine> {

@@ -219,8 +219,11 @@ fn is_number_in(word: &str, lo: u32, hi: u32) -> bool {
 /// The last year of a copyright line (`Copyright © 1999–2022 R Core Team`, `© 2007,
 /// Philosophers' Imprint`): the year of the edition in hand.
 pub fn copyright_year(line: &str) -> Option<i32> {
-    let lower = line.to_lowercase();
-    let at = lower.find("copyright").or_else(|| lower.find('©'))?;
+    // Offsets are taken in `line` itself (lower-casing may change byte lengths).
+    let at = ["Copyright", "copyright", "COPYRIGHT", "©"]
+        .iter()
+        .filter_map(|p| line.find(p))
+        .min()?;
     let rest = &line[at..];
     let mut best = None;
     let chars: Vec<char> = rest.chars().collect();
