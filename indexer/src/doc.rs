@@ -150,7 +150,15 @@ impl Document {
 
 /// True when there are pages and none has any text: the document needs OCR to be searchable.
 pub fn pages_need_ocr(pages: &[Page]) -> bool {
-    !pages.is_empty() && pages.iter().all(|p| p.no_text || p.text.trim().is_empty())
+    !pages.is_empty() && pages.iter().all(page_needs_ocr)
+}
+
+/// True when a page has nothing a reader could search: no text layer, an empty one, or text
+/// that is not words ([`crate::text::not_text::assess`]: a font with a wrong Unicode map).
+pub fn page_needs_ocr(page: &Page) -> bool {
+    page.no_text
+        || page.text.trim().is_empty()
+        || crate::text::not_text::assess(&page.text).is_some()
 }
 
 #[cfg(test)]

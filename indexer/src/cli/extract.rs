@@ -25,10 +25,21 @@ struct Output<'a> {
     metadata: &'a DocMetadata,
     pages: &'a [Page],
     page_count: usize,
-    /// True when no page has a text layer: indexed by metadata only, needs OCR.
+    /// True when no page has searchable text (no text layer, or text that is not words):
+    /// indexed by metadata only, needs OCR.
     needs_ocr: bool,
+    /// Pages whose text layer is not words, with the reason: they need OCR like a scan.
+    not_text_pages: Vec<NotTextPage>,
     encrypted: bool,
     warnings: &'a [String],
+}
+
+#[derive(Debug, Serialize)]
+struct NotTextPage {
+    /// One-based page number.
+    page: usize,
+    reason: indexer::text::not_text::Reason,
+    why: String,
 }
 
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
@@ -40,7 +51,21 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("cannot extract {}", args.file.display()))?;
     let metadata = indexer::metadata::infer(&extracted.info, &extracted.layout, &extracted.pages);
     let needs_ocr = pages_need_ocr(&extracted.pages);
+    let not_text_pages: Vec<NotTextPage> = extracted
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !p.no_text)
+        .filter_map(|(i, p)| {
+            indexer::text::not_text::assess(&p.text).map(|reason| NotTextPage {
+                page: i + 1,
+                reason,
+                why: reason.to_string(),
+            })
+        })
+        .collect();
     let out = Output {
+        not_text_pages,
         metadata: &metadata,
         pages: &extracted.pages,
         page_count: extracted.pages.len(),
@@ -70,7 +95,13 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     show("abstract:", m.abstract_text.as_deref())?;
     outln!("{:<12} {}", "pages:", out.page_count)?;
     if needs_ocr {
-        outln!("note:        no page has a text layer (scanned?): needs OCR to be searchable")?;
+        outln!("note:        no page has searchable text (scanned?): needs OCR to be searchable")?;
+    }
+    if m.title.is_none() {
+        outln!("{:<12} none found: shown by its file name", "title:")?;
+    }
+    for p in &out.not_text_pages {
+        outln!("note:        page {} is not text: {}", p.page, p.why)?;
     }
     for w in out.warnings {
         eprintln!("warning: {w}");

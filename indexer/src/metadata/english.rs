@@ -5,32 +5,164 @@ use super::first_page::{join_title, same_block};
 use super::people::split_names;
 use super::{match_key, LayoutLine};
 
-/// Lines that are never the title of a paper: running heads, journal and identifier lines.
+/// Lines that are never the title of a paper wherever they stand: identifiers, addresses,
+/// copyright and typesetting notes, running heads of journals and proceedings.
 fn is_furniture(text: &str) -> bool {
     let key = format!(" {} ", match_key(text));
     [
-        " journal of ",
-        " volume ",
-        " vol ",
-        " issue ",
         " arxiv ",
         " doi ",
         " http",
         " www ",
         " issn ",
-        " proceedings ",
-        " preprint ",
+        " isbn ",
         " copyright ",
+        " preprint ",
         " submitted ",
         " accepted ",
         " published ",
         " abstract ",
         " vignette ",
+        " typeset ",
+        " draft version ",
+        " article no ",
+        " extended abstracts ",
+        " proc of ",
     ]
     .iter()
     .any(|w| key.contains(w))
         || text.chars().filter(|c| c.is_alphabetic()).count() < 3
         || text.contains('@')
+        || is_journal_line(&key)
+}
+
+/// A journal's or proceedings' running head (`Journal of Statistical Software`, `Proceedings of
+/// the ASME 2023 ...`, `Annals of Mathematics 160 (2008), 17–46`), but not a title line that
+/// merely names a journal (`... for the Journal of the Physical Society of Japan`), which
+/// continues a title block and is checked by the caller.
+fn is_journal_line(key: &str) -> bool {
+    let starts = |p: &str| key.trim_start().starts_with(p);
+    starts("journal of")
+        || starts("proceedings")
+        || starts("volume ")
+        || starts("vol ")
+        || key.contains(" issue ")
+        || (key.contains(" vol ") && key.chars().any(|c| c.is_ascii_digit()))
+}
+
+/// Headings of front matter and chapters: a title page may show `Contents` in larger type than
+/// the title, and a chapter opening is not the document's title.
+pub(crate) fn is_heading_not_title(text: &str) -> bool {
+    let key = match_key(text);
+    const HEADINGS: [&str; 14] = [
+        "contents",
+        "table of contents",
+        "preface",
+        "foreword",
+        "acknowledgements",
+        "acknowledgments",
+        "abstract",
+        "summary",
+        "introduction",
+        "overview",
+        "references",
+        "index",
+        "list of figures",
+        "list of tables",
+    ];
+    if HEADINGS.contains(&key.as_str()) {
+        return true;
+    }
+    let mut words = key.split(' ');
+    let first = words.next().unwrap_or("");
+    let second = words.next().unwrap_or("");
+    matches!(first, "chapter" | "part" | "section" | "appendix")
+        && (second.chars().all(|c| c.is_ascii_digit()) || second.len() <= 4)
+        && !second.is_empty()
+}
+
+/// A line of people's names and nothing else, recognisably so: several names (`John Fox and
+/// Sanford Weisberg`), a name with an initial (`Jeffrey A. Ryan`) or a Vietnamese name
+/// (`Nguyễn Văn A`). Two capitalised words alone (`Rcpp Attributes`) are not enough.
+fn is_people_line(text: &str) -> bool {
+    let names = split_names(text);
+    if names.is_empty() {
+        return false;
+    }
+    let name_words: usize = names.iter().map(|n| n.split_whitespace().count()).sum();
+    let words = text
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .filter(|w| !matches!(match_key(w).as_str(), "and" | "by"))
+        .count();
+    if name_words < words {
+        return false;
+    }
+    let initial = |n: &String| {
+        n.split_whitespace().any(|w| {
+            let letters: Vec<char> = w.chars().filter(|c| c.is_alphabetic()).collect();
+            w.ends_with('.') && letters.len() == 1 && letters[0].is_uppercase()
+        })
+    };
+    names.len() >= 2
+        || names.iter().any(initial)
+        || names.iter().any(|n| super::people::is_name_shaped(n))
+}
+
+/// The title after a `Title:` label (report and thesis covers of some universities): the rest
+/// of the label's line, else the lines right under it in one type size, up to the next label.
+fn labelled_title(cover: &[LayoutLine]) -> Option<String> {
+    let i = cover.iter().position(|l| {
+        let t = l.text.trim();
+        t.get(..6).is_some_and(|h| h.eq_ignore_ascii_case("title:"))
+    })?;
+    let rest = cover[i].text.trim()[6..].trim();
+    if rest.chars().filter(|c| c.is_alphabetic()).count() >= 4 {
+        return join_title(&[&LayoutLine {
+            text: rest.to_string(),
+            ..cover[i].clone()
+        }]);
+    }
+    let mut parts: Vec<&LayoutLine> = Vec::new();
+    for l in &cover[i + 1..] {
+        if l.text.contains(':') && parts.last().is_some() && !l.text.trim_end().ends_with(':') {
+            // `Academic Year: 2025–2026`: the next field.
+            if l.text
+                .split(':')
+                .next()
+                .is_some_and(|h| h.split_whitespace().count() <= 3)
+            {
+                break;
+            }
+        }
+        match parts.last() {
+            None => parts.push(l),
+            Some(prev) if same_block(prev, l) && prev.font_size == l.font_size => parts.push(l),
+            Some(_) => break,
+        }
+    }
+    join_title(&parts)
+}
+
+/// A line naming the kind of work alone (`INTERNSHIP REPORT`, `FINAL THESIS REPORT`,
+/// `MASTERARBEIT`), not a manual's name (`MPICH User's Guide` is a title).
+fn is_degree_line(text: &str) -> bool {
+    super::first_page::is_doc_type_only(text)
+        && super::first_page::doc_type_of(text).is_some_and(|(_, rank)| rank >= 3)
+}
+
+/// A date or version line under a title (`January 10, 2023`, `Version 4.0.2`, `v1.37`).
+fn is_date_or_version(text: &str) -> bool {
+    let key = match_key(text);
+    let first = key.split(' ').next().unwrap_or("");
+    first == "version"
+        || first == "edition"
+        || first == "dated"
+        || first == "draft"
+        || (first.starts_with('v')
+            && first[1..].chars().all(|c| c.is_ascii_digit())
+            && first.len() > 1)
+        || (super::year::year_from_line(text).is_some() && key.split(' ').count() <= 6)
 }
 
 /// True for affiliation lines (`Department of Statistics`, `Universität Innsbruck`, e-mails).
@@ -63,29 +195,55 @@ pub fn has_affiliation(cover: &[LayoutLine]) -> bool {
     cover.iter().any(|l| is_affiliation(&l.text))
 }
 
-/// The title: the block of lines in the largest type in the upper part of the first page,
-/// journal furniture and affiliations excluded.
+/// The title: the block of lines in the largest type in the upper part of the first page.
+///
+/// A block is a run of lines in nearly the same type (at least 0.9 of its largest line), all
+/// bold or all regular: subtitles in smaller type, author lines and the date under a title stay
+/// out of it. Furniture, affiliations, front-matter and chapter headings, author lines and
+/// date or version lines are never candidates.
 pub fn title(cover: &[LayoutLine]) -> Option<String> {
+    if let Some(t) = labelled_title(cover) {
+        return Some(t);
+    }
     let (lo, hi) = cover.iter().fold((f32::MAX, f32::MIN), |(lo, hi), l| {
         (lo.min(l.top), hi.max(l.top))
     });
     let limit = lo + (hi - lo) * 0.6;
+    let size = |b: &Vec<&LayoutLine>| b.iter().map(|l| l.font_size).fold(0.0f32, f32::max);
     let mut blocks: Vec<Vec<&LayoutLine>> = Vec::new();
     let mut open = false;
     for l in cover {
-        if l.top > limit || is_furniture(&l.text) || is_affiliation(&l.text) {
+        let continues = open
+            && blocks.last().is_some_and(|b| {
+                let last = b.last().unwrap();
+                same_block(last, l)
+                    && last.bold == l.bold
+                    && l.font_size >= 0.9 * size(b)
+                    && l.font_size <= size(b) / 0.9
+            });
+        // A title line may name a journal (`... for the Journal of the Physical Society of
+        // Japan`); only a line of its own is a running head.
+        let journal_continuation =
+            continues && is_journal_line(&format!(" {} ", match_key(&l.text)));
+        let furniture = is_furniture(&l.text) && !journal_continuation;
+        if l.top > limit
+            || furniture
+            || is_affiliation(&l.text)
+            || super::first_page::is_never_title(&l.text)
+            || is_degree_line(&l.text)
+            || is_date_or_version(&l.text)
+            || is_people_line(&l.text)
+        {
             open = false;
             continue;
         }
-        match blocks.last_mut() {
-            Some(b) if open && same_block(b.last().unwrap(), l) => b.push(l),
-            _ => {
-                blocks.push(vec![l]);
-                open = true;
-            }
+        if continues {
+            blocks.last_mut().unwrap().push(l);
+        } else {
+            blocks.push(vec![l]);
+            open = true;
         }
     }
-    let size = |b: &Vec<&LayoutLine>| b.iter().map(|l| l.font_size).fold(0.0f32, f32::max);
     // Largest type wins; among equals the first (titles come before authors).
     let mut best: Option<&Vec<&LayoutLine>> = None;
     for b in &blocks {
@@ -99,22 +257,24 @@ pub fn title(cover: &[LayoutLine]) -> Option<String> {
 /// The authors: names on the lines right under the title (up to five lines), split on commas
 /// and `and`, footnote marks and e-mails removed; stops at the abstract or the affiliations.
 pub fn authors(cover: &[LayoutLine], title: Option<&str>) -> Vec<String> {
-    let title_key = title.map(match_key).unwrap_or_default();
-    let start = cover
-        .iter()
-        .rposition(|l| {
-            let k = match_key(&l.text);
-            !k.is_empty() && title_key.contains(&k)
-        })
-        .map(|i| i + 1)
-        .unwrap_or(0);
+    let title_key = format!(" {} ", title.map(match_key).unwrap_or_default());
+    // The title's lines: the first line that is part of the title and those right after it
+    // (a heading further down, `Introduction`, may also be words of the title).
+    let in_title = |l: &LayoutLine| {
+        let k = match_key(&l.text);
+        !k.is_empty() && title_key.contains(&format!(" {k} "))
+    };
+    let start = match cover.iter().position(in_title) {
+        Some(first) => first + cover[first..].iter().take_while(|l| in_title(l)).count(),
+        None => 0,
+    };
     let mut out: Vec<String> = Vec::new();
     for l in cover.iter().skip(start).take(5) {
         let key = match_key(&l.text);
         if key.starts_with("abstract") || key.starts_with("summary") {
             break;
         }
-        if is_affiliation(&l.text) || is_furniture(&l.text) {
+        if is_affiliation(&l.text) || is_furniture(&l.text) || is_degree_line(&l.text) {
             if out.is_empty() {
                 continue;
             }
@@ -145,6 +305,90 @@ mod tests {
                 bold: false,
             })
             .collect()
+    }
+
+    fn lines(spec: &[(&str, f32, f32, bool)]) -> Vec<LayoutLine> {
+        spec.iter()
+            .map(|(t, top, size, bold)| LayoutLine {
+                text: t.to_string(),
+                font_size: *size,
+                page: 0,
+                top: *top,
+                bold: *bold,
+            })
+            .collect()
+    }
+
+    /// First lines of real title pages (../shared/corpus), as the extractor lays them out.
+    #[test]
+    fn title_blocks_of_real_first_pages() {
+        type Case<'a> = (&'a str, Vec<(&'a str, f32, f32, bool)>, &'a str);
+        let body = (
+            "Body text of the page that goes on for a while.",
+            700.0,
+            10.0,
+            false,
+        );
+        let cases: Vec<Case<'_>> = vec![
+            (
+                "jpsj: a title line naming a journal continues the title",
+                vec![
+                    ("Typeset with jpsj2.cls <ver.1.2>", 67.9, 10.9, false),
+                    ("Instructions for the Preparation of a Manuscript for", 107.6, 12.0, true),
+                    ("the Journal of the Physical Society of Japan", 123.6, 12.0, true),
+                    ("Online-Journal Subcommittee of JPSJ ∗", 151.4, 10.9, false),
+                    body,
+                ],
+                "Instructions for the Preparation of a Manuscript for the Journal of the Physical Society of Japan",
+            ),
+            (
+                "lammps CG-DNA: the subtitle in smaller type and the author stay out",
+                vec![
+                    ("Coarse-Grained Simulation of DNA using LAMMPS", 80.8, 14.3, true),
+                    ("An implementation of the oxDNA model", 94.8, 12.0, true),
+                    ("Oliver Henrich∗", 118.7, 10.0, false),
+                    body,
+                ],
+                "Coarse-Grained Simulation of DNA using LAMMPS",
+            ),
+            (
+                "mpich: a bold title, then regular lines in the same size",
+                vec![
+                    ("MPICH User’s Guide*", 184.5, 17.2, true),
+                    ("Version 4.0.2", 206.4, 17.2, false),
+                    ("Mathematics and Computer Science Division", 228.3, 17.2, false),
+                    ("Argonne National Laboratory", 250.2, 17.2, false),
+                    body,
+                ],
+                "MPICH User’s Guide",
+            ),
+            (
+                "xts: author names and Contents in larger type than the title",
+                vec![
+                    ("xts: Extensible Time Series", 176.6, 10.3, false),
+                    ("Jeffrey A. Ryan", 205.5, 13.7, false),
+                    ("Joshua M. Ulrich", 205.5, 13.7, false),
+                    ("May 18, 2008", 228.9, 13.7, false),
+                    ("Contents", 271.4, 15.8, false),
+                    body,
+                ],
+                "xts: Extensible Time Series",
+            ),
+            (
+                "revtex: running head, then the title with a glued footnote mark",
+                vec![
+                    ("Sample title", 67.0, 10.0, false),
+                    ("Sample Title:", 101.9, 14.3, false),
+                    ("with Forced Linebreaka)", 119.8, 14.3, false),
+                    ("A. Author,1, b) B. Author,1, c) and C. Author2, d)", 134.3, 10.0, false),
+                    body,
+                ],
+                "Sample Title: with Forced Linebreak",
+            ),
+        ];
+        for (what, spec, want) in cases {
+            assert_eq!(title(&lines(&spec)).as_deref(), Some(want), "{what}");
+        }
     }
 
     #[test]

@@ -147,18 +147,36 @@ pub fn doc_type_of(text: &str) -> Option<(DocType, u8)> {
     {
         return Some((DocType::Thesis, 7));
     }
-    // English degrees.
+    // English (and German) degrees.
     if has("phd thesis") || has("doctoral thesis") || has("doctoral dissertation") {
         return Some((DocType::Doctoral, 9));
     }
-    if has("dissertation") || has("doctor of philosophy") {
+    if has("dissertation") || has("doctor of philosophy") || starts("doktorarbeit") {
         return Some((DocType::Doctoral, 6));
     }
-    if has("master s thesis") || has("master thesis") || has("masters thesis") {
+    if has("master s thesis")
+        || has("master thesis")
+        || has("masters thesis")
+        || has("masterarbeit")
+        || has("master of science")
+        || has("master of arts")
+        || has("master of engineering")
+    {
         return Some((DocType::Master, 8));
     }
-    if has("bachelor s thesis") || has("bachelor thesis") || has("graduation thesis") {
+    if has("bachelor s thesis")
+        || has("bachelor thesis")
+        || has("graduation thesis")
+        || has("final thesis")
+        || has("bachelorarbeit")
+        || has("bachelor of science")
+    {
         return Some((DocType::Thesis, 7));
+    }
+    // Forms and court documents announce themselves too: a cover with a university header and
+    // a student's name is still no report (`PHIẾU ĐÁNH GIÁ KẾT QUẢ THỰC TẬP`, `ÁN LỆ SỐ ...`).
+    if starts("phieu") || starts("an le so") || starts("seminararbeit") {
+        return Some((DocType::Other, 5));
     }
     if starts("luan van") {
         return Some((DocType::Master, 5));
@@ -174,10 +192,17 @@ pub fn doc_type_of(text: &str) -> Option<(DocType, u8)> {
         || has("technical report")
         || has("internship report")
         || has("project report")
+        || has("test report")
+        || starts("onderzoeksrapport")
     {
         return Some((DocType::Report, 4));
     }
+    // `ĐỒ ÁN` alone is a course project (`ĐỒ ÁN CUỐI KÌ`, `ĐỒ ÁN NHẬN DẠNG`, `ĐỒ ÁN MÔN
+    // HỌC`); a graduation project says `TỐT NGHIỆP` and was taken above.
     if starts("do an") && !starts("do an toan") {
+        return Some((DocType::Report, 3));
+    }
+    if key == "thesis" {
         return Some((DocType::Thesis, 3));
     }
     if has("journal of statistical software") || has("the r journal") {
@@ -199,6 +224,71 @@ pub fn doc_type_of(text: &str) -> Option<(DocType, u8)> {
     }
     None
 }
+
+/// Lines that are never the title of a whole document, whatever their type size: page
+/// furniture (dot-leader lines of a table of contents, e-mail and web addresses, watermarks
+/// printed backwards such as `MOC.ERACUDEHTAM`), front-matter headings (`MỤC LỤC`, `LỜI CẢM
+/// ƠN`, `Contents`, `Preface`) and chapter or section headings (`Chương 1. …`, `BÀI 1 …`,
+/// `Chapter 1`, `1. Introduction`).
+pub fn is_never_title(text: &str) -> bool {
+    let t = text.trim();
+    let lower = t.to_lowercase();
+    if t.contains("....") || t.contains(". . . .") || t.contains("……") || t.contains('@') {
+        return true;
+    }
+    let reversed: String = lower.chars().rev().collect();
+    for web in ["http", "www.", ".com", ".net", ".org", ".edu", ".vn"] {
+        // A web address, or one printed backwards (a watermark read from the wrong side).
+        if (lower.contains(web) || reversed.contains(web)) && !lower.contains(' ') {
+            return true;
+        }
+    }
+    let key = match_key(t);
+    if FRONT_MATTER
+        .iter()
+        .chain(MORE_FRONT_MATTER.iter())
+        .any(|p| key == *p)
+        || super::english::is_heading_not_title(t)
+    {
+        return true;
+    }
+    let mut words = key.split(' ');
+    let first = words.next().unwrap_or("");
+    let second = words.next().unwrap_or("");
+    let numeral = |w: &str| {
+        !w.is_empty()
+            && (w.chars().all(|c| c.is_ascii_digit())
+                || w.chars().all(|c| matches!(c, 'i' | 'v' | 'x')))
+    };
+    // `Chương 1`, `BÀI 1`, `Phần II`, `Part 2`.
+    if matches!(
+        first,
+        "chuong" | "bai" | "phan" | "chapter" | "part" | "lesson"
+    ) && numeral(second)
+    {
+        return true;
+    }
+    // `1. Introduction`, `2 Cơ sở lý thuyết`, `II. GIỚI THIỆU`: a numbered heading.
+    let numbered = t.split_whitespace().next().is_some_and(|w| {
+        let w = w.trim_end_matches(['.', ')']);
+        numeral(&w.to_lowercase()) && w.len() <= 4
+    });
+    numbered && key.split(' ').count() <= 8
+}
+
+/// Front-matter headings besides those that mark a page without a cover.
+const MORE_FRONT_MATTER: [&str; 10] = [
+    "danh muc hinh anh",
+    "danh muc bang bieu",
+    "danh muc tu viet tat",
+    "nhan xet cua giang vien",
+    "nhan xet cua giang vien huong dan",
+    "phu luc",
+    "tai lieu tham khao",
+    "ket luan",
+    "gioi thieu",
+    "muc luc",
+];
 
 /// True when `text` is nothing but a doc-type phrase (`ĐỒ ÁN TỐT NGHIỆP`, `Luận văn thạc sĩ`):
 /// such an Info title is a template left-over.
@@ -264,6 +354,11 @@ pub fn classify(text: &str, upper: bool) -> LineKind {
     if super::year::year_from_line(text).is_some() && text.split_whitespace().count() <= 10 {
         return LineKind::Date;
     }
+    // The place line of a cover whose year is missing or a template's placeholder
+    // (`TP. HỒ CHÍ MINH, <NĂM HIỆN TẠI>`).
+    if super::year::is_place_line(text) {
+        return LineKind::Date;
+    }
     // `: DHKHMT16A` is the value of a label set as a separate text box.
     if LABELS.iter().any(|p| starts_with_words(&key, p)) || text.trim_start().starts_with(':') {
         return LineKind::Label;
@@ -279,6 +374,9 @@ pub fn classify(text: &str, upper: bool) -> LineKind {
         if is_name_shaped(&n) && n.split_whitespace().count() == name_words(text) {
             return LineKind::Name;
         }
+    }
+    if is_never_title(text) {
+        return LineKind::Decoration;
     }
     LineKind::Text
 }
@@ -331,7 +429,7 @@ pub fn repair_line(line: &LayoutLine) -> LayoutLine {
 }
 
 /// Headings of front matter that is not a cover (`LỜI CAM ĐOAN`, `MỤC LỤC`…).
-const FRONT_MATTER: [&str; 7] = [
+const FRONT_MATTER: [&str; 10] = [
     "loi cam doan",
     "loi cam on",
     "muc luc",
@@ -339,15 +437,22 @@ const FRONT_MATTER: [&str; 7] = [
     "abstract",
     "contents",
     "loi mo dau",
+    "mo dau",
+    "loi noi dau",
+    "preface",
 ];
 
 /// True when the chosen "cover" is front matter (the PDF has no cover page): its first line
 /// is a heading such as `LỜI CAM ĐOAN`. Its largest type is then a heading, not the title.
 pub fn is_front_matter(cover: &[LayoutLine]) -> bool {
-    cover.first().is_some_and(|l| {
-        let k = match_key(&l.text);
-        FRONT_MATTER.iter().any(|p| starts_with_words(&k, p))
-    })
+    // The first line with letters: a page number may stand above the heading.
+    cover
+        .iter()
+        .find(|l| l.text.chars().any(char::is_alphabetic))
+        .is_some_and(|l| {
+            let k = match_key(&l.text);
+            FRONT_MATTER.iter().any(|p| starts_with_words(&k, p))
+        })
 }
 
 /// How much a page looks like a cover: headers, a doc-type phrase, a date line; negative for
@@ -355,11 +460,18 @@ pub fn is_front_matter(cover: &[LayoutLine]) -> bool {
 fn cover_score(lines: &[&LayoutLine]) -> i32 {
     let mut score = 0;
     let owned: Vec<LayoutLine> = lines.iter().map(|l| (*l).clone()).collect();
+    // One date counts: a copyright page lists many years and is no cover.
+    let mut dated = false;
     for c in classify_all(&owned) {
         score += match c.kind {
             LineKind::Header => 2,
-            LineKind::DocType => 3,
-            LineKind::Date => 1,
+            // Only the kinds a cover announces (a degree, `BÁO CÁO`); `manual` or the name of
+            // a journal occur on any page of a book or paper.
+            LineKind::DocType if doc_type_of(&c.line.text).is_none_or(|(_, rank)| rank >= 3) => 3,
+            LineKind::Date if !dated => {
+                dated = true;
+                1
+            }
             LineKind::TitleLabel => 2,
             _ => 0,
         };
@@ -368,6 +480,17 @@ fn cover_score(lines: &[&LayoutLine]) -> i32 {
         score -= 5;
     }
     score.min(8)
+}
+
+/// True when the lines are a printed cover (a university or ministry header, or a phrase
+/// naming the kind of work) rather than a page of running text.
+pub fn looks_like_cover(cover: &[LayoutLine]) -> bool {
+    classify_all(cover).iter().any(|c| match c.kind {
+        LineKind::Header => true,
+        // `ÁN LỆ SỐ …` and forms head a page of running text.
+        LineKind::DocType => doc_type_of(&c.line.text).is_none_or(|(t, _)| t != DocType::Other),
+        _ => false,
+    })
 }
 
 /// The lines of the cover page, top to bottom: page 1 unless it is empty or clearly not a
@@ -479,9 +602,42 @@ pub(crate) fn join_title(lines: &[&LayoutLine]) -> Option<String> {
     let t = joined
         .trim_matches(|c: char| c.is_whitespace() || matches!(c, '“' | '”' | '"' | ':'))
         .trim_end_matches(['.', ',', ';'])
-        .trim()
-        .to_string();
+        .trim();
+    let t = strip_footnote_mark(t).to_string();
     (t.chars().filter(|c| c.is_alphabetic()).count() >= 2).then_some(t)
+}
+
+/// A title without the footnote mark its last word carries: `Guide*`, `Version 1.11.1* †`,
+/// `Linebreak` + `a)` and `Algebra` + `1` set as superscripts on the same line.
+fn strip_footnote_mark(title: &str) -> &str {
+    let mut t = title.trim_end_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '*' | '∗' | '†' | '‡' | '§' | '¶' | '⋆')
+    });
+    let last_word = |t: &str| t.rsplit(' ').next().unwrap_or("").to_string();
+    // `Linebreaka)`: a letter and a parenthesis glued to a word, with no opening parenthesis.
+    let w = last_word(t);
+    if w.len() > 3 && w.ends_with(')') && !w.contains('(') && !title.contains('(') {
+        let body = &w[..w.len() - 1];
+        if let Some(c) = body.chars().last().filter(|c| c.is_ascii_lowercase()) {
+            let stem = &body[..body.len() - c.len_utf8()];
+            if stem.chars().count() >= 3 && stem.chars().all(char::is_alphabetic) {
+                t = &t[..t.len() - 2];
+            }
+        }
+    }
+    // `Algebra1`: one or two digits glued to a lower-case word of four letters or more.
+    let w = last_word(t);
+    let digits = w.chars().rev().take_while(char::is_ascii_digit).count();
+    if (1..=2).contains(&digits) {
+        let stem: String = w.chars().take(w.chars().count() - digits).collect();
+        if stem.chars().count() >= 4
+            && stem.chars().all(char::is_alphabetic)
+            && stem.chars().last().is_some_and(char::is_lowercase)
+        {
+            t = &t[..t.len() - digits];
+        }
+    }
+    t.trim_end()
 }
 
 /// The title on a Vietnamese cover: the lines after `ĐỀ TÀI:` / `Tên đề tài:` when there is
@@ -540,8 +696,16 @@ pub fn title(cover: &[LayoutLine]) -> Option<String> {
                 continue;
             }
         }
+        // A bold heading does not run on into the regular text under it (a court precedent's
+        // `Về …` heading and the `Được … thông qua` paragraph share one type size).
         match blocks.last_mut() {
-            Some((b, _)) if open && same_block(b.last().unwrap(), c.line) => b.push(c.line),
+            Some((b, _))
+                if open
+                    && same_block(b.last().unwrap(), c.line)
+                    && b.last().unwrap().bold == c.line.bold =>
+            {
+                b.push(c.line)
+            }
             _ => {
                 blocks.push((vec![c.line], after_doc_type));
                 open = true;
@@ -564,10 +728,14 @@ pub fn title(cover: &[LayoutLine]) -> Option<String> {
             .sum();
         size(b) * (1.0 + 0.15 * (letters as f32 / 40.0).min(1.0))
     };
-    let mut best = blocks
-        .iter()
-        .filter(|b| !b.0.is_empty())
-        .max_by(|a, b| score(&a.0).total_cmp(&score(&b.0)))?;
+    // On equal scores the first block wins: the heading comes before the paragraphs.
+    let mut best = blocks.iter().filter(|b| !b.0.is_empty()).fold(
+        None::<&(Vec<&LayoutLine>, bool)>,
+        |best, b| match best {
+            Some(x) if score(&x.0) >= score(&b.0) => Some(x),
+            _ => Some(b),
+        },
+    )?;
     // A course name under the doc type yields to a real title in nearly as large type.
     if best.1 && words(&best.0) <= 3 {
         let floor = 0.7 * size(&best.0);
@@ -615,7 +783,12 @@ pub fn doc_type(cover: &[LayoutLine], info: &PdfInfo, front_pages: &[&str]) -> D
     )
     .to_lowercase();
     if creator.contains("beamer") || creator.contains("powerpoint") || creator.contains("impress") {
-        return DocType::Slides;
+        // A single page made with presentation software is a poster.
+        return if front_pages.len() == 1 {
+            DocType::Other
+        } else {
+            DocType::Slides
+        };
     }
     let best = cover
         .iter()
@@ -942,6 +1115,43 @@ pub fn advisor(cover: &[LayoutLine]) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// Furniture and headings seen as wrong titles on real documents (issue 14).
+    #[test]
+    fn lines_that_are_never_titles() {
+        let never = [
+            "MOC.ERACUDEHTAM",
+            "MỤC LỤC",
+            "LỜI NÓI ĐẦU",
+            "LỜI CẢM ƠN",
+            "Chương 1. CÁC KHÁI NIỆM CƠ BẢN",
+            "BÀI 1 TỔNG QUAN VỀ HỆ ĐIỀU HÀNH",
+            "Chapter 1",
+            "1. Introduction",
+            "II. GIỚI THIỆU VỀ ĐỀ TÀI",
+            "Contents",
+            "Preface",
+            "MỤC LỤC ................................................. Error! Bookmark not defined.",
+            "Phân tích dữ liệu dân số di cư: ......................19",
+            "ltmhanh@dut.udn.vn",
+            "https://rqtl.org",
+        ];
+        for t in never {
+            assert!(is_never_title(t), "{t:?}");
+        }
+        let titles = [
+            "Chương trình giải bài toán quy hoạch tuyến tính",
+            "Hệ thống thực hiện A/B test trong quảng cáo",
+            "Bài toán phân loại ảnh",
+            "An Introduction to R",
+            "R Internals",
+            "Phần mềm quản lý thư viện",
+            "3D Printing of Bones",
+        ];
+        for t in titles {
+            assert!(!is_never_title(t), "{t:?}");
+        }
+    }
+
     /// Cover lines as (text, font size); tops 24 points apart, empty texts leave a gap.
     fn cover(lines: &[(&str, f32)]) -> Vec<LayoutLine> {
         lines
@@ -970,7 +1180,17 @@ mod tests {
             ),
             ("LUẬN VĂN TỐT NGHIỆP ĐẠI HỌC", Some(DocType::Thesis)),
             ("ĐỒ ÁN TỐT NGHIỆP", Some(DocType::Thesis)),
-            ("ĐỒ ÁN CUỐI KÌ", Some(DocType::Thesis)),
+            // A course's final project, not a graduation project.
+            ("ĐỒ ÁN CUỐI KÌ", Some(DocType::Report)),
+            ("ĐỒ ÁN NHẬN DẠNG", Some(DocType::Report)),
+            ("MASTERARBEIT", Some(DocType::Master)),
+            ("FINAL THESIS REPORT", Some(DocType::Thesis)),
+            ("PHIẾU ĐÁNH GIÁ KẾT QUẢ THỰC TẬP", Some(DocType::Other)),
+            ("ÁN LỆ SỐ 43/2021/AL", Some(DocType::Other)),
+            (
+                "Test Report on Kinetic Energy Density",
+                Some(DocType::Report),
+            ),
             ("BÁO CÁO ĐỒ ÁN", Some(DocType::Report)),
             ("BÁO CÁO TỔNG KẾT", Some(DocType::Report)),
             (

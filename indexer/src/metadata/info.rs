@@ -45,6 +45,15 @@ pub fn clean_info_title(raw: &str) -> Option<String> {
     if t.is_empty() || t.contains('\u{FFFD}') {
         return None;
     }
+    // A journal's citation line (`Electron. Commun. Probab. 0 (2020), article no. 0,
+    // https://doi.org/...`) is what some classes put in the Info title.
+    let lower = t.to_lowercase();
+    if ["http://", "https://", "doi.org", "www.", "article no."]
+        .iter()
+        .any(|p| lower.contains(p))
+    {
+        return None;
+    }
     let key = match_key(&t);
     const JUNK: [&str; 12] = [
         "untitled",
@@ -81,6 +90,12 @@ pub fn clean_info_title(raw: &str) -> Option<String> {
     }
     if super::first_page::is_doc_type_only(&t) {
         return None;
+    }
+    // `Hệ thống … - Đồ án tốt nghiệp`: the kind of work appended to the title.
+    if let Some((head, tail)) = t.rsplit_once(" - ") {
+        if super::first_page::is_doc_type_only(tail) && head.split_whitespace().count() >= 2 {
+            return Some(head.trim().to_string());
+        }
     }
     Some(t)
 }
@@ -146,7 +161,8 @@ mod tests {
             ("untitled", None),
             (
                 "Hệ thống thực hiện A/B Test trong Quảng Cáo - Đồ án tốt nghiệp",
-                Some("Hệ thống thực hiện A/B Test trong Quảng Cáo - Đồ án tốt nghiệp"),
+                // The kind of work appended to a title is no part of it.
+                Some("Hệ thống thực hiện A/B Test trong Quảng Cáo"),
             ),
             (
                 "The deSolve package:  solving   differential equations",

@@ -63,7 +63,12 @@ const FRONT_PAGES: usize = 8;
 /// template leftover), an Info/XMP title wins only when it is real and printed on the first page
 /// (it then has the right case and no line-break damage).
 pub fn infer(info: &PdfInfo, layout: &[LayoutLine], pages: &[Page]) -> DocMetadata {
-    let layout: Vec<LayoutLine> = layout.iter().map(first_page::repair_line).collect();
+    // Lines that are not words (a font decoding letters to dingbats) can be no field.
+    let layout: Vec<LayoutLine> = layout
+        .iter()
+        .map(first_page::repair_line)
+        .filter(|l| crate::text::not_text::assess(&l.text).is_none())
+        .collect();
     let cover = first_page::cover_lines(&layout, pages);
     let front_text: Vec<&str> = pages
         .iter()
@@ -98,26 +103,53 @@ pub fn infer(info: &PdfInfo, layout: &[LayoutLine], pages: &[Page]) -> DocMetada
     } else {
         title(&cover).or_else(|| first_page::title_from_text(&front_text))
     };
-    meta.title = pick_title(info_title, layout_title, &cover, pages);
+    // No title rather than a wrong one: readers then see the file name, marked as such.
+    meta.title = pick_title(info_title, layout_title, &cover, pages)
+        .filter(|t| crate::text::not_text::assess(t).is_none());
 
     meta.institution = institution(&cover).and_then(|i| i.university.or(i.faculty));
-    meta.year = year_from_lines(cover.iter().map(|l| l.text.as_str()))
-        .or_else(|| {
-            [
-                info.xmp_create_date.as_deref(),
-                info.creation_date.as_deref(),
-            ]
-            .into_iter()
-            .flatten()
-            .find_map(pdf_date_year)
-        })
-        .or_else(|| {
-            front_text
-                .iter()
-                .flat_map(|t| t.lines())
-                .filter(|l| year::is_signature_date(l))
-                .find_map(year_from_line)
-        });
+    // The year printed on the work: a cover's place-and-date line, the date under an English
+    // title, a copyright or imprint line, the dated declaration. The PDF's own dates are not
+    // used: files are exported, re-exported and rebuilt years after the work (all R manuals of
+    // 2022 carry 2023), and a librarian leaves the year empty rather than guess.
+    let cover_texts = cover.iter().map(|l| l.text.as_str());
+    let printed_cover = first_page::looks_like_cover(&cover);
+    meta.year = if printed_cover {
+        year_from_lines(cover_texts)
+    } else {
+        year::first_year_from_lines(cover_texts)
+    }
+    .or_else(|| {
+        cover
+            .iter()
+            .take_while(|l| !english::is_heading_not_title(&l.text))
+            .find_map(|l| year::english_date_year(&l.text))
+    })
+    .or_else(|| {
+        // A title page holding the title alone (`Gmsh`): the date is on the next page's head.
+        if cover.len() > 4 {
+            return None;
+        }
+        front_text
+            .iter()
+            .take(2)
+            .flat_map(|t| t.lines().take(30))
+            .find_map(year::english_date_year)
+    })
+    .or_else(|| {
+        front_text
+            .iter()
+            .take(2)
+            .flat_map(|t| t.lines())
+            .find_map(year::copyright_year)
+    })
+    .or_else(|| {
+        front_text
+            .iter()
+            .flat_map(|t| t.lines())
+            .filter(|l| year::is_signature_date(l))
+            .find_map(year_from_line)
+    });
 
     meta.authors = if english {
         english::authors(&cover, meta.title.as_deref())
@@ -136,14 +168,106 @@ pub fn infer(info: &PdfInfo, layout: &[LayoutLine], pages: &[Page]) -> DocMetada
             meta.keywords = abstract_::split_keywords(k);
         }
     }
-    if meta.doc_type == DocType::Other
-        && meta.abstract_text.is_some()
-        && english
-        && english::has_affiliation(&cover)
-    {
-        meta.doc_type = DocType::Article;
+    if meta.doc_type == DocType::Other && doc_type_unsaid(&cover, pages) {
+        meta.doc_type = kind_from_shape(&cover, pages, english);
     }
     meta
+}
+
+/// True when nothing on the cover settled the kind (no phrase made it `Other` on purpose:
+/// `PHIẾU …`, `ÁN LỆ …`).
+fn doc_type_unsaid(cover: &[LayoutLine], pages: &[Page]) -> bool {
+    let said_other = cover
+        .iter()
+        .map(|l| l.text.as_str())
+        .chain(pages.first().map(|p| p.text.as_str()))
+        .filter_map(first_page::doc_type_of)
+        .any(|(t, _)| t == DocType::Other);
+    !said_other
+}
+
+/// The kind of a document whose cover names none, from the shape of its first page:
+/// a report calls itself one (`Test Report on …`, `the aim of this report`); a paper has an
+/// abstract or a journal's masthead; other English documents without either are guides,
+/// manuals and tutorials, catalogued as books; a Vietnamese document with a table of contents
+/// and no university cover is a manual too. What is left stays `Other`.
+fn kind_from_shape(cover: &[LayoutLine], pages: &[Page], english: bool) -> DocType {
+    let first = pages.first().map(|p| p.text.as_str()).unwrap_or("");
+    // A title page may stand before the abstract: the first two pages speak for the work.
+    let opening = pages
+        .iter()
+        .take(2)
+        .map(|p| p.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let key = format!(" {} ", match_key(&opening));
+    let cover_key = format!(
+        " {} ",
+        match_key(
+            &cover
+                .iter()
+                .take(6)
+                .map(|l| l.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        )
+    );
+    if cover_key.contains(" report ") || key.contains(" this report ") {
+        return DocType::Report;
+    }
+    // The apparatus of a paper: an abstract, keywords, classification codes, a dated or
+    // received line.
+    let paper_line = first.lines().any(|l| {
+        let k = match_key(l);
+        let starts = |p: &str| k == p || k.starts_with(&format!("{p} "));
+        let raw = l.trim_start();
+        [
+            "abstract",
+            "keywords",
+            "key words",
+            "index terms",
+            "ccs concepts",
+            "pacs",
+        ]
+        .iter()
+        .any(|p| starts(p))
+            || k == "summary"
+            || k == "tom tat"
+            || k.starts_with("acm reference format")
+            || ["(Dated:", "(Received", "Received:"]
+                .iter()
+                .any(|p| raw.starts_with(p))
+    });
+    let masthead = [
+        " journal of ",
+        " the r journal ",
+        " r news ",
+        " proceedings ",
+        " conference ",
+        " transactions ",
+    ]
+    .iter()
+    .any(|m| cover_key.contains(m))
+        || cover_key.contains(" volume ") && cover_key.chars().any(|c| c.is_ascii_digit());
+    if paper_line || masthead {
+        return DocType::Article;
+    }
+    if first.trim().is_empty() || pages.len() < 3 && !english {
+        return DocType::Other;
+    }
+    if english {
+        return DocType::Book;
+    }
+    // Vietnamese without a cover: student work says so in its first pages (`đồ án`, `báo
+    // cáo`, `môn học`), anything else of some length is a manual or a book.
+    let student = [" do an ", " bao cao ", " mon hoc ", " sinh vien ", " nhom "]
+        .iter()
+        .any(|w| key.contains(w));
+    if student {
+        DocType::Report
+    } else {
+        DocType::Book
+    }
 }
 
 /// Info/XMP title when it is real and printed on the first pages; else the layout title; else
@@ -169,9 +293,22 @@ fn pick_title(
     let printed = words_printed_share(&info_title, &front) >= 0.8;
     match layout_title {
         None => Some(info_title),
-        Some(_) if printed => Some(info_title),
+        // The same words, with the author's case rather than the cover's capitals.
+        Some(l) if match_key(&l) == match_key(&info_title) => Some(info_title),
+        // The page gave a fragment of a printed Info title (a wrapped line, a subtitle).
+        Some(l) if printed && is_part_of(&l, &info_title) => Some(info_title),
+        // Otherwise the page is what a reader sees: an Info title that differs from it is an
+        // older or shortened version (`... Mixture Models` printed `... Finite Mixture
+        // Models`), or a template's own name.
         Some(l) => Some(l),
     }
+}
+
+/// True when the words of `part` are a run of the words of `whole` (case and accents folded).
+fn is_part_of(part: &str, whole: &str) -> bool {
+    let p = match_key(part);
+    let w = match_key(whole);
+    !p.is_empty() && format!(" {w} ").contains(&format!(" {p} "))
 }
 
 /// Share of the words of `needle` (folded, lower case) that occur in `haystack`.
@@ -309,6 +446,64 @@ mod tests {
         ];
         for (pages, lang, mixed) in cases {
             assert_eq!(language_mix(&pages), (lang, mixed));
+        }
+    }
+
+    /// First pages of real documents (../shared/corpus) whose cover names no kind.
+    #[test]
+    fn kind_from_the_shape_of_the_first_pages() {
+        let cases: [(&str, &[&str], bool, DocType); 6] = [
+            (
+                "abinit: the abstract says what it is",
+                &["Implementation of ELF in Abinit\nAurélien Lherbier\nJanuary 2, 2022", "Abstract\nThe aim of this report is first to review some basics", "x"],
+                true,
+                DocType::Report,
+            ),
+            (
+                "revtex: a dated line under the authors",
+                &["Sample Title:\nA. Author\n(Dated: 27 December 2018)\nAn article usually includes an abstract", "x", "x"],
+                true,
+                DocType::Article,
+            ),
+            (
+                "glmnet: a guide with a table of contents",
+                &["An Introduction to glmnet\nTrevor Hastie\nNovember 25, 2022\nContents\nIntroduction . . . 1", "x", "x"],
+                true,
+                DocType::Book,
+            ),
+            (
+                "vntex: a Vietnamese manual without a cover",
+                &["Dùng font với VnTEX\nHàn Thế Thành\nGiới thiệu\nTài liệu này hướng dẫn cách sử dụng các font", "x", "x"],
+                false,
+                DocType::Book,
+            ),
+            (
+                "a course report without a cover",
+                &["Truy xuất thông tin bằng mô hình không gian vector\nGiới thiệu\nchúng tôi thực hiện đồ án này", "x", "x"],
+                false,
+                DocType::Report,
+            ),
+            (
+                "ntheorem test: one Vietnamese page",
+                &["1 Mục đầu tiên\n1 Định lý (Ánh xạ Weingarten)"],
+                false,
+                DocType::Other,
+            ),
+        ];
+        for (what, texts, english, want) in cases {
+            let pages: Vec<Page> = texts.iter().map(|t| page(t)).collect();
+            let cover: Vec<LayoutLine> = texts[0]
+                .lines()
+                .enumerate()
+                .map(|(i, l)| LayoutLine {
+                    text: l.into(),
+                    font_size: 10.0,
+                    page: 0,
+                    top: 20.0 * i as f32,
+                    bold: false,
+                })
+                .collect();
+            assert_eq!(kind_from_shape(&cover, &pages, english), want, "{what}");
         }
     }
 

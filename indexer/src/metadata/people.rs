@@ -37,9 +37,9 @@ pub fn is_surname(word: &str) -> bool {
 
 /// Academic and courtesy titles, as the dot-separated parts they are written with (`PGS.TS.`,
 /// `Th.S`, `ThS`).
-const TITLE_PARTS: [&str; 16] = [
+const TITLE_PARTS: [&str; 18] = [
     "pgs", "gs", "ts", "tskh", "ths", "ks", "cn", "ncs", "dr", "prof", "thay", "co", "mr", "ms",
-    "mrs", "bs",
+    "mrs", "bs", "ing", "sir",
 ];
 
 /// Removes leading academic titles: `PGS.TS. Nguyễn Văn A` → `Nguyễn Văn A`,
@@ -183,6 +183,11 @@ pub fn split_names(line: &str) -> Vec<String> {
         let cleaned: String = part
             .split_whitespace()
             .filter(|w| !w.contains('@') && !w.starts_with("http"))
+            // Footnote marks set as `b)`, and the `By` of `By American Mathematical Society`.
+            .filter(|w| !(w.len() == 2 && w.ends_with(')')))
+            .enumerate()
+            .filter(|(i, w)| !(*i == 0 && matches!(*w, "By" | "by" | "BY")))
+            .map(|(_, w)| w)
             .map(|w| {
                 w.trim_matches(|c: char| {
                     c.is_ascii_digit() || matches!(c, '*' | '∗' | '†' | '‡' | '§' | '¶' | '#')

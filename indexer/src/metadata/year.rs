@@ -35,6 +35,19 @@ const CITIES: [&str; 26] = [
     "hanoi",
 ];
 
+/// True when the line is a cover's place line (`TP. HỒ CHÍ MINH, <NĂM HIỆN TẠI>`, `HÀ NỘI`):
+/// it starts with a city and is short.
+pub fn is_place_line(line: &str) -> bool {
+    let key = match_key(line);
+    let padded = format!("{key} ");
+    line.split_whitespace().count() <= 8
+        && CITIES
+            .iter()
+            .any(|c| padded.starts_with(&format!("{c} ")) && *c != "tp" && *c != "vinh")
+        || (padded.starts_with("tp ") || padded.starts_with("thanh pho "))
+            && line.split_whitespace().count() <= 8
+}
+
 /// The year of a cover's place-and-date line, or `None` when the line is not one.
 ///
 /// A stand-alone four-digit number in 1950–2100 counts when the line reads like a date: it
@@ -107,6 +120,13 @@ pub fn year_from_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> Option<i
     lines.iter().rev().find_map(|l| year_from_line(l))
 }
 
+/// The year of the first date line among `lines`: on a page of running text (a court
+/// precedent, a summary without its cover) the date under the heading is the document's, the
+/// later ones are dates the text talks about.
+pub fn first_year_from_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> Option<i32> {
+    lines.into_iter().find_map(year_from_line)
+}
+
 /// True for a signed-and-dated line of running text (`Thái Nguyên, ngày 30 tháng 6 năm 2022`),
 /// the fallback when a PDF lacks its cover: the declaration page is dated.
 pub fn is_signature_date(line: &str) -> bool {
@@ -117,9 +137,189 @@ pub fn is_signature_date(line: &str) -> bool {
         && line.split_whitespace().count() <= 14
 }
 
+/// English month names and their usual abbreviations (folded, lower case).
+/// German months as German thesis classes print them (`im Juli 2021`).
+const MONTHS: [&str; 30] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "januar",
+    "februar",
+    "marz",
+    "juni",
+    "juli",
+    "oktober",
+    "dezember",
+];
+
+/// The year of a date as English title pages print it under the title: `January 10, 2023`,
+/// `24 November 2022`, `Feb 2008`, `2022-07-07`, `Version 4.2.2 Patched (2022-11-10)`, `This
+/// version was compiled on April 3, 2022`, a journal issue `July 2008, Volume 27`.
+///
+/// A bare year is not enough (`(Kleiber and Zeileis 2008)` is a citation): the year must follow
+/// a month name or be the head of an ISO date. Long lines are running text, not a date line.
+pub fn english_date_year(line: &str) -> Option<i32> {
+    if line.split_whitespace().count() > 16 {
+        return None;
+    }
+    let key = match_key(line);
+    let words: Vec<&str> = key.split(' ').collect();
+    for (i, w) in words.iter().enumerate() {
+        if w.len() != 4 || !w.chars().all(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        let year: i32 = w.parse().ok()?;
+        if !(1950..=2100).contains(&year) {
+            continue;
+        }
+        // `January 10 2023`, `Jan 2008`, `24 November 2022`, `September 18-20, 2006`.
+        let month_before = words[i.saturating_sub(3)..i]
+            .iter()
+            .any(|p| MONTHS.contains(p));
+        // `2022 07 07` (an ISO date folded): a month and a day after the year.
+        let iso = words.get(i + 1).is_some_and(|m| is_number_in(m, 1, 12))
+            && words.get(i + 2).is_some_and(|d| is_number_in(d, 1, 31))
+            && line.contains(&format!("{year}-"));
+        // `Annals of Mathematics 160 (2008), 17–46`: a volume and its year in parentheses.
+        let issue = line.contains(&format!("({year})"))
+            && words[..i]
+                .last()
+                .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit()));
+        if month_before || iso || issue {
+            return Some(year);
+        }
+    }
+    None
+}
+
+fn is_number_in(word: &str, lo: u32, hi: u32) -> bool {
+    word.len() <= 2 && word.parse::<u32>().is_ok_and(|n| (lo..=hi).contains(&n))
+}
+
+/// The last year of a copyright line (`Copyright © 1999–2022 R Core Team`, `© 2007,
+/// Philosophers' Imprint`): the year of the edition in hand.
+pub fn copyright_year(line: &str) -> Option<i32> {
+    // Offsets are taken in `line` itself (lower-casing may change byte lengths).
+    let at = ["Copyright", "copyright", "COPYRIGHT", "©"]
+        .iter()
+        .filter_map(|p| line.find(p))
+        .min()?;
+    let rest = &line[at..];
+    let mut best = None;
+    let chars: Vec<char> = rest.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && chars[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i - start == 4 {
+            let y: i32 = chars[start..i].iter().collect::<String>().parse().ok()?;
+            if (1950..=2100).contains(&y) {
+                best = Some(y);
+            }
+        } else if i - start == 2 && best.is_some() && chars.get(start.wrapping_sub(1)) == Some(&'-')
+        {
+            // `2004-23`: the century of the first year.
+            let century = best.unwrap() / 100 * 100;
+            best = Some(
+                century
+                    + chars[start..i]
+                        .iter()
+                        .collect::<String>()
+                        .parse::<i32>()
+                        .ok()?,
+            );
+        }
+        // Only the years at the head of the line: `Copyright 2001 by the AMS` stops at `by`.
+        if chars[i..]
+            .iter()
+            .take_while(|c| !c.is_ascii_digit())
+            .any(|c| c.is_alphabetic())
+        {
+            break;
+        }
+    }
+    best
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn english_title_page_dates() {
+        let cases = [
+            ("January 10, 2023", Some(2023)),
+            ("24 November 2022", Some(2022)),
+            ("Jan. 2008 (added note in June 2010)", Some(2008)),
+            ("2022-07-07", Some(2022)),
+            ("Version 4.2.2 Patched (2022-11-10)", Some(2022)),
+            ("This version was compiled on April 3, 2022", Some(2022)),
+            ("July 2008, Volume 27, Issue 3.", Some(2008)),
+            ("Mike Brown, Sandia National Labs, April 2007", Some(2007)),
+            ("(Kleiber and Zeileis 2008, Springer-Verlag)", None),
+            ("Annals of Mathematics 160 (2008), 17–46", Some(2008)),
+            (
+                "Proc. of the 9th Int. Conference (DAFx-06), Montreal, September 18-20, 2006",
+                Some(2006),
+            ),
+            ("in Hagenberg im Juli 2021", Some(2021)),
+            ("described by Pearson (1907) and Smith (2010)", None),
+            ("Version 4.0.2", None),
+            (
+                "R/qtl version 1.08 included a number of new functions",
+                None,
+            ),
+        ];
+        for (input, want) in cases {
+            assert_eq!(english_date_year(input), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn copyright_years() {
+        let cases = [
+            ("Copyright © c 1999–2022 R Core Team", Some(2022)),
+            (
+                "Copyright c 2004-23 Andy Hammerlindl, John Bowman, and Tom Prince.",
+                Some(2023),
+            ),
+            ("© 2007, Philosophers’ Imprint", Some(2007)),
+            (
+                "Copyright c 2001 by the American Mathematical Society.",
+                Some(2001),
+            ),
+            ("Permission is granted to copy", None),
+        ];
+        for (input, want) in cases {
+            assert_eq!(copyright_year(input), want, "{input:?}");
+        }
+    }
 
     #[test]
     fn years_of_cover_date_lines() {

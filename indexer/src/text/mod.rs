@@ -17,12 +17,13 @@
 //! for the rest.
 //!
 //! Not part of [`normalize`] (they answer other questions): [`fold`] (the diacritic-free copy the
-//! folded index fields hold) and [`legacy`] (TCVN3 and VNI 8-bit fonts, which need to know the
-//! encoding first).
+//! folded index fields hold), [`legacy`] (TCVN3 and VNI 8-bit fonts, which need to know the
+//! encoding first) and [`not_text`] (whether extracted text is words at all).
 
 pub mod clean;
 pub mod fold;
 pub mod legacy;
+pub mod not_text;
 mod scan;
 pub mod tone;
 pub mod vowels;
