@@ -119,8 +119,13 @@ pub struct DocMetadata {
 pub struct Page {
     /// Normalised text of the page, lines separated by `\n`.
     pub text: String,
-    /// True when the page has no text layer (a scan): it needs OCR to be searchable.
+    /// True when the page has no text layer (a scan): it needs OCR to be searchable. Stays
+    /// true after OCR filled `text`.
     pub no_text: bool,
+    /// True when `text` was recognised from the page image (OCR) rather than read from the
+    /// text layer.
+    #[serde(default)]
+    pub ocr: bool,
 }
 
 /// A document ready to be indexed.
@@ -149,8 +154,9 @@ impl Document {
 }
 
 /// True when there are pages and none has any text: the document needs OCR to be searchable.
+/// Text recognised by OCR counts: a scan that went through OCR no longer needs it.
 pub fn pages_need_ocr(pages: &[Page]) -> bool {
-    !pages.is_empty() && pages.iter().all(|p| p.no_text || p.text.trim().is_empty())
+    !pages.is_empty() && pages.iter().all(|p| p.text.trim().is_empty())
 }
 
 #[cfg(test)]
@@ -173,10 +179,12 @@ mod tests {
                 Page {
                     text: String::new(),
                     no_text: true,
+                    ocr: false,
                 },
                 Page {
                     text: "Lời cảm ơn".into(),
                     no_text: false,
+                    ocr: false,
                 },
             ],
             ..Default::default()
