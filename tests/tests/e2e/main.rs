@@ -3,6 +3,7 @@
 mod analysis;
 mod browser;
 mod faults;
+mod ocr;
 mod ranking;
 mod security;
 mod server;
