@@ -20,7 +20,7 @@ import unicodedata
 from PIL import Image, ImageChops
 
 # Standard deviation of the Gaussian noise, in gray levels.
-NOISE_SIGMA = 16
+NOISE_SIGMA = 40
 
 VI_MARKS = set("ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ")
 
@@ -110,7 +110,7 @@ def main():
                 with open(os.path.join(work, f"ref/{lang}/{name}.txt"), "w") as f:
                     f.write(text)
                 for dpi, out in ((300, f"img/{clean}/{name}"), (200, f"tmp-{lang}-{name}")):
-                    subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", "-singlefile",
+                    subprocess.run(["pdftoppm", "-q", "-r", str(dpi), "-gray", "-png", "-singlefile",
                                     "-f", str(p), "-l", str(p), pdf,
                                     os.path.join(work, out)], check=True)
                 png = os.path.join(work, f"img/{clean}/{name}.png")

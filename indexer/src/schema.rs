@@ -118,6 +118,8 @@ pub struct Fields {
     pub ingested_at: Field,
     /// 1 when no page has a text layer (needs OCR).
     pub needs_ocr: Field,
+    /// Numbers (from 1) of the pages whose text was recognised by OCR; stored only.
+    pub ocr_pages: Field,
 }
 
 /// Field names, shared by the schema builder and by [`Fields::from_schema`].
@@ -134,6 +136,7 @@ mod names {
     pub const CONTENT_HASH: &str = "content_hash";
     pub const INGESTED_AT: &str = "ingested_at";
     pub const NEEDS_OCR: &str = "needs_ocr";
+    pub const OCR_PAGES: &str = "ocr_pages";
     pub const BODY: &str = "body";
     pub const TEXT_FOLDED: &str = "text_folded";
     pub const UNIT: &str = "unit";
@@ -257,6 +260,7 @@ pub fn build_schema() -> (Schema, Fields) {
         DateOptions::from(INDEXED | STORED | FAST).set_precision(DateTimePrecision::Seconds),
     );
     let needs_ocr = b.add_u64_field(names::NEEDS_OCR, INDEXED | STORED | FAST);
+    let ocr_pages = b.add_u64_field(names::OCR_PAGES, STORED);
     let fields = Fields {
         id,
         collection,
@@ -284,6 +288,7 @@ pub fn build_schema() -> (Schema, Fields) {
         content_hash,
         ingested_at,
         needs_ocr,
+        ocr_pages,
     };
     (b.build(), fields)
 }
@@ -443,6 +448,9 @@ impl Fields {
             DateTime::from_timestamp_secs(doc.ingested_at),
         );
         d.add_u64(self.needs_ocr, u64::from(doc.needs_ocr()));
+        for (i, _) in doc.pages.iter().enumerate().filter(|(_, p)| p.ocr) {
+            d.add_u64(self.ocr_pages, i as u64 + 1);
+        }
         units.push(d);
         units
     }

@@ -149,6 +149,14 @@ fn scanned_pdfs_become_searchable_and_a_rerun_recognises_nothing() {
         let doc = search_server::documents::get(&state.searcher(), &state.index.fields, &scan_id)
             .unwrap();
         assert!(fold_lower(&doc.pages[0]).contains("anh xa weingarten"));
+        // The document API and page say which text is OCR.
+        assert_eq!(doc.ocr_pages, vec![1]);
+        assert!(doc.page_is_ocr(1) && !doc.page_is_ocr(2));
+        let json =
+            serde_json::to_value(search_server::documents::DocumentJson::from(&doc)).unwrap();
+        assert_eq!(json["ocr_pages"], serde_json::json!([1]));
+        let html = search_server::web::render_doc(&doc, "http://127.0.0.1");
+        assert!(html.contains("văn bản nhận dạng tự động (OCR)"));
         if shared.is_some() {
             let figure = id_of(report, "r-cran-seqinr__lncs2004.pdf");
             assert!(hit_ids(&state, "nucleotides").contains(&figure));
