@@ -41,6 +41,14 @@ def page_text(pdf, n):
         capture_output=True, text=True, errors="replace").stdout
 
 
+def has_images(pdf, n):
+    """Whether the page draws images: text inside them (figures, screenshots of code) is read
+    by OCR but is not in the text layer, so it would count as OCR errors."""
+    out = subprocess.run(["pdfimages", "-list", "-f", str(n), "-l", str(n), pdf],
+                         capture_output=True, text=True, errors="replace").stdout
+    return len(out.strip().splitlines()) > 2
+
+
 def good_page(text, lang):
     """Prose in the language: enough words, mostly letters, not a table of numbers."""
     ws = words(text)
@@ -75,7 +83,7 @@ def choose(shared, lang, wanted):
         taken = 0
         for p in candidates[:12]:
             text = page_text(pdf, p)
-            if good_page(text, lang):
+            if good_page(text, lang) and not has_images(pdf, p):
                 chosen.append((pdf, p, text))
                 taken += 1
                 if taken == 2:

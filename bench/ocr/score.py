@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Word F1 of OCR text against the pages' text layer, exact and with diacritics folded.
 
-Words are runs of letters and digits, lower-cased, NFC; a page's words are a bag (order is not
+Words are runs of letters and digits, lower-cased, NFKC (so the text layer's mathematical
+italic letters, ligatures and full-width forms compare as the plain letters OCR gives); a page's words are a bag (order is not
 scored, so reading-order differences between tools do not count). F1 is micro-averaged over the
 pages of a set: matched words over all pages against the words of all pages.
 
@@ -20,7 +21,7 @@ import unicodedata
 
 
 def words(text, folded):
-    text = unicodedata.normalize("NFC", text).lower()
+    text = unicodedata.normalize("NFKC", text).lower()
     if folded:
         text = "".join(c for c in unicodedata.normalize("NFD", text)
                        if unicodedata.category(c) != "Mn").replace("đ", "d")
