@@ -180,6 +180,8 @@ pub struct Engine {
     vietnamese: Option<Recogniser>,
     /// Names the settings in the cache, so changing them never serves old results.
     key: String,
+    /// The same for pages read with `vietnamese`.
+    key_vietnamese: String,
 }
 
 impl Engine {
@@ -247,7 +249,7 @@ impl Engine {
         });
         let key = blake3::hash(
             format!(
-                "ocr-v2|{}|{}|{:?}|{:?}|{}",
+                "ocr-v3|{}|{}|{:?}|{:?}|{}",
                 recogniser.langs,
                 opts.dpi,
                 opts.preprocess,
@@ -258,11 +260,14 @@ impl Engine {
         )
         .to_hex()[..16]
             .to_string();
+        let key_vietnamese =
+            blake3::hash(format!("{key}|vie").as_bytes()).to_hex()[..16].to_string();
         Ok(Engine {
             opts: opts.clone(),
             recogniser,
             vietnamese,
             key,
+            key_vietnamese,
         })
     }
 
@@ -284,14 +289,24 @@ impl Engine {
             .filter(|&i| chosen(self.opts.mode, &pages[i]))
             .collect();
         let mut results: Vec<(usize, Result<PageResult, OcrError>)> = Vec::new();
-        // The first page is read with every language; its language decides the rest (see
-        // `Engine::for_language`).
+        // The first page decides the languages of the rest (see `Engine::for_language`). It is
+        // read with Vietnamese alone first, which a Vietnamese document (the usual scan here,
+        // often of a single page) keeps; any other is read again with every language.
         let mut recogniser = &self.recogniser;
         let mut rest = &todo[..];
         if let Some((&first, others)) = todo.split_first() {
-            let r = self.page(pdf, first + 1, pdf_hash, cache, &self.recogniser);
-            if let Ok((rec, _, _)) = &r {
-                recogniser = self.for_language(crate::lang::detect(&rec.text));
+            let first_try = self.vietnamese.as_ref().unwrap_or(&self.recogniser);
+            let mut r = self.page(pdf, first + 1, pdf_hash, cache, first_try);
+            let lang = r
+                .as_ref()
+                .ok()
+                .and_then(|(rec, _, _)| crate::lang::detect(&rec.text));
+            recogniser = self.for_language(lang);
+            if !std::ptr::eq(recogniser, first_try) {
+                let spent = r.as_ref().map_or(0.0, |(_, _, s)| *s);
+                r = self
+                    .page(pdf, first + 1, pdf_hash, cache, recogniser)
+                    .map(|(rec, cached, s)| (rec, cached, s + spent));
             }
             results.push((first, r));
             rest = others;
@@ -356,7 +371,13 @@ impl Engine {
         cache: Option<&Cache>,
         recogniser: &Recogniser,
     ) -> Result<PageResult, OcrError> {
-        let cached = pdf_hash.and_then(|h| cache.and_then(|c| c.get(h, &self.key, page)));
+        // Each language set has its own entries: the first page may be read with both.
+        let key = if recogniser.langs == self.recogniser.langs {
+            &self.key
+        } else {
+            &self.key_vietnamese
+        };
+        let cached = pdf_hash.and_then(|h| cache.and_then(|c| c.get(h, key, page)));
         if let Some(c) = cached {
             let rec = Recognised {
                 text: c.text,
@@ -375,7 +396,7 @@ impl Engine {
                 confidence_sum: rec.confidence_sum,
             };
             // A cache that cannot be written costs a second OCR next time, nothing more.
-            if let Err(e) = c.put(h, &self.key, page, &entry) {
+            if let Err(e) = c.put(h, key, page, &entry) {
                 tracing::warn!("{}", crate::ingest::error_chain(&e));
             }
         }
