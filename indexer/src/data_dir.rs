@@ -4,6 +4,7 @@
 //! data/
 //!   index/     the tantivy index (open it with crate::index::open)
 //!   reports/   JSON reports of ingestion runs
+//!   ocr/       OCR results by PDF content hash (crate::ocr::cache)
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -29,6 +30,11 @@ impl DataDir {
     /// Where the tantivy index lives.
     pub fn index_dir(&self) -> PathBuf {
         self.root.join("index")
+    }
+
+    /// Where OCR results are cached.
+    pub fn ocr_dir(&self) -> PathBuf {
+        self.root.join("ocr")
     }
 
     /// Where ingestion reports are written.

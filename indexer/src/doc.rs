@@ -119,8 +119,13 @@ pub struct DocMetadata {
 pub struct Page {
     /// Normalised text of the page, lines separated by `\n`.
     pub text: String,
-    /// True when the page has no text layer (a scan): it needs OCR to be searchable.
+    /// True when the page has no text layer (a scan): it needs OCR to be searchable. Stays
+    /// true after OCR filled `text`.
     pub no_text: bool,
+    /// True when `text` was recognised from the page image (OCR) rather than read from the
+    /// text layer.
+    #[serde(default)]
+    pub ocr: bool,
 }
 
 /// A document ready to be indexed.
@@ -149,16 +154,16 @@ impl Document {
 }
 
 /// True when there are pages and none has any text: the document needs OCR to be searchable.
+/// Text recognised by OCR counts: a scan that went through OCR no longer needs it.
 pub fn pages_need_ocr(pages: &[Page]) -> bool {
     !pages.is_empty() && pages.iter().all(page_needs_ocr)
 }
 
-/// True when a page has nothing a reader could search: no text layer, an empty one, or text
-/// that is not words ([`crate::text::not_text::assess`]: a font with a wrong Unicode map).
+/// True when a page has nothing a reader could search: no text (no text layer, or an empty
+/// one; a page OCR has read has text) or text that is not words
+/// ([`crate::text::not_text::assess`]: a font with a wrong Unicode map).
 pub fn page_needs_ocr(page: &Page) -> bool {
-    page.no_text
-        || page.text.trim().is_empty()
-        || crate::text::not_text::assess(&page.text).is_some()
+    page.text.trim().is_empty() || crate::text::not_text::assess(&page.text).is_some()
 }
 
 #[cfg(test)]
@@ -181,10 +186,12 @@ mod tests {
                 Page {
                     text: String::new(),
                     no_text: true,
+                    ocr: false,
                 },
                 Page {
                     text: "Lời cảm ơn".into(),
                     no_text: false,
+                    ocr: false,
                 },
             ],
             ..Default::default()

@@ -14,6 +14,7 @@
 //! - [`query`]: turns user text into a tantivy query over the analysed fields.
 //! - [`lang`]: language identification (whatlang) as ISO 639-1 codes.
 //! - [`data_dir`]: where the index and reports live inside a data directory.
+//! - [`ocr`]: text of scanned pages (pdftoppm, preprocessing, tesseract), cached by content hash.
 //! - [`ingest`]: bulk ingestion of PDF folders and catalogue records (`indexer add`), incremental.
 
 pub mod analysis;
@@ -23,6 +24,7 @@ pub mod index;
 pub mod ingest;
 pub mod lang;
 pub mod metadata;
+pub mod ocr;
 pub mod passages;
 pub mod pdf;
 pub mod query;

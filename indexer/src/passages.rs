@@ -158,6 +158,7 @@ mod tests {
         Page {
             text: text.to_string(),
             no_text: false,
+            ocr: false,
         }
     }
 

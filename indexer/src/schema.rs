@@ -129,6 +129,8 @@ pub struct Fields {
     pub needs_ocr: Field,
     /// The id of a deleted work, on its tombstone.
     pub deleted_id: Field,
+    /// Numbers (from 1) of the pages whose text was recognised by OCR; stored only.
+    pub ocr_pages: Field,
 }
 
 /// Field names, shared by the schema builder and by [`Fields::from_schema`].
@@ -146,6 +148,7 @@ mod names {
     pub const INGESTED_AT: &str = "ingested_at";
     pub const NEEDS_OCR: &str = "needs_ocr";
     pub const DELETED_ID: &str = "deleted_id";
+    pub const OCR_PAGES: &str = "ocr_pages";
     pub const BODY: &str = "body";
     pub const TEXT_FOLDED: &str = "text_folded";
     pub const UNIT: &str = "unit";
@@ -270,6 +273,7 @@ pub fn build_schema() -> (Schema, Fields) {
     );
     let needs_ocr = b.add_u64_field(names::NEEDS_OCR, INDEXED | STORED | FAST);
     let deleted_id = b.add_text_field(names::DELETED_ID, STRING | FAST);
+    let ocr_pages = b.add_u64_field(names::OCR_PAGES, STORED);
     let fields = Fields {
         id,
         collection,
@@ -298,6 +302,7 @@ pub fn build_schema() -> (Schema, Fields) {
         ingested_at,
         needs_ocr,
         deleted_id,
+        ocr_pages,
     };
     (b.build(), fields)
 }
@@ -476,6 +481,9 @@ impl Fields {
             DateTime::from_timestamp_secs(doc.ingested_at),
         );
         d.add_u64(self.needs_ocr, u64::from(doc.needs_ocr()));
+        for (i, _) in doc.pages.iter().enumerate().filter(|(_, p)| p.ocr) {
+            d.add_u64(self.ocr_pages, i as u64 + 1);
+        }
         units.push(d);
         units
     }

@@ -229,6 +229,7 @@ fn poppler_inputs(file: &Path) -> Inputs {
         .map(|t| Page {
             text: normalize(t),
             no_text: t.trim().is_empty(),
+            ocr: false,
         })
         .collect();
     (info, layout, pages)

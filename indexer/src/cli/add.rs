@@ -7,6 +7,8 @@ use std::time::Duration;
 use indexer::data_dir::DataDir;
 use indexer::ingest::{self, AddOptions, ProgressMode};
 
+use super::ocr_args::OcrArgs;
+
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// PDF files, folders (searched recursively for PDFs) and record files (.jsonl, .csv).
@@ -37,6 +39,8 @@ pub struct Args {
     /// Total MB of PDF files extracted at the same time (bounds peak memory on big files).
     #[arg(long, default_value_t = 6, hide = true)]
     pub extract_budget_mb: u64,
+    #[command(flatten)]
+    pub ocr: OcrArgs,
 }
 
 pub fn run(data_dir: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
@@ -52,6 +56,7 @@ pub fn run(data_dir: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
     opts.commit_interval = Duration::from_secs(args.commit_seconds.max(1));
     opts.writer_memory = args.writer_mb.max(16) << 20;
     opts.extract_budget = args.extract_budget_mb << 20;
+    opts.ocr = args.ocr.options()?;
     let report = ingest::add(data_dir, &opts)?;
     eprint!("{}", report.render_summary());
     eprintln!("report: {}", report.report_path.display());

@@ -5,16 +5,22 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use indexer::doc::{pages_need_ocr, DocMetadata, Page};
+use indexer::ocr::{self, OcrMode, OcrStats};
 use indexer::pdf::{self, ExtractOptions};
 use serde::Serialize;
+
+use super::ocr_args::OcrArgs;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The PDF file.
     pub file: PathBuf,
-    /// Print `{ "metadata": {...}, "pages": [ { "text", "no_text" }, ... ] }` instead of text.
+    /// Print `{ "metadata": {...}, "pages": [ { "text", "no_text", "ocr" }, ... ] }` instead
+    /// of text.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub ocr: OcrArgs,
     /// Per-document time limit in seconds.
     #[arg(long, default_value_t = 60)]
     pub time_limit: u64,
@@ -25,11 +31,14 @@ struct Output<'a> {
     metadata: &'a DocMetadata,
     pages: &'a [Page],
     page_count: usize,
-    /// True when no page has searchable text (no text layer, or text that is not words):
-    /// indexed by metadata only, needs OCR.
+    /// True when no page has searchable text (after OCR, if it ran): no text layer, or text
+    /// that is not words; indexed by metadata only.
     needs_ocr: bool,
     /// Pages whose text layer is not words, with the reason: they need OCR like a scan.
     not_text_pages: Vec<NotTextPage>,
+    /// What OCR did, when it ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ocr: Option<OcrStats>,
     encrypted: bool,
     warnings: &'a [String],
 }
@@ -47,8 +56,30 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         time_limit: Some(std::time::Duration::from_secs(args.time_limit)),
         ..ExtractOptions::default()
     };
-    let extracted = pdf::extract_file(&args.file, &opts)
+    let ocr_opts = args.ocr.options()?;
+    let mut extracted = pdf::extract_file(&args.file, &opts)
         .with_context(|| format!("cannot extract {}", args.file.display()))?;
+    let mut ocr_stats = None;
+    if ocr_opts.mode != OcrMode::Never {
+        match ocr::Engine::detect(&ocr_opts) {
+            Ok(engine) => {
+                // No cache here: `extract` shows what the file gives now, and writes nothing.
+                let done = engine.ocr_pages(&args.file, None, None, &mut extracted.pages);
+                for f in &done.failures {
+                    eprintln!("warning: OCR of {f}");
+                }
+                if done.stats != OcrStats::default() {
+                    ocr_stats = Some(done.stats);
+                }
+            }
+            Err(e) if ocr_opts.mode == OcrMode::Always => return Err(e.into()),
+            Err(e) => {
+                if extracted.pages.iter().any(ocr::needs_ocr) {
+                    eprintln!("note: pages without text are left as they are: {e}");
+                }
+            }
+        }
+    }
     let metadata = indexer::metadata::infer(&extracted.info, &extracted.layout, &extracted.pages);
     let needs_ocr = pages_need_ocr(&extracted.pages);
     let not_text_pages: Vec<NotTextPage> = extracted
@@ -70,6 +101,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
         pages: &extracted.pages,
         page_count: extracted.pages.len(),
         needs_ocr,
+        ocr: ocr_stats,
         encrypted: extracted.encrypted,
         warnings: &extracted.warnings,
     };
@@ -108,7 +140,9 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     }
     for (i, page) in extracted.pages.iter().enumerate() {
         outln!("\n--- page {} ---", i + 1)?;
-        if page.no_text {
+        if page.ocr {
+            outln!("[recognised by OCR]\n{}", page.text)?;
+        } else if page.no_text {
             outln!("[no text layer]")?;
         } else {
             outln!("{}", page.text)?;

@@ -14,6 +14,7 @@ mod add;
 mod analyze;
 mod collections;
 mod extract;
+mod ocr_args;
 mod remove;
 mod stats;
 

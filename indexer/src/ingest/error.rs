@@ -45,6 +45,8 @@ pub enum IngestError {
         #[source]
         source: std::io::Error,
     },
+    #[error("OCR was asked for and cannot run")]
+    Ocr(#[source] crate::ocr::OcrError),
     #[error("the index writer stopped unexpectedly")]
     WriterGone,
     #[error(

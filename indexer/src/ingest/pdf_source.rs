@@ -6,7 +6,17 @@ use std::path::Path;
 
 use super::IngestError;
 use crate::doc::Document;
+use crate::ocr::{Cache, DocOcr, Engine};
 use crate::pdf::{self, ExtractOptions, PdfError};
+
+/// OCR for [`load_pdf_with_ocr`]: the engine, and the cache with the PDF's content hash.
+#[derive(Debug, Clone, Copy)]
+pub struct OcrContext<'a> {
+    pub engine: &'a Engine,
+    pub cache: Option<&'a Cache>,
+    /// blake3 of the PDF's bytes (the cache key).
+    pub pdf_hash: Option<&'a str>,
+}
 
 /// Which extractor [`load_pdf`] uses, for reports and benchmarks.
 pub const EXTRACTOR: &str = "indexer::pdf (positioned glyphs) + metadata::infer";
@@ -18,7 +28,16 @@ pub const EXTRACTOR: &str = "indexer::pdf (positioned glyphs) + metadata::infer"
 /// `no_text` set) so page numbers stay right. The extractor's per-document time limit keeps
 /// one pathological file from stalling a batch.
 pub fn load_pdf(path: &Path) -> Result<Document, IngestError> {
-    let extracted = pdf::extract_file(path, &ExtractOptions::default()).map_err(|e| {
+    load_pdf_with_ocr(path, None).map(|(doc, _)| doc)
+}
+
+/// [`load_pdf`], then OCR of the pages the engine chooses (before metadata inference, so a
+/// scanned thesis gets its title and language from its recognised cover page).
+pub fn load_pdf_with_ocr(
+    path: &Path,
+    ocr: Option<OcrContext<'_>>,
+) -> Result<(Document, DocOcr), IngestError> {
+    let mut extracted = pdf::extract_file(path, &ExtractOptions::default()).map_err(|e| {
         // IngestError names the file already; keep only the cause so reports say it once.
         let source = match e {
             PdfError::WithPath { err, .. } => *err,
@@ -32,11 +51,18 @@ pub fn load_pdf(path: &Path) -> Result<Document, IngestError> {
     for w in &extracted.warnings {
         tracing::debug!(path = %path.display(), "{w}");
     }
+    let mut done = DocOcr::default();
+    if let Some(o) = ocr {
+        done = o
+            .engine
+            .ocr_pages(path, o.pdf_hash, o.cache, &mut extracted.pages);
+    }
     let metadata = crate::metadata::infer(&extracted.info, &extracted.layout, &extracted.pages);
-    Ok(Document {
+    let doc = Document {
         file_name: path.file_name().map(|n| n.to_string_lossy().into_owned()),
         metadata,
         pages: extracted.pages,
         ..Document::default()
-    })
+    };
+    Ok((doc, done))
 }

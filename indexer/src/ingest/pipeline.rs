@@ -34,6 +34,7 @@ use super::{error, ids, pdf_source, IngestError};
 use crate::data_dir::DataDir;
 use crate::doc::Document;
 use crate::index::{self, SearchIndex};
+use crate::ocr::{self, OcrMode, OcrOptions};
 
 /// How to run `add`.
 #[derive(Debug, Clone)]
@@ -64,6 +65,8 @@ pub struct AddOptions {
     /// large files happen to be extracted together, not by how many files there are; this
     /// budget keeps two large ones apart (a file larger than the budget runs alone).
     pub extract_budget: u64,
+    /// OCR of pages without text (default: `auto`, when tesseract is installed).
+    pub ocr: OcrOptions,
 }
 
 impl AddOptions {
@@ -80,6 +83,7 @@ impl AddOptions {
             writer_memory: 128 << 20,
             records_in_folders: FolderRecords::Skip,
             extract_budget: 6 << 20,
+            ocr: OcrOptions::default(),
         }
     }
 }
@@ -131,6 +135,8 @@ struct PdfJob {
     relative: String,
     id: String,
     hash: String,
+    /// blake3 of the file alone (`hash` may include an override row): the OCR cache key.
+    file_hash: String,
     outcome: Outcome,
     overrides: Option<RecordFields>,
     size: u64,
@@ -228,6 +234,17 @@ fn add_inner(data_dir: &DataDir, opts: &AddOptions) -> Result<AddReport, IngestE
     };
     let index = super::open_for_writing(data_dir)?;
     let existing = Existing::load(&index, collection)?;
+    // Checked once per run: whether OCR can run decides nothing else, so a missing tesseract
+    // is a line in the summary (or an error when `always` asked for it).
+    let (engine, ocr_unavailable) = match opts.ocr.mode {
+        OcrMode::Never => (None, Some("OCR is off (--ocr never)".to_string())),
+        mode => match ocr::Engine::detect(&opts.ocr) {
+            Ok(engine) => (Some(engine), None),
+            Err(e) if mode == OcrMode::Always => return Err(IngestError::Ocr(e)),
+            Err(e) => (None, Some(error::chain(&e))),
+        },
+    };
+    let cache = ocr::Cache::new(data_dir.ocr_dir());
 
     let mut entries: Vec<Entry> = Vec::new();
     let mut warnings: Vec<String> = Vec::new();
@@ -278,7 +295,7 @@ fn add_inner(data_dir: &DataDir, opts: &AddOptions) -> Result<AddReport, IngestE
             Some(r) => blake3::hash(format!("{file_hash}\0{}", r.hash()).as_bytes())
                 .to_hex()
                 .to_string(),
-            None => file_hash,
+            None => file_hash.clone(),
         };
         let old = existing.hash_by_id.get(&id);
         let duplicate_of = first_by_hash.get(&hash).cloned().or_else(|| {
@@ -313,6 +330,7 @@ fn add_inner(data_dir: &DataDir, opts: &AddOptions) -> Result<AddReport, IngestE
             },
             id,
             hash,
+            file_hash,
             overrides: row,
             size,
         });
@@ -365,6 +383,7 @@ fn add_inner(data_dir: &DataDir, opts: &AddOptions) -> Result<AddReport, IngestE
         rayon::scope(|scope| {
             for _ in 0..rayon::current_num_threads().max(1) {
                 let (queue, tx, stop) = (&queue, tx.clone(), &stop);
+                let (engine, cache) = (&engine, &cache);
                 scope.spawn(move |_| {
                     while let Some(job) = queue.next() {
                         if stop.load(Ordering::Relaxed) {
@@ -372,7 +391,8 @@ fn add_inner(data_dir: &DataDir, opts: &AddOptions) -> Result<AddReport, IngestE
                             continue;
                         }
                         let size = job.size;
-                        let msg = extract_job(job, collection, now);
+                        let ocr = engine.as_ref().map(|engine| OcrJob { engine, cache });
+                        let msg = extract_job(job, collection, now, ocr);
                         queue.done(size);
                         if tx.send(msg).is_err() {
                             stop.store(true, Ordering::Relaxed);
@@ -394,6 +414,7 @@ fn add_inner(data_dir: &DataDir, opts: &AddOptions) -> Result<AddReport, IngestE
         summary.count(e);
     }
     summary.seconds = started.elapsed().as_secs_f64();
+    summary.ocr_unavailable = ocr_unavailable;
     let report_path = opts.report.clone().unwrap_or_else(|| {
         let stamp = rfc3339(started_at).replace([':', '-'], "");
         data_dir.reports_dir().join(format!(
@@ -414,17 +435,32 @@ fn add_inner(data_dir: &DataDir, opts: &AddOptions) -> Result<AddReport, IngestE
     Ok(report)
 }
 
-/// Extracts one PDF; a panic in the extractor is caught and becomes a failed outcome.
-fn extract_job(job: PdfJob, collection: &str, now: i64) -> Msg {
+/// What an extraction job needs for OCR.
+#[derive(Clone, Copy)]
+struct OcrJob<'a> {
+    engine: &'a ocr::Engine,
+    cache: &'a ocr::Cache,
+}
+
+/// Extracts one PDF (with OCR of its pages without text when `ocr` is given); a panic in the
+/// extractor is caught and becomes a failed outcome.
+fn extract_job(job: PdfJob, collection: &str, now: i64, ocr: Option<OcrJob<'_>>) -> Msg {
     let shown = job.path.display().to_string();
-    let loaded = std::panic::catch_unwind(AssertUnwindSafe(|| pdf_source::load_pdf(&job.path)))
-        .unwrap_or_else(|payload| {
-            Err(IngestError::Panic {
-                path: job.path.clone(),
-                message: panic_message(payload.as_ref()),
-            })
-        });
-    let mut doc = match loaded {
+    let context = ocr.map(|o| pdf_source::OcrContext {
+        engine: o.engine,
+        cache: Some(o.cache),
+        pdf_hash: Some(&job.file_hash),
+    });
+    let loaded = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        pdf_source::load_pdf_with_ocr(&job.path, context)
+    }))
+    .unwrap_or_else(|payload| {
+        Err(IngestError::Panic {
+            path: job.path.clone(),
+            message: panic_message(payload.as_ref()),
+        })
+    });
+    let (mut doc, ocr_done) = match loaded {
         Ok(d) => d,
         Err(e) => {
             return Msg::Outcome {
@@ -458,6 +494,10 @@ fn extract_job(job: PdfJob, collection: &str, now: i64) -> Msg {
     let mut entry = Entry::new(shown, Some(job.id), job.outcome);
     entry.pages = Some(doc.pages.len() as u64);
     entry.needs_ocr = Some(doc.needs_ocr());
+    if ocr_done.stats != ocr::OcrStats::default() {
+        entry.ocr = Some(ocr_done.stats);
+    }
+    entry.ocr_failures = ocr_done.failures;
     Msg::Index {
         doc: Box::new(doc),
         entry,
@@ -635,6 +675,7 @@ mod tests {
             relative: String::new(),
             id: String::new(),
             hash: String::new(),
+            file_hash: String::new(),
             outcome: Outcome::Added,
             overrides: None,
             size,

@@ -178,6 +178,7 @@ impl RecordFields {
                 vec![Page {
                     text,
                     no_text: false,
+                    ocr: false,
                 }]
             })
             .unwrap_or_default();

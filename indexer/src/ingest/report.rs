@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::IngestError;
+use crate::ocr::OcrStats;
 
 /// The fate of one input (a PDF, or one record of a record file).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -39,6 +40,12 @@ pub struct Entry {
     pub pages: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub needs_ocr: Option<bool>,
+    /// What OCR did to this PDF, when it ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ocr: Option<OcrStats>,
+    /// Pages whose OCR failed, with the reason (the rest of the document is indexed).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ocr_failures: Vec<String>,
 }
 
 impl Entry {
@@ -50,6 +57,8 @@ impl Entry {
             reason: None,
             pages: None,
             needs_ocr: None,
+            ocr: None,
+            ocr_failures: Vec::new(),
         }
     }
 
@@ -71,6 +80,12 @@ pub struct Summary {
     pub needs_ocr: u64,
     /// Pages indexed (added or updated documents).
     pub pages: u64,
+    /// OCR over added and updated documents: pages recognised, from the cache, failed, time,
+    /// words and confidence.
+    pub ocr: OcrStats,
+    /// Why OCR did not run (not installed, `--ocr never`); `None` when it was available.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ocr_unavailable: Option<String>,
     /// Wall time in seconds.
     pub seconds: f64,
 }
@@ -87,6 +102,9 @@ impl Summary {
         if matches!(e.outcome, Outcome::Added | Outcome::Updated) {
             self.pages += e.pages.unwrap_or(0);
             self.needs_ocr += u64::from(e.needs_ocr.unwrap_or(false));
+            if let Some(o) = &e.ocr {
+                self.ocr.add(o);
+            }
         }
     }
 }
@@ -126,6 +144,37 @@ impl AddReport {
             s.seconds,
             s.pages as f64 / s.seconds.max(1e-3),
         );
+        let o = &s.ocr;
+        if o.pages + o.cached + o.failed > 0 {
+            out.push_str(&format!(
+                "  OCR: {} pages recognised in {:.1} s ({:.1} s a page), {} from the cache, {} failed; mean word confidence {}\n",
+                o.pages,
+                o.seconds,
+                o.seconds / (o.pages.max(1) as f64),
+                o.cached,
+                o.failed,
+                o.mean_confidence()
+                    .map_or("-".to_string(), |c| format!("{c:.0}%")),
+            ));
+        }
+        if let Some(why) = s.ocr_unavailable.as_deref().filter(|_| s.needs_ocr > 0) {
+            out.push_str(&format!(
+                "  {} documents have no text layer and are found by their metadata only: {why}\n",
+                s.needs_ocr
+            ));
+        }
+        for e in self
+            .inputs
+            .iter()
+            .filter(|e| !e.ocr_failures.is_empty())
+            .take(20)
+        {
+            out.push_str(&format!(
+                "  OCR failed: {}: {}\n",
+                e.path,
+                e.ocr_failures.join("; ")
+            ));
+        }
         for e in self.inputs.iter().filter(|e| e.outcome == Outcome::Failed) {
             out.push_str(&format!(
                 "  failed: {}: {}\n",

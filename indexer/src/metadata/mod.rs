@@ -414,6 +414,7 @@ mod tests {
         Page {
             text: text.into(),
             no_text: false,
+            ocr: false,
         }
     }
 

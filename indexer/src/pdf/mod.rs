@@ -158,6 +158,7 @@ fn extract_inner(bytes: &[u8], opts: &ExtractOptions) -> Result<ExtractedPdf, Pd
         }
         out.pages.push(Page {
             no_text: text.trim().is_empty(),
+            ocr: false,
             text,
         });
     }

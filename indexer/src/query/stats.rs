@@ -323,6 +323,7 @@ mod tests {
                 .map(|t| Page {
                     text: t.to_string(),
                     no_text: false,
+                    ocr: false,
                 })
                 .collect(),
             ..Default::default()

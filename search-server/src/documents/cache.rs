@@ -118,6 +118,7 @@ mod tests {
             pages: vec![indexer::doc::Page {
                 text: text.into(),
                 no_text: false,
+                ocr: false,
             }],
             ..Default::default()
         }

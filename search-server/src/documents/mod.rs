@@ -40,6 +40,8 @@ pub struct StoredDoc {
     pub content_hash: String,
     pub ingested_at: i64,
     pub needs_ocr: bool,
+    /// Pages (from 1) whose text was recognised by OCR, in increasing order.
+    pub ocr_pages: Vec<u64>,
 }
 
 fn first_str(d: &TantivyDocument, f: tantivy::schema::Field) -> Option<String> {
@@ -83,6 +85,7 @@ impl StoredDoc {
                 .and_then(|v| v.as_datetime())
                 .map_or(0, |t| t.into_timestamp_secs()),
             needs_ocr: d.get_first(f.needs_ocr).and_then(|v| v.as_u64()) == Some(1),
+            ocr_pages: d.get_all(f.ocr_pages).filter_map(|v| v.as_u64()).collect(),
         }
     }
 
@@ -92,6 +95,11 @@ impl StoredDoc {
             .clone()
             .or_else(|| self.file_name.clone())
             .unwrap_or_else(|| self.id.clone())
+    }
+
+    /// True when the text of page `n` (from 1) was recognised by OCR.
+    pub fn page_is_ocr(&self, n: usize) -> bool {
+        self.ocr_pages.binary_search(&(n as u64)).is_ok()
     }
 
     /// True when the document came from a PDF (catalogue records have no file).
@@ -160,6 +168,8 @@ pub struct DocumentJson {
     pub file_url: Option<String>,
     pub page_count: u64,
     pub needs_ocr: bool,
+    /// Pages (from 1) whose text was recognised by OCR.
+    pub ocr_pages: Vec<u64>,
     pub ingested_at: String,
 }
 
@@ -182,6 +192,7 @@ impl From<&StoredDoc> for DocumentJson {
             file_url: d.file_url(),
             page_count: d.page_count,
             needs_ocr: d.needs_ocr,
+            ocr_pages: d.ocr_pages.clone(),
             ingested_at: indexer::ingest::scan::rfc3339(d.ingested_at),
         }
     }

@@ -54,6 +54,7 @@ pub async fn page(
         "page": n,
         "page_count": d.pages.len(),
         "text": text,
+        "ocr": d.page_is_ocr(n),
     }))
     .into_response())
 }

@@ -166,6 +166,29 @@ pub fn render_doc(d: &StoredDoc, base: &str) -> String {
             "<span data-i18n=\"needs_ocr\">Bản quét chưa có lớp chữ: chỉ tìm được theo thông tin mô tả.</span>",
         ));
     }
+    if !d.ocr_pages.is_empty() {
+        // Says which text a reader sees came from OCR (it may hold recognition errors).
+        let pages = if d.ocr_pages.len() as u64 == d.page_count {
+            String::new()
+        } else {
+            format!(
+                " (trang {})",
+                d.ocr_pages
+                    .iter()
+                    .map(u64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        dl.push_str(&row(
+            "ocr",
+            "Ghi chú",
+            &format!(
+                "<span data-i18n=\"ocr_text\">văn bản nhận dạng tự động (OCR)</span>{}",
+                escape_html(&pages)
+            ),
+        ));
+    }
     let abstract_html = match &d.abstract_text {
         Some(a) => format!(
             "<section aria-labelledby=\"abs-h\"><h2 id=\"abs-h\" data-i18n=\"abstract\">Tóm tắt</h2><p class=\"abstract\">{}</p></section>",

@@ -38,6 +38,7 @@ fn vi_doc(id: &str, text: String) -> Document {
         pages: vec![Page {
             text,
             no_text: false,
+            ocr: false,
         }],
         ..Default::default()
     }

@@ -4,6 +4,7 @@ mod analysis;
 mod browser;
 mod faults;
 mod oai;
+mod ocr;
 mod ranking;
 mod security;
 mod server;
