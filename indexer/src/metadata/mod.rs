@@ -291,8 +291,13 @@ fn pick_title(
         front.push('\n');
     }
     let printed = words_printed_share(&info_title, &front) >= 0.8;
+    // Printed as a line of the cover, word for word: the author's own title, whatever the
+    // layout chose (`party: A Laboratory for Recursive Partytioning` reads like a label).
+    let key = match_key(&info_title);
+    let on_cover = !key.is_empty() && cover.iter().any(|l| match_key(&l.text) == key);
     match layout_title {
         None => Some(info_title),
+        Some(_) if on_cover => Some(info_title),
         // The same words, with the author's case rather than the cover's capitals.
         Some(l) if match_key(&l) == match_key(&info_title) => Some(info_title),
         // The page gave a fragment of a printed Info title (a wrapped line, a subtitle).
@@ -534,6 +539,27 @@ mod tests {
         assert_eq!(
             got.as_deref(),
             Some("HỆ THỐNG THỰC HIỆN A/B TEST TRONG QUẢNG CÁO")
+        );
+        // An Info title printed word for word as a cover line wins over whatever the layout
+        // chose (here the authors' row, when the title line read like a `label: value`).
+        let line = |text: &str, font_size: f32| LayoutLine {
+            text: text.into(),
+            font_size,
+            ..Default::default()
+        };
+        let cover = vec![
+            line("party: A Laboratory for Recursive Partytioning", 17.2),
+            line("Torsten Hothorn Kurt Hornik Achim Zeileis", 12.0),
+        ];
+        let got = pick_title(
+            Some("party: A Laboratory for Recursive Partytioning".into()),
+            Some("Torsten Hothorn Kurt Hornik Achim Zeileis".into()),
+            &cover,
+            &[],
+        );
+        assert_eq!(
+            got.as_deref(),
+            Some("party: A Laboratory for Recursive Partytioning")
         );
     }
 }
