@@ -48,6 +48,10 @@
     var h2 = el("h2");
     var a = el("a", { href: docUrl(h.id) }, h.title);
     h2.appendChild(a);
+    if (h.title_is_file_name) {
+      h2.appendChild(document.createTextNode(" "));
+      h2.appendChild(el("span", { "class": "muted title-note" }, t("title_file_short")));
+    }
     li.appendChild(h2);
     var meta = [];
     if (h.authors && h.authors.length) { meta.push(h.authors.join("; ")); }

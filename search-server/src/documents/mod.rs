@@ -102,6 +102,12 @@ impl StoredDoc {
         self.ocr_pages.binary_search(&(n as u64)).is_ok()
     }
 
+    /// True when no title was found and [`StoredDoc::display_title`] shows the file name (or
+    /// the id): readers are told so rather than shown a name as if it were a title.
+    pub fn title_is_file_name(&self) -> bool {
+        self.title.is_none()
+    }
+
     /// True when the document came from a PDF (catalogue records have no file).
     pub fn has_file(&self) -> bool {
         self.source_path.is_some()
@@ -153,6 +159,9 @@ pub fn get(searcher: &Searcher, fields: &Fields, id: &str) -> Result<StoredDoc, 
 pub struct DocumentJson {
     pub id: String,
     pub title: String,
+    /// No title was found: `title` is the file name (or the id).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub title_is_file_name: bool,
     pub authors: Vec<String>,
     pub advisor: Option<String>,
     pub institution: Option<String>,
@@ -178,6 +187,7 @@ impl From<&StoredDoc> for DocumentJson {
         DocumentJson {
             id: d.id.clone(),
             title: d.display_title(),
+            title_is_file_name: d.title_is_file_name(),
             authors: d.authors.clone(),
             advisor: d.advisor.clone(),
             institution: d.institution.clone(),

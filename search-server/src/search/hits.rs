@@ -11,6 +11,9 @@ use crate::documents::cache::CachedDoc;
 pub struct Hit {
     pub id: String,
     pub title: String,
+    /// No title was found: `title` is the file name (or the id).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub title_is_file_name: bool,
     pub authors: Vec<String>,
     pub year: Option<i32>,
     pub doc_type: String,
@@ -65,6 +68,7 @@ pub(super) fn make_hit(
     Hit {
         id: d.id.clone(),
         title: d.display_title(),
+        title_is_file_name: d.title_is_file_name(),
         authors: d.authors.clone(),
         year: d.year,
         doc_type: d.doc_type.clone(),

@@ -125,6 +125,7 @@ pub fn similar(state: &AppState, id: &str, limit: usize) -> Result<Vec<Hit>, App
         out.push(Hit {
             id: s.id.clone(),
             title: s.display_title(),
+            title_is_file_name: s.title_is_file_name(),
             authors: s.authors.clone(),
             year: s.year,
             doc_type: s.doc_type.clone(),

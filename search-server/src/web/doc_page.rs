@@ -203,10 +203,16 @@ pub fn render_doc(d: &StoredDoc, base: &str) -> String {
         ),
         None => "<p class=\"muted\" data-i18n=\"record_only\">Bản ghi thư mục: không có tệp toàn văn.</p>".to_string(),
     };
+    let title_note = if d.title_is_file_name() {
+        "<p class=\"muted title-note\" data-i18n=\"title_from_file\">Chưa xác định được nhan đề: trên đây là tên tệp.</p>"
+    } else {
+        ""
+    };
     fill(
         DOC_HTML,
         &[
             ("TITLE", &escape_html(&title)),
+            ("TITLE_NOTE", title_note),
             ("META", &head),
             ("ID", &escape_html(&d.id)),
             ("SEG", &escape_html(&seg)),
@@ -248,6 +254,28 @@ mod tests {
             "<meta name=\"citation_pdf_url\" content=\"http://h/api/documents/c~1/file\">"
         ));
         assert!(!html.contains("<script>"), "no inline scripts");
+    }
+
+    #[test]
+    fn a_file_name_shown_for_a_missing_title_says_so() {
+        let untitled = StoredDoc {
+            id: "c~3".into(),
+            file_name: Some("bao-cao-2019.pdf".into()),
+            ..StoredDoc::default()
+        };
+        let html = render_doc(&untitled, "http://x");
+        assert!(html.contains(">bao-cao-2019.pdf</h1>"));
+        assert!(html.contains("data-i18n=\"title_from_file\""));
+        let json = serde_json::to_value(crate::documents::DocumentJson::from(&untitled)).unwrap();
+        assert_eq!(json["title"], "bao-cao-2019.pdf");
+        assert_eq!(json["title_is_file_name"], true);
+        let titled = StoredDoc {
+            title: Some("Báo cáo tổng kết".into()),
+            ..untitled
+        };
+        assert!(!render_doc(&titled, "http://x").contains("title_from_file"));
+        let json = serde_json::to_value(crate::documents::DocumentJson::from(&titled)).unwrap();
+        assert!(json.get("title_is_file_name").is_none());
     }
 
     #[test]
