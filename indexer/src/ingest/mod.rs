@@ -24,6 +24,7 @@ pub mod ids;
 pub mod overrides;
 pub mod pdf_source;
 mod pipeline;
+pub use pipeline::now_secs;
 pub mod progress;
 pub mod records;
 pub mod report;

@@ -142,7 +142,8 @@ struct PdfJob {
     size: u64,
 }
 
-pub(crate) fn now_secs() -> i64 {
+/// Seconds since the Unix epoch, now: the datestamps of ingestion and deletion.
+pub fn now_secs() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)

@@ -77,16 +77,7 @@ pub fn year_from_line(line: &str) -> Option<i32> {
     let has_city = CITIES.iter().any(|c| padded.contains(&format!(" {c} ")));
     let dated = padded.contains(" nam ") || padded.contains(" thang ") || padded.contains(" ngay ");
     let chars: Vec<char> = line.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        if !chars[i].is_ascii_digit() {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < chars.len() && chars[i].is_ascii_digit() {
-            i += 1;
-        }
+    for (start, i) in digit_runs(&chars) {
         if i - start != 4 {
             continue;
         }
@@ -212,6 +203,24 @@ pub fn english_date_year(line: &str) -> Option<i32> {
     None
 }
 
+/// The maximal runs of ASCII digits in `chars`, as `(start, end)` indexes.
+fn digit_runs(chars: &[char]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < chars.len() && !chars[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == chars.len() {
+            return None;
+        }
+        let start = i;
+        while i < chars.len() && chars[i].is_ascii_digit() {
+            i += 1;
+        }
+        Some((start, i))
+    })
+}
+
 fn is_number_in(word: &str, lo: u32, hi: u32) -> bool {
     word.len() <= 2 && word.parse::<u32>().is_ok_and(|n| (lo..=hi).contains(&n))
 }
@@ -227,16 +236,7 @@ pub fn copyright_year(line: &str) -> Option<i32> {
     let rest = &line[at..];
     let mut best = None;
     let chars: Vec<char> = rest.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        if !chars[i].is_ascii_digit() {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < chars.len() && chars[i].is_ascii_digit() {
-            i += 1;
-        }
+    for (start, i) in digit_runs(&chars) {
         if i - start == 4 {
             let y: i32 = chars[start..i].iter().collect::<String>().parse().ok()?;
             if (1950..=2100).contains(&y) {

@@ -204,15 +204,7 @@ fn answer(ctx: &Context<'_>, req: &Request, x: &mut Xml) -> Result<(), Failure> 
                 )
                 .into());
             }
-            let names = listing::collections(ctx.searcher, ctx.fields)?;
-            if names.is_empty() {
-                return Err(OaiError::new(
-                    Code::NoSetHierarchy,
-                    "the repository has no collections yet",
-                )
-                .into());
-            }
-            for name in names {
+            for name in sets(ctx)? {
                 x.open("set", &[]);
                 x.element("setSpec", &[], &set_spec(&name));
                 x.element("setName", &[], &name);
@@ -241,6 +233,19 @@ fn answer(ctx: &Context<'_>, req: &Request, x: &mut Xml) -> Result<(), Failure> 
         Request::ListIdentifiers(list) => list_records(ctx, list, false, x),
         Request::ListRecords(list) => list_records(ctx, list, true, x),
     }
+}
+
+/// The collections, one set each; `noSetHierarchy` when there are none.
+fn sets(ctx: &Context<'_>) -> Result<Vec<String>, Failure> {
+    let names = listing::collections(ctx.searcher, ctx.fields)?;
+    if names.is_empty() {
+        return Err(OaiError::new(
+            Code::NoSetHierarchy,
+            "the repository has no collections yet",
+        )
+        .into());
+    }
+    Ok(names)
 }
 
 fn unknown_format(prefix: &str) -> OaiError {
@@ -384,14 +389,7 @@ fn list_records(
     let collection = match &set {
         None => None,
         Some(spec) => {
-            let names = listing::collections(ctx.searcher, ctx.fields)?;
-            if names.is_empty() {
-                return Err(OaiError::new(
-                    Code::NoSetHierarchy,
-                    "the repository has no collections yet",
-                )
-                .into());
-            }
+            let names = sets(ctx)?;
             match collection_of(spec).filter(|c| names.contains(c)) {
                 Some(c) => Some(c),
                 None => {

@@ -208,12 +208,8 @@ fn parse_date(value: &str, name: &str) -> Result<Datestamp, OaiError> {
     })
 }
 
-/// `secs` as an OAI-PMH datestamp (`YYYY-MM-DDThh:mm:ssZ`).
-pub fn datestamp(secs: i64) -> String {
-    let t = OffsetDateTime::from_unix_timestamp(secs).unwrap_or(OffsetDateTime::UNIX_EPOCH);
-    let f = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
-    t.format(f).unwrap_or_default()
-}
+/// `secs` as an OAI-PMH datestamp (`YYYY-MM-DDThh:mm:ssZ`): the form the index reports use.
+pub use indexer::ingest::scan::rfc3339 as datestamp;
 
 #[cfg(test)]
 mod tests {

@@ -12,12 +12,6 @@ use crate::oai::{self, Context};
 use crate::routes::base_url;
 use crate::state::AppState;
 
-fn now_secs() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
-}
-
 fn pairs(raw: &[u8]) -> Vec<(String, String)> {
     form_urlencoded::parse(raw)
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
@@ -38,7 +32,7 @@ async fn answer(
                 fields: &s.index.fields,
                 repository: &s.oai,
                 base: &base,
-                now: now_secs(),
+                now: indexer::ingest::now_secs(),
             };
             oai::respond(&ctx, &args)
         })
