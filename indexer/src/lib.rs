@@ -16,10 +16,12 @@
 //! - [`data_dir`]: where the index and reports live inside a data directory.
 //! - [`ocr`]: text of scanned pages (pdftoppm, preprocessing, tesseract), cached by content hash.
 //! - [`ingest`]: bulk ingestion of PDF folders and catalogue records (`indexer add`), incremental.
+//! - [`harvest`]: OAI-PMH repositories into collections that follow them (`indexer harvest`).
 
 pub mod analysis;
 pub mod data_dir;
 pub mod doc;
+pub mod harvest;
 pub mod index;
 pub mod ingest;
 pub mod lang;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use indexer::data_dir::DataDir;
-use indexer::ingest::{self, AddOptions, ProgressMode};
+use indexer::ingest::{self, AddOptions, ProgressMode, Prune};
 
 use super::ocr_args::OcrArgs;
 
@@ -39,6 +39,13 @@ pub struct Args {
     /// Total MB of PDF files extracted at the same time (bounds peak memory on big files).
     #[arg(long, default_value_t = 6, hide = true)]
     pub extract_budget_mb: u64,
+    /// Remove the collection's documents whose files are no longer under the folders and
+    /// files given, or whose records are no longer in the record files given.
+    #[arg(long)]
+    pub prune: bool,
+    /// With --prune: list what would be removed, and change nothing.
+    #[arg(long, requires = "prune")]
+    pub dry_run: bool,
     #[command(flatten)]
     pub ocr: OcrArgs,
 }
@@ -57,7 +64,25 @@ pub fn run(data_dir: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
     opts.writer_memory = args.writer_mb.max(16) << 20;
     opts.extract_budget = args.extract_budget_mb << 20;
     opts.ocr = args.ocr.options()?;
+    opts.prune = match (args.prune, args.dry_run) {
+        (false, _) => Prune::Off,
+        (true, false) => Prune::Remove,
+        (true, true) => Prune::DryRun,
+    };
     let report = ingest::add(data_dir, &opts)?;
+    if opts.prune == Prune::DryRun {
+        for e in report
+            .inputs
+            .iter()
+            .filter(|e| e.outcome == ingest::Outcome::Removed)
+        {
+            outln!(
+                "would remove: {} ({})",
+                e.path,
+                e.id.as_deref().unwrap_or("")
+            )?;
+        }
+    }
     eprint!("{}", report.render_summary());
     eprintln!("report: {}", report.report_path.display());
     Ok(if report.summary.failed > 0 {

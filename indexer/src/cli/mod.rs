@@ -14,6 +14,7 @@ mod add;
 mod analyze;
 mod collections;
 mod extract;
+mod harvest;
 mod ocr_args;
 mod remove;
 mod stats;
@@ -43,6 +44,8 @@ pub enum Command {
     Extract(extract::Args),
     /// Ingest PDFs, folders of PDFs and catalogue records (.jsonl, .csv) into a collection.
     Add(add::Args),
+    /// Harvest an OAI-PMH repository into a collection; again later, only what changed there.
+    Harvest(harvest::Args),
     /// Remove a collection, or some of its files or ids, from the index.
     Remove(remove::Args),
     /// List the collections with their document and page counts.
@@ -60,6 +63,7 @@ pub fn main() -> ExitCode {
         Command::Analyze(args) => analyze::run(&args),
         Command::Extract(args) => extract::run(&args),
         Command::Add(args) => add::run(&data_dir, args),
+        Command::Harvest(args) => harvest::run(&data_dir, args),
         Command::Remove(args) => remove::run(&data_dir, args),
         Command::Collections(args) => collections::run(&data_dir, args),
         Command::Stats(args) => stats::run(&data_dir, args),

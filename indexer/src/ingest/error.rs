@@ -49,6 +49,8 @@ pub enum IngestError {
     Ocr(#[source] crate::ocr::OcrError),
     #[error("the index writer stopped unexpectedly")]
     WriterGone,
+    #[error("saving the harvest's progress after a commit: {0}")]
+    Checkpoint(String),
     #[error(
         "the index folder {path} is read-only: nothing can be added or removed (run the command as the account that owns the data directory, or on a writable copy); searching it still works"
     )]

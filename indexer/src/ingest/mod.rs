@@ -23,7 +23,7 @@ mod error;
 pub mod ids;
 pub mod overrides;
 pub mod pdf_source;
-mod pipeline;
+pub(crate) mod pipeline;
 pub use pipeline::now_secs;
 pub mod progress;
 pub mod records;
@@ -39,7 +39,7 @@ use tantivy::{IndexWriter, TantivyDocument, Term};
 
 pub use discover::FolderRecords;
 pub use error::{chain as error_chain, IngestError};
-pub use pipeline::{add, AddOptions};
+pub use pipeline::{add, AddOptions, Prune};
 pub use progress::ProgressMode;
 pub use report::{AddReport, Entry, Outcome, Summary};
 pub use scan::{collections, stats, CollectionInfo, IndexStats};
@@ -151,7 +151,7 @@ fn remove_inner(
 }
 
 /// The absolute form ingestion stores: canonical when the file (or its folder) still exists.
-fn stored_form(p: &Path) -> PathBuf {
+pub(crate) fn stored_form(p: &Path) -> PathBuf {
     if let Ok(c) = std::fs::canonicalize(p) {
         return c;
     }

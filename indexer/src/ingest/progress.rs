@@ -22,6 +22,8 @@ pub struct Progress {
     started: Instant,
     pages: u64,
     records: u64,
+    /// Whether the bar counts records (a harvest) rather than files.
+    counts_records: bool,
 }
 
 impl Progress {
@@ -48,7 +50,36 @@ impl Progress {
             started: Instant::now(),
             pages: 0,
             records: 0,
+            counts_records: false,
         }
+    }
+
+    /// A bar over records, for a harvest: `total` when the repository says how many
+    /// (`completeListSize`), which gives the ETA.
+    pub fn records(mode: ProgressMode, total: Option<u64>) -> Progress {
+        let mut p = Progress::new(mode, total.unwrap_or(0));
+        p.counts_records = true;
+        p.bar.set_style(
+            ProgressStyle::with_template(
+                "{elapsed_precise} [{bar:30}] {pos}/{len} records, {msg}, ETA {eta}",
+            )
+            .expect("valid template")
+            .progress_chars("=> "),
+        );
+        p
+    }
+
+    /// A handle another thread can use to set the total while this one counts.
+    pub fn handle(&self) -> ProgressHandle {
+        ProgressHandle {
+            bar: self.bar.clone(),
+        }
+    }
+
+    /// Records already done before this run (a resumed harvest).
+    pub fn set_done(&self, done: u64) {
+        self.bar.set_position(done);
+        self.bar.reset_eta();
     }
 
     /// One PDF done (indexed or failed), with the pages it had.
@@ -61,6 +92,9 @@ impl Progress {
     /// One catalogue record done.
     pub fn record_done(&mut self) {
         self.records += 1;
+        if self.counts_records {
+            self.bar.inc(1);
+        }
         if self.records % 256 == 0 {
             self.update_message();
         }
@@ -68,13 +102,17 @@ impl Progress {
 
     fn update_message(&self) {
         let secs = self.started.elapsed().as_secs_f64().max(1e-3);
-        let mut msg = format!(
-            "{:.1} files/s, {} pages, {:.0} pages/s",
-            self.bar.position() as f64 / secs,
-            self.pages,
-            self.pages as f64 / secs
-        );
-        if self.records > 0 {
+        let mut msg = if self.counts_records {
+            format!("{:.0} records/s", self.records as f64 / secs)
+        } else {
+            format!(
+                "{:.1} files/s, {} pages, {:.0} pages/s",
+                self.bar.position() as f64 / secs,
+                self.pages,
+                self.pages as f64 / secs
+            )
+        };
+        if self.records > 0 && !self.counts_records {
             msg.push_str(&format!(", {} records", self.records));
         }
         self.bar.set_message(msg);
@@ -89,5 +127,18 @@ impl Progress {
 
     pub fn finish(&self) {
         self.bar.finish_and_clear();
+    }
+}
+
+/// Sets the length of a [`Progress`] bar from another thread.
+#[derive(Debug, Clone)]
+pub struct ProgressHandle {
+    bar: ProgressBar,
+}
+
+impl ProgressHandle {
+    /// The number of records the list holds, once the repository says.
+    pub fn set_total(&self, total: u64) {
+        self.bar.set_length(total);
     }
 }

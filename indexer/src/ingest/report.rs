@@ -23,6 +23,9 @@ pub enum Outcome {
     /// Same content as another input of the run or a document already in the collection;
     /// indexed once, `reason` names the other.
     Duplicate,
+    /// Taken out of the collection: deleted at its source (a harvested record) or no longer
+    /// in the inputs (`add --prune`); with `--dry-run`, would be.
+    Removed,
 }
 
 /// One line of the report.
@@ -76,6 +79,10 @@ pub struct Summary {
     pub unchanged: u64,
     pub failed: u64,
     pub duplicates: u64,
+    pub removed: u64,
+    /// `add --prune --dry-run`: `removed` counts what would be removed; nothing changed.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub dry_run: bool,
     /// Added or updated documents without any text layer.
     pub needs_ocr: u64,
     /// Pages indexed (added or updated documents).
@@ -98,6 +105,7 @@ impl Summary {
             Outcome::Unchanged => self.unchanged += 1,
             Outcome::Failed => self.failed += 1,
             Outcome::Duplicate => self.duplicates += 1,
+            Outcome::Removed => self.removed += 1,
         }
         if matches!(e.outcome, Outcome::Added | Outcome::Updated) {
             self.pages += e.pages.unwrap_or(0);
@@ -132,18 +140,25 @@ impl AddReport {
     pub fn render_summary(&self) -> String {
         let s = &self.summary;
         let mut out = format!(
-            "collection {}: {} added, {} updated, {} unchanged, {} failed, {} duplicates, {} needing OCR; {} pages indexed in {:.1} s ({:.0} pages/s)\n",
+            "collection {}: {} added, {} updated, {} unchanged, {} failed, {} duplicates, {} removed, {} needing OCR; {} pages indexed in {:.1} s ({:.0} pages/s)\n",
             self.collection,
             s.added,
             s.updated,
             s.unchanged,
             s.failed,
             s.duplicates,
+            s.removed,
             s.needs_ocr,
             s.pages,
             s.seconds,
             s.pages as f64 / s.seconds.max(1e-3),
         );
+        if s.dry_run {
+            out.push_str(&format!(
+                "  dry run: {} documents would be removed; nothing was changed\n",
+                s.removed
+            ));
+        }
         let o = &s.ocr;
         if o.pages + o.cached + o.failed > 0 {
             out.push_str(&format!(

@@ -3,6 +3,7 @@
 mod analysis;
 mod browser;
 mod faults;
+mod harvest;
 mod oai;
 mod ocr;
 mod ranking;

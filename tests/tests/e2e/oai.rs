@@ -13,7 +13,7 @@ use crate::server::{workspace_root, RunningServer};
 const REPO: &str = "thuvien.example.vn";
 
 /// The Python with pyoai, or `None` (after saying why) when it is missing outside CI.
-fn python() -> Option<PathBuf> {
+pub(crate) fn python() -> Option<PathBuf> {
     let candidate = std::env::var_os("OAI_PYTHON")
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace_root().join("target/py-venv/bin/python"));
@@ -36,9 +36,14 @@ fn python() -> Option<PathBuf> {
 }
 
 fn pyoai(python: &PathBuf, server: &RunningServer, args: &[&str]) -> Value {
+    pyoai_at(python, &format!("http://{}/oai", server.addr), args)
+}
+
+/// pyoai's client against the repository at `base_url`; its JSON answer.
+pub(crate) fn pyoai_at(python: &PathBuf, base_url: &str, args: &[&str]) -> Value {
     let out = Command::new(python)
         .arg(workspace_root().join("tests/py/pyoai_client.py"))
-        .arg(format!("http://{}/oai", server.addr))
+        .arg(base_url)
         .args(args)
         .output()
         .expect("run python");
