@@ -566,3 +566,76 @@ fn kill_9_keeps_committed_documents_and_a_rerun_completes() {
         "every record exactly once"
     );
 }
+
+#[test]
+fn a_moved_file_keeps_its_document_and_prune_follows_the_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let folder = tmp.path().join("pdfs");
+    let files = copy_pdfs(&folder.join("a"), &SMALL[..4]);
+    let records = tmp.path().join("cat.jsonl");
+    std::fs::write(
+        &records,
+        "{\"id\":\"R-1\",\"title\":\"Một\"}\n{\"id\":\"R-2\",\"title\":\"Hai\"}\n",
+    )
+    .unwrap();
+    let first = add(&data, &[&folder, &records, &"--collection", &"lib"]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert_eq!(first.count("added"), 6);
+    let before: HashSet<String> = all_ids(&data).into_iter().collect();
+
+    // Move one file to another sub-folder and rename another: both keep their documents.
+    std::fs::create_dir_all(folder.join("b")).unwrap();
+    let moved = folder.join("b").join(files[0].file_name().unwrap());
+    std::fs::rename(&files[0], &moved).unwrap();
+    std::fs::rename(&files[1], folder.join("a").join("renamed.pdf")).unwrap();
+    let second = add(&data, &[&folder, &records, &"--collection", &"lib"]);
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    assert_eq!(second.count("duplicates"), 0, "{:#}", second.report);
+    assert_eq!(second.count("added"), 0, "{:#}", second.report);
+    assert_eq!(second.count("updated"), 2);
+    assert!(second.entries("updated").iter().all(|e| e["reason"]
+        .as_str()
+        .unwrap()
+        .starts_with("moved from ")));
+    let after: HashSet<String> = all_ids(&data).into_iter().collect();
+    assert_eq!(after, before, "same documents, same ids");
+    // ... and the next run sees them as they are.
+    let third = add(&data, &[&folder, &records, &"--collection", &"lib"]);
+    assert_eq!(third.count("unchanged"), 6, "{:#}", third.report);
+
+    // Delete a file and a record: a dry run lists both and changes nothing.
+    std::fs::remove_file(&files[2]).unwrap();
+    std::fs::write(&records, "{\"id\":\"R-1\",\"title\":\"Một\"}\n").unwrap();
+    let dry = add(
+        &data,
+        &[&folder, &records, &"--collection", &"lib", &"--prune", &"--dry-run"],
+    );
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    let listed: Vec<&str> = dry
+        .entries("removed")
+        .iter()
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed.len(), 2, "{:#}", dry.report);
+    assert!(listed.contains(&"R-2"));
+    assert_eq!(all_ids(&data).len(), 6, "a dry run changes nothing");
+
+    // Without --prune nothing goes; with it both do.
+    let kept = add(&data, &[&folder, &records, &"--collection", &"lib"]);
+    assert_eq!(kept.count("removed"), 0);
+    assert_eq!(all_ids(&data).len(), 6);
+    let pruned = add(&data, &[&folder, &records, &"--collection", &"lib", &"--prune"]);
+    assert_eq!(pruned.code, 0, "{}", pruned.stderr);
+    assert_eq!(pruned.count("removed"), 2, "{:#}", pruned.report);
+    let left: HashSet<String> = all_ids(&data).into_iter().collect();
+    assert_eq!(left.len(), 4);
+    for id in &listed {
+        assert!(!left.contains(*id), "{id} pruned");
+    }
+
+    // Pruning with folders only leaves the records alone.
+    let folders_only = add(&data, &[&folder, &"--collection", &"lib", &"--prune"]);
+    assert_eq!(folders_only.count("removed"), 0, "{:#}", folders_only.report);
+    assert!(all_ids(&data).contains(&"R-1".to_string()));
+}
