@@ -594,10 +594,10 @@ fn a_moved_file_keeps_its_document_and_prune_follows_the_folder() {
     assert_eq!(second.count("duplicates"), 0, "{:#}", second.report);
     assert_eq!(second.count("added"), 0, "{:#}", second.report);
     assert_eq!(second.count("updated"), 2);
-    assert!(second.entries("updated").iter().all(|e| e["reason"]
-        .as_str()
-        .unwrap()
-        .starts_with("moved from ")));
+    assert!(second
+        .entries("updated")
+        .iter()
+        .all(|e| e["reason"].as_str().unwrap().starts_with("moved from ")));
     let after: HashSet<String> = all_ids(&data).into_iter().collect();
     assert_eq!(after, before, "same documents, same ids");
     // ... and the next run sees them as they are.
@@ -609,7 +609,14 @@ fn a_moved_file_keeps_its_document_and_prune_follows_the_folder() {
     std::fs::write(&records, "{\"id\":\"R-1\",\"title\":\"Một\"}\n").unwrap();
     let dry = add(
         &data,
-        &[&folder, &records, &"--collection", &"lib", &"--prune", &"--dry-run"],
+        &[
+            &folder,
+            &records,
+            &"--collection",
+            &"lib",
+            &"--prune",
+            &"--dry-run",
+        ],
     );
     assert_eq!(dry.code, 0, "{}", dry.stderr);
     let listed: Vec<&str> = dry
@@ -625,7 +632,10 @@ fn a_moved_file_keeps_its_document_and_prune_follows_the_folder() {
     let kept = add(&data, &[&folder, &records, &"--collection", &"lib"]);
     assert_eq!(kept.count("removed"), 0);
     assert_eq!(all_ids(&data).len(), 6);
-    let pruned = add(&data, &[&folder, &records, &"--collection", &"lib", &"--prune"]);
+    let pruned = add(
+        &data,
+        &[&folder, &records, &"--collection", &"lib", &"--prune"],
+    );
     assert_eq!(pruned.code, 0, "{}", pruned.stderr);
     assert_eq!(pruned.count("removed"), 2, "{:#}", pruned.report);
     let left: HashSet<String> = all_ids(&data).into_iter().collect();
@@ -636,6 +646,11 @@ fn a_moved_file_keeps_its_document_and_prune_follows_the_folder() {
 
     // Pruning with folders only leaves the records alone.
     let folders_only = add(&data, &[&folder, &"--collection", &"lib", &"--prune"]);
-    assert_eq!(folders_only.count("removed"), 0, "{:#}", folders_only.report);
+    assert_eq!(
+        folders_only.count("removed"),
+        0,
+        "{:#}",
+        folders_only.report
+    );
     assert!(all_ids(&data).contains(&"R-1".to_string()));
 }

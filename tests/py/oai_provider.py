@@ -1,8 +1,8 @@
 """A third-party OAI-PMH 2.0 provider for testing our harvester: pyoai's own server (PyPI pyoai 2.5,
 oaipmh.server.BatchingServer), served over HTTP on 127.0.0.1 by Python's ThreadingHTTPServer.
 
-Everything OAI-PMH in the answers (envelope, verbs, argument checks, resumption tokens, error codes)
-is pyoai's; this script only supplies the records (a backend in pyoai's IBatchingOAI style), the
+The OAI-PMH side of the answers (envelope, verbs, argument checks, resumption tokens, most error
+codes) is pyoai's; this script supplies the records (a backend in pyoai's IBatchingOAI style), the
 HTTP layer and some faults. Records are built deterministically from real text in ../shared:
 Vietnamese records from the d2l-vi textbook (vi_text/d2l-vi, CC BY-SA 4.0: titles are its section
 headings and short sentences, descriptions 2-4 consecutive sentences, subjects the chapter and
@@ -12,7 +12,7 @@ the Vietnamese records are combined from lists of common Vietnamese name parts. 
 
 Usage (run with target/py-venv/bin/python):
   oai_provider.py [--port P] [--records N] [--batch-size B] [--deleted K] [--sets S] [--seed X]
-                  [--days D] [--start YYYY-MM-DD] [--state FILE] [--fail-503 EVERY]
+                  [--days D] [--start DATE] [--state FILE] [--fail-503 EVERY]
                   [--retry-after SECS] [--malformed-once PAGE] [--shared DIR] [--verbose]
   oai_provider.py ... --dump FILE     write the records (with --state applied) and exit
 
@@ -20,7 +20,7 @@ Usage (run with target/py-venv/bin/python):
                       one line "PORT <n>" to stdout (flushed), then serves until killed (SIGTERM,
                       SIGKILL, SIGINT). Base URL: http://127.0.0.1:<n>/oai ("/" answers too).
                       GET (query string) and POST (application/x-www-form-urlencoded body).
-  --records N         records rec-000001 .. N (default 100). Identifiers oai:test.example:rec-NNNNNN.
+  --records N         records 1 .. N (default 100), identifiers oai:test.example:rec-000001 ...
                       Record i is the same whatever N is, so a bigger N only adds records.
   --batch-size B      records (ListRecords/ListIdentifiers) or sets per page (default 100).
   --deleted K         K records (chosen from the seed) are deleted: header status="deleted", no
@@ -28,8 +28,9 @@ Usage (run with target/py-venv/bin/python):
   --sets S            sets set-a, set-b, ... (set-z, set-aa, ...); each record in exactly one
                       (default 3). S=0: no set hierarchy (ListSets and set=... give noSetHierarchy).
   --seed X            integer seed for texts, datestamps, sets and deletions (default 1).
-  --days D, --start   datestamps (granularity YYYY-MM-DDThh:mm:ssZ) are spread at random seconds
-                      over D days (default 10) from START (default 2024-05-01T00:00:00Z), so several
+  --days D, --start DATE  datestamps (granularity YYYY-MM-DDThh:mm:ssZ) are spread at random
+                      seconds over D days (default 10) from DATE (YYYY-MM-DD or
+                      YYYY-MM-DDThh:mm:ssZ, default 2024-05-01T00:00:00Z), so several
                       records share a day and from/until selection matters.
   --state FILE        a repository that changes: FILE is re-read whenever its mtime/size/inode
                       changes (checked on every request; no restart needed). Format below.
@@ -55,8 +56,9 @@ Usage (run with target/py-venv/bin/python):
 State file (JSON; a missing file means no changes; write it atomically: temp file + rename).
 Either one event object or {"events": [event, ...]} applied in order (the file holds the whole
 history; append an event for each new step):
-  {"now": "2026-02-01T10:00:00Z",   datestamp of every change in this event (UTC, YYYY-MM-DDThh:mm:ssZ);
-                                    default: the state file's mtime, whole seconds
+  {"now": "2026-02-01T10:00:00Z",   datestamp of every change in this event (UTC,
+                                    YYYY-MM-DDThh:mm:ssZ); default: the state file's mtime,
+                                    whole seconds
    "changed": ["oai:test.example:rec-000003", 17],   records (full identifier or number) that get a
                                     new title (the k-th event gives the k-th replacement title) and
                                     datestamp "now"; a deleted record that is changed comes back
@@ -65,22 +67,31 @@ history; append an event for each new step):
    "added": 3}                      the next 3 records (N+1, N+2, ...: built like the first N, so
                                     text, set, language as record N+j would have) appear with
                                     datestamp "now"
-A state file that is not valid (bad JSON, unknown key, unknown record) makes every OAI request answer
-HTTP 500 with the reason as text/plain, until it is fixed. Lists stay in identifier order, and pyoai's
-resumption tokens carry a plain cursor, so a change between two pages of a harvest shifts pages of
-a from/until-selected list like on many real repositories (a cursor past the end gives
-badResumptionToken).
+A state file that is not valid (bad JSON, unknown key, unknown record) makes every OAI request
+answer HTTP 500 with the reason as text/plain, until it is fixed. Lists stay in identifier order,
+and pyoai's resumption tokens carry a plain cursor, so a change between two pages of a harvest
+shifts the pages of a from/until-selected list, like on many real repositories (a cursor past the
+end gives badResumptionToken).
 
 pyoai 2.5.0's server cannot resume on Python >= 3.8 as shipped (it calls cgi.parse_qs, which is
 gone): this script aliases that to urllib.parse.parse_qs, what cgi.parse_qs always was; nothing else
-of pyoai is changed. pyoai's server, as it is (tested here): resumptionToken elements carry no completeListSize, cursor or
-expirationDate attributes; the last page has no resumptionToken element at all (no empty one); the
-token is the URL-quoted urlencoded arguments plus cursor (e.g.
-"metadataPrefix%3Doai_dc%26cursor%3D100%26batch_size%3D101"), so a harvester must percent-encode it
-when sending it back. Errors use the OAI codes: badVerb, badArgument (unknown, missing, repeated or
-exclusive-violating arguments, bad datestamps, mixed from/until granularity), badResumptionToken,
-cannotDisseminateFormat, idDoesNotExist, noRecordsMatch, noSetHierarchy; all with HTTP 200. from and
-until take both YYYY-MM-DD and YYYY-MM-DDThh:mm:ssZ (a day until means its 23:59:59), inclusive.
+of pyoai is changed. What pyoai's server does (tested here):
+- resumptionToken elements carry no completeListSize, cursor or expirationDate attributes; the last
+  page has no resumptionToken element at all (not an empty one);
+- the token is the URL-quoted urlencoded arguments plus the cursor, e.g.
+  "metadataPrefix%3Doai_dc%26cursor%3D100%26batch_size%3D101": it holds '%', so a harvester must
+  percent-encode it when sending it back (sent raw it works too: pyoai unquotes once more);
+- errors carry the OAI codes, all with HTTP 200. From pyoai itself: badVerb, badArgument (unknown,
+  missing or exclusive-violating arguments, bad datestamps, from/until of different granularity),
+  badResumptionToken (undecodable token), noRecordsMatch (empty first page), cannotDisseminateFormat
+  (ListRecords/GetRecord). pyoai leaves these to the backend, which gives them here:
+  cannotDisseminateFormat for ListIdentifiers too, idDoesNotExist (GetRecord, ListMetadataFormats),
+  noSetHierarchy, badResumptionToken for a cursor past the end or unknown keys in the token. The
+  HTTP layer adds badArgument for repeated arguments (pyoai gets a dict);
+- the request element of an error response has no attributes; oai_dc's xsi:schemaLocation names the
+  dc namespace instead of the oai_dc one (pyoai's oai_dc_writer);
+- from and until take YYYY-MM-DD and YYYY-MM-DDThh:mm:ssZ, both inclusive (a day until means its
+  23:59:59).
 The only metadata format is oai_dc.
 """
 import argparse
@@ -479,7 +490,8 @@ def load_events(path):
         raise StateError("state file: 'events' goes alone, found %s" % sorted(doc))
     if not isinstance(events, list):
         raise StateError("state file: 'events' must be a list")
-    mtime = datetime.datetime.fromtimestamp(int(st.st_mtime), datetime.timezone.utc).replace(tzinfo=None)
+    mtime = datetime.datetime.fromtimestamp(int(st.st_mtime), datetime.timezone.utc)
+    mtime = mtime.replace(tzinfo=None)
     out = []
     for n, ev in enumerate(events, 1):
         if not isinstance(ev, dict):
@@ -746,7 +758,7 @@ class App:
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive
-    disable_nagle_algorithm = True  # headers and body go out in two writes: no 40 ms delayed-ACK stalls
+    disable_nagle_algorithm = True  # headers, body: two writes; no 40 ms delayed-ACK stalls
     server_version = "pyoai-test-provider/2.5.0"
     app = None  # set in main
 

@@ -278,8 +278,9 @@ fn plan(
     let from = match &opts.from {
         Some(f) => Some(state::at_granularity(f, &granularity)),
         None => state
-            .last_datestamp
+            .next_from
             .as_deref()
+            .or(state.last_datestamp.as_deref())
             .and_then(|d| state::one_unit_before(d, &granularity)),
     };
     let list = InProgress {
@@ -366,7 +367,26 @@ fn harvest_inner(data_dir: &DataDir, opts: &HarvestOptions) -> Result<AddReport,
             warnings: Vec::new(),
             bar,
         };
-        let walked = walker.walk(&base, &mut list, &state_path);
+        let mut walked = walker.walk(&base, &mut list, &state_path);
+        // A list resumed from an earlier run began before the interruption: what changed at
+        // the source since then, behind the point already walked, is asked for at once, so
+        // the run ends with the repository as it is now.
+        let since = list
+            .started
+            .as_deref()
+            .and_then(|t| state::one_unit_before(t, &base.granularity))
+            .filter(|_| resumed && walked.is_ok() && !stop.load(Ordering::Relaxed));
+        if let Some(from) = since {
+            walker.warnings.push(format!(
+                "the changes made at the source since the interrupted list began were asked for too (from {from})"
+            ));
+            let mut follow = InProgress {
+                from: Some(from),
+                until: list.until.clone(),
+                ..InProgress::default()
+            };
+            walked = walker.walk(&base, &mut follow, &state_path);
+        }
         let early = std::mem::take(&mut walker.warnings);
         drop(walker);
         drop(tx);
@@ -449,6 +469,10 @@ impl Walker<'_> {
                     },
                     committed: list.done,
                 })?;
+            if list.token.is_none() && list.started.is_none() && !response.response_date.is_empty()
+            {
+                list.started = Some(response.response_date.clone());
+            }
             if let Some(e) = response.errors.first() {
                 match e.code.as_str() {
                     // Nothing new since the last harvest: a normal end.
@@ -520,6 +544,7 @@ impl Walker<'_> {
             (Some(a), Some(b)) => Some(a.max(b).clone()),
             (a, b) => a.clone().or(b.clone()),
         };
+        s.next_from = list.started.clone().or(s.next_from.clone());
         s.last_completed = Some(rfc3339(now_secs()));
         let path = state_path.to_path_buf();
         let _ = self.tx.send(Msg::Checkpoint(Box::new(move || {

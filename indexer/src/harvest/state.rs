@@ -31,6 +31,12 @@ pub struct HarvestState {
     /// The newest record datestamp of the last completed harvest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_datestamp: Option<String>,
+    /// When the last completed list began, by the repository's clock (the `responseDate` of
+    /// its first page): anything changed after that is in the next harvest, which asks `from`
+    /// it (less one granularity unit). Records changed while a list is walked, behind the
+    /// point already walked, are caught that way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_from: Option<String>,
     /// When the last harvest completed (RFC 3339).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_completed: Option<String>,
@@ -56,6 +62,9 @@ pub struct InProgress {
     /// The newest datestamp seen so far in this list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_datestamp: Option<String>,
+    /// The `responseDate` of the list's first page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started: Option<String>,
 }
 
 /// Why the state file could not be read or written.

@@ -99,7 +99,7 @@ pub(crate) fn indexer(data: &Path, args: &[&str]) -> Output {
     indexer_command(data, args).output().unwrap()
 }
 
-fn indexer_command(data: &Path, args: &[&str]) -> Command {
+pub(crate) fn indexer_command(data: &Path, args: &[&str]) -> Command {
     let mut cmd = Command::new(indexer_binary());
     cmd.arg("--data-dir").arg(data).args(args);
     cmd.env_remove("INDEXER_LOG").stdin(Stdio::null());
