@@ -8,7 +8,7 @@
 //! |---|---|
 //! | `title` | title |
 //! | `creator*`, `contributor.author` | authors |
-//! | `contributor.advisor`, ETD-MS `contributor role="advisor"`, else a plain `contributor` | advisor |
+//! | `contributor.advisor`, ETD-MS `contributor role="advisor"`, else a plain `contributor` who is not an author | advisor |
 //! | `date.issued`, else the earliest year of any `date` but accession dates | year |
 //! | `type*`, `degree.level`, `degree.name` | doc_type |
 //! | `language*` (ISO 639-1/2/3 codes or English/Vietnamese names) | language |
@@ -52,9 +52,14 @@ pub fn map(meta: &Metadata) -> Mapped {
     f.authors = unique(all(&|k| {
         k == "creator" || k.starts_with("creator.") || k == "contributor.author"
     }));
+    // DSpace's oai_dc repeats every author as a contributor: those are not advisors.
     f.advisor = first("contributor.advisor")
-        .or_else(|| first("contributor"))
-        .and_then(|a| clean(&a));
+        .and_then(|a| clean(&a))
+        .or_else(|| {
+            unique(all(&|k| k == "contributor"))
+                .into_iter()
+                .find(|c| !f.authors.contains(c))
+        });
     let issued = all(&|k| k == "date.issued");
     let dates = if issued.is_empty() {
         all(&|k| {
@@ -88,15 +93,17 @@ pub fn map(meta: &Metadata) -> Mapped {
                 .map(|s| s.to_string())
         })
         .and_then(|i| clean(&i));
+    // Links sit in identifiers and relations, and some DSpace versions put the file's in
+    // `dc:format` after its media type ("application/pdf https://.../x.pdf").
     let urls: Vec<&str> = keyed
         .iter()
         .filter(|(k, _)| {
             k == "identifier"
                 || k.starts_with("identifier.")
                 || k.starts_with("relation")
-                || k == "format.uri"
+                || k.starts_with("format")
         })
-        .map(|(_, v)| v.trim())
+        .flat_map(|(_, v)| v.split_whitespace())
         .filter(|v| v.starts_with("http://") || v.starts_with("https://"))
         .collect();
     let mut pdf_links = Vec::new();
@@ -326,7 +333,13 @@ mod tests {
                 ("title", &[], "Nghiên cứu  hoà hợp"),
                 ("creator", &[], "Nguyễn Văn A"),
                 ("creator", &[], "Nguyễn Văn A"),
+                ("contributor", &[], "Nguyễn Văn A"),
                 ("contributor", &[], "PGS. Trần B"),
+                (
+                    "format",
+                    &[],
+                    "application/pdf http://repo.example/retrieve/3/b.pdf",
+                ),
                 ("date", &[], "2012-03-05T10:12:44Z"),
                 ("date", &[], "2008"),
                 ("type", &[], "Text"),
@@ -347,7 +360,13 @@ mod tests {
         assert_eq!(f.language.as_deref(), Some("vi"));
         assert_eq!(f.abstract_text.as_deref(), Some("a longer abstract"));
         assert_eq!(f.url.as_deref(), Some("http://repo.example/handle/1/2"));
-        assert_eq!(m.pdf_links, vec!["http://repo.example/bitstream/1/2/a.pdf"]);
+        assert_eq!(
+            m.pdf_links,
+            vec![
+                "http://repo.example/retrieve/3/b.pdf",
+                "http://repo.example/bitstream/1/2/a.pdf"
+            ]
+        );
     }
 
     #[test]

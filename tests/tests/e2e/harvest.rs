@@ -122,9 +122,14 @@ struct Provider {
 
 impl Provider {
     fn start(py: &std::path::PathBuf, args: &[&str]) -> Provider {
+        Provider::run(py, "tests/py/oai_provider.py", args)
+    }
+
+    /// A Python script of `tests/py` that prints `PORT <n>` once it listens.
+    fn run(py: &std::path::PathBuf, script: &str, args: &[&str]) -> Provider {
         use std::io::BufRead;
         let mut child = std::process::Command::new(py)
-            .arg(workspace_root().join("tests/py/oai_provider.py"))
+            .arg(workspace_root().join(script))
             .args(args)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::inherit())
@@ -496,4 +501,65 @@ fn done(path: &Path) -> u64 {
         .and_then(|s| serde_json::from_str::<Value>(&s).ok())
         .and_then(|v| v["in_progress"]["done"].as_u64())
         .unwrap_or(0)
+}
+
+#[test]
+fn recorded_responses_of_a_dspace_repository_are_harvested() {
+    let Some(py) = python() else { return };
+    let dir = workspace_root().join("target/oai-recorded/pyoai-2.5.0");
+    if !dir.is_dir() {
+        let msg = "recorded responses missing: run tests/py/fetch_recorded.sh";
+        assert!(std::env::var_os("CI").is_none(), "{msg}");
+        eprintln!("SKIPPED: {msg}");
+        return;
+    }
+    let file = |p: &str| format!("{}", dir.join(p).display());
+    // DSpace at Erasmus University Rotterdam, 2003-2004: its Identify, its formats, and a
+    // ListRecords page of 81 records, 2 of them deleted.
+    let replay = Provider::run(
+        &py,
+        "tests/py/replay_provider.py",
+        &[
+            &format!("Identify={}", file("fake1/00001.xml")),
+            &format!("ListMetadataFormats={}", file("fake1/00002.xml")),
+            &format!("ListRecords={}", file("fake2/00002.xml")),
+        ],
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let said = ok(&indexer(
+        &data,
+        &["harvest", &replay.base, "-c", "eur", "-q"],
+    ));
+    let report = report_of(&said);
+    assert_eq!(report["summary"]["added"], 79, "{said}");
+    assert_eq!(report["summary"]["failed"], 0, "{said}");
+    let server = RunningServer::start(&data, &["--no-ingest"]);
+    let id = indexer::harvest::record_id("hdl:1765/449");
+    let doc = server.get(&format!("/api/documents/{id}"));
+    assert_eq!(doc.status, 200, "{}", String::from_utf8_lossy(&doc.body));
+    let doc = doc.json();
+    assert!(
+        doc["title"].as_str().is_some_and(|t| !t.is_empty()),
+        "{doc}"
+    );
+    assert!(doc["year"].as_i64().is_some(), "{doc}");
+    // Searching finds records by a title word.
+    let word = doc["title"]
+        .as_str()
+        .unwrap()
+        .split_whitespace()
+        .max_by_key(|w| w.len())
+        .unwrap()
+        .to_string();
+    let hits = server
+        .get(&format!(
+            "/api/search?q={}",
+            word.trim_matches(|c: char| !c.is_alphanumeric())
+        ))
+        .json();
+    assert!(hits["total"].as_u64().unwrap() >= 1, "{hits}");
+    // Harvesting again changes nothing.
+    let again = report_of(&ok(&indexer(&data, &["harvest", "-c", "eur", "-q"])));
+    assert_eq!(again["summary"]["unchanged"], 79);
 }
