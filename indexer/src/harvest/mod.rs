@@ -347,9 +347,10 @@ fn harvest_inner(data_dir: &DataDir, opts: &HarvestOptions) -> Result<AddReport,
         writer_memory: opts.writer_memory,
     };
     let bar = progress.handle();
+    let entries = run.take_entries();
     let outcome = std::thread::scope(|scope| {
         let writer = scope.spawn(|| {
-            let r = writer_loop(&index, rx, &write, progress);
+            let r = writer_loop(&index, rx, &write, entries, progress);
             stop.store(true, Ordering::Relaxed);
             r
         });
@@ -398,7 +399,7 @@ fn harvest_inner(data_dir: &DataDir, opts: &HarvestOptions) -> Result<AddReport,
     progress.finish();
     walked?;
     run.warnings.extend(early);
-    run.entries.extend(entries);
+    run.entries = entries;
     Ok(run.finish(opts.report.as_deref())?)
 }
 

@@ -9,7 +9,7 @@ use super::IngestError;
 use crate::ocr::OcrStats;
 
 /// The fate of one input (a PDF, or one record of a record file).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
     /// New in the index.
@@ -115,10 +115,133 @@ impl Summary {
             }
         }
     }
+
+    /// Counts a routine entry (added, updated or unchanged, with its pages).
+    pub(crate) fn count_routine(&mut self, outcome: Outcome, pages: u64) {
+        match outcome {
+            Outcome::Added => self.added += 1,
+            Outcome::Updated => self.updated += 1,
+            Outcome::Unchanged => self.unchanged += 1,
+            _ => {}
+        }
+        if matches!(outcome, Outcome::Added | Outcome::Updated) {
+            self.pages += pages;
+        }
+    }
+
+}
+
+/// Routine entries (added, updated or unchanged, nothing to say) kept in memory; beyond this
+/// many, the rest of a run's routine entries go to a spool file that the report is written
+/// from, so a run of a million records does not hold a million entries.
+pub const ROUTINE_IN_MEMORY: usize = 50_000;
+
+/// The entries of a run: every one that says something (failures, duplicates, removals, OCR
+/// trouble) and the first [`ROUTINE_IN_MEMORY`] routine ones in memory, the others spooled.
+#[derive(Debug)]
+pub(crate) struct Entries {
+    kept: Vec<Entry>,
+    routine: usize,
+    spool_dir: PathBuf,
+    spool: Option<(std::io::BufWriter<std::fs::File>, Spool)>,
+}
+
+impl Entries {
+    pub(crate) fn new(spool_dir: PathBuf) -> Entries {
+        Entries {
+            kept: Vec::new(),
+            routine: 0,
+            spool_dir,
+            spool: None,
+        }
+    }
+
+    pub(crate) fn push(&mut self, e: Entry) -> Result<(), IngestError> {
+        let routine = matches!(
+            e.outcome,
+            Outcome::Added | Outcome::Updated | Outcome::Unchanged
+        ) && e.reason.is_none()
+            && e.ocr_failures.is_empty()
+            && e.ocr.is_none()
+            && e.needs_ocr != Some(true);
+        if !routine || self.routine < ROUTINE_IN_MEMORY {
+            self.routine += usize::from(routine);
+            self.kept.push(e);
+            return Ok(());
+        }
+        if self.spool.is_none() {
+            std::fs::create_dir_all(&self.spool_dir).map_err(IngestError::io(&self.spool_dir))?;
+            let file = tempfile::Builder::new()
+                .prefix(".entries-")
+                .suffix(".jsonl")
+                .tempfile_in(&self.spool_dir)
+                .map_err(IngestError::io(&self.spool_dir))?;
+            let (file, path) = file.into_parts();
+            let spool = Spool {
+                path: std::sync::Arc::new(path),
+                count: 0,
+            };
+            self.spool = Some((std::io::BufWriter::new(file), spool));
+        }
+        let (w, spool) = self.spool.as_mut().expect("just made");
+        serde_json::to_writer(&mut *w, &e)
+            .map_err(|err| IngestError::io(&spool.path.to_path_buf())(err.into()))?;
+        w.write_all(b"\n")
+            .map_err(IngestError::io(&spool.path.to_path_buf()))?;
+        spool.count += 1;
+        Ok(())
+    }
+
+    pub(crate) fn extend(&mut self, es: impl IntoIterator<Item = Entry>) -> Result<(), IngestError> {
+        es.into_iter().try_for_each(|e| self.push(e))
+    }
+
+    /// Counts every entry into `summary`; returns the kept ones and the spool.
+    pub(crate) fn finish(
+        self,
+        summary: &mut Summary,
+    ) -> Result<(Vec<Entry>, Option<Spool>), IngestError> {
+        for e in &self.kept {
+            summary.count(e);
+        }
+        let spool = match self.spool {
+            None => None,
+            Some((w, spool)) => {
+                w.into_inner()
+                    .map_err(|e| IngestError::io(&spool.path.to_path_buf())(e.into_error()))?;
+                for line in std::io::BufRead::lines(std::io::BufReader::new(
+                    std::fs::File::open(&*spool.path)
+                        .map_err(IngestError::io(&spool.path.to_path_buf()))?,
+                )) {
+                    let line = line.map_err(IngestError::io(&spool.path.to_path_buf()))?;
+                    let e: SpooledEntry = serde_json::from_str(&line)
+                        .map_err(|err| IngestError::io(&spool.path.to_path_buf())(err.into()))?;
+                    summary.count_routine(e.outcome, e.pages.unwrap_or(0));
+                }
+                Some(spool)
+            }
+        };
+        Ok((self.kept, spool))
+    }
+}
+
+/// What the summary needs of a spooled entry.
+#[derive(serde::Deserialize)]
+struct SpooledEntry {
+    outcome: Outcome,
+    pages: Option<u64>,
+}
+
+/// Routine entries written to a temporary file (deleted with the last clone of the report).
+#[derive(Debug, Clone)]
+pub struct Spool {
+    path: std::sync::Arc<tempfile::TempPath>,
+    /// How many entries it holds.
+    pub count: u64,
 }
 
 /// The whole result of an `add` run, as written to the report file.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct AddReport {
     pub collection: String,
     /// RFC 3339 UTC.
@@ -128,11 +251,59 @@ pub struct AddReport {
     pub summary: Summary,
     /// Problems that are not one input's outcome (unknown columns, unused override rows).
     pub warnings: Vec<String>,
-    /// Every input, sorted by path.
+    /// Every input, sorted by path; in a run of more than [`ROUTINE_IN_MEMORY`] routine
+    /// entries, the ones beyond it are only in the report file (after these, in the order
+    /// they were done; see `spooled`).
     pub inputs: Vec<Entry>,
+    /// Routine entries that are in the report file but not in `inputs`.
+    pub spooled: Option<Spool>,
     /// Where this report was written.
-    #[serde(skip)]
     pub report_path: PathBuf,
+}
+
+impl Serialize for AddReport {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut m = s.serialize_struct("AddReport", 6)?;
+        m.serialize_field("collection", &self.collection)?;
+        m.serialize_field("started", &self.started)?;
+        m.serialize_field("extractor", &self.extractor)?;
+        m.serialize_field("summary", &self.summary)?;
+        m.serialize_field("warnings", &self.warnings)?;
+        m.serialize_field(
+            "inputs",
+            &AllInputs {
+                kept: &self.inputs,
+                spool: self.spooled.as_ref(),
+            },
+        )?;
+        m.end()
+    }
+}
+
+/// The kept entries, then the spooled ones read back line by line.
+struct AllInputs<'a> {
+    kept: &'a [Entry],
+    spool: Option<&'a Spool>,
+}
+
+impl Serialize for AllInputs<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeSeq};
+        let mut seq = s.serialize_seq(None)?;
+        for e in self.kept {
+            seq.serialize_element(e)?;
+        }
+        if let Some(spool) = self.spool {
+            let file = std::fs::File::open(&*spool.path).map_err(S::Error::custom)?;
+            for line in std::io::BufRead::lines(std::io::BufReader::new(file)) {
+                let line = line.map_err(S::Error::custom)?;
+                let v: serde_json::Value = serde_json::from_str(&line).map_err(S::Error::custom)?;
+                seq.serialize_element(&v)?;
+            }
+        }
+        seq.end()
+    }
 }
 
 impl AddReport {

@@ -124,7 +124,9 @@ fn add_inner(data_dir: &DataDir, opts: &AddOptions) -> Result<AddReport, IngestE
     let existing = Existing::load(&index, collection)?;
     let ocr = OcrSetup::detect(&opts.ocr, data_dir)?;
     run.summary.ocr_unavailable = ocr.unavailable.clone();
-    let mut plan = plan(opts, &existing, overrides.as_mut(), &mut run.entries)?;
+    let mut planned = Vec::new();
+    let mut plan = plan(opts, &existing, overrides.as_mut(), &mut planned)?;
+    run.entries.extend(planned)?;
     if let Some(o) = &overrides {
         run.warnings.extend(o.warnings.iter().cloned());
         if let Some(p) = &opts.metadata {
@@ -132,11 +134,11 @@ fn add_inner(data_dir: &DataDir, opts: &AddOptions) -> Result<AddReport, IngestE
         }
     }
     if opts.prune == Prune::DryRun {
-        let mut record_ids = HashSet::new();
-        for file in &plan.record_files {
-            let r = for_each_row::<IngestError>(file, |_, row| {
+        let mut record_ids = Seen::new();
+        for (i, file) in plan.record_files.iter().enumerate() {
+            let r = for_each_row::<IngestError>(file, |line, row| {
                 if let Some(id) = row.ok().and_then(|m| record_id_of(&m)) {
-                    record_ids.insert(id);
+                    record_ids.insert(id.into(), (i as u32, line as u64));
                 }
                 Ok(())
             });
@@ -144,7 +146,7 @@ fn add_inner(data_dir: &DataDir, opts: &AddOptions) -> Result<AddReport, IngestE
                 run.entries.push(
                     Entry::new(file.display().to_string(), None, Outcome::Failed)
                         .reason(error::chain(&e)),
-                );
+                )?;
             }
         }
         let claimed = Claimed {
@@ -155,7 +157,7 @@ fn add_inner(data_dir: &DataDir, opts: &AddOptions) -> Result<AddReport, IngestE
             run.entries.push(
                 Entry::new(shown, Some(id), Outcome::Removed)
                     .reason("would be removed (dry run: nothing was changed)"),
-            );
+            )?;
         }
         run.summary.dry_run = true;
         return run.finish(opts.report.as_deref());
@@ -174,9 +176,10 @@ fn add_inner(data_dir: &DataDir, opts: &AddOptions) -> Result<AddReport, IngestE
     };
     let mut warnings = Vec::new();
     let mut failed_files = Vec::new();
+    let entries = run.take_entries();
     let written = std::thread::scope(|scope| -> Result<_, IngestError> {
         let writer = scope.spawn(|| {
-            let r = writer_loop(&index, rx, &write, progress);
+            let r = writer_loop(&index, rx, &write, entries, progress);
             // Whatever happened, stop producers from extracting for nobody.
             stop.store(true, Ordering::Relaxed);
             r
@@ -187,12 +190,12 @@ fn add_inner(data_dir: &DataDir, opts: &AddOptions) -> Result<AddReport, IngestE
             }
         }
         let mut record_ids: Seen = HashMap::new();
-        for file in &plan.record_files {
+        for (i, file) in plan.record_files.iter().enumerate() {
             if stop.load(Ordering::Relaxed) {
                 break;
             }
             let r = ingest_record_file(
-                file,
+                (i as u32, &plan.record_files),
                 collection,
                 now,
                 &existing,
@@ -210,7 +213,6 @@ fn add_inner(data_dir: &DataDir, opts: &AddOptions) -> Result<AddReport, IngestE
         let jobs = std::mem::take(&mut plan.jobs);
         run_jobs(jobs, opts.extract_budget, collection, now, &ocr, &tx, &stop);
         if opts.prune == Prune::Remove && !stop.load(Ordering::Relaxed) {
-            let record_ids: HashSet<String> = record_ids.into_keys().collect();
             let claimed = Claimed {
                 pdfs: plan.pdf_inputs.then_some(&plan.pdf_ids),
                 records: (!plan.record_files.is_empty()).then_some(&record_ids),
@@ -232,11 +234,11 @@ fn add_inner(data_dir: &DataDir, opts: &AddOptions) -> Result<AddReport, IngestE
         drop(tx);
         writer.join().unwrap_or(Err(IngestError::WriterGone))
     });
-    let (written_entries, progress) = written?;
+    let (entries, progress) = written?;
     progress.finish();
+    run.entries = entries;
     run.warnings.extend(warnings);
-    run.entries.extend(failed_files);
-    run.entries.extend(written_entries);
+    run.entries.extend(failed_files)?;
     run.finish(opts.report.as_deref())
 }
 
@@ -379,7 +381,7 @@ fn plan(
 /// The ids the inputs hold, by kind; `None` leaves that kind alone.
 struct Claimed<'a> {
     pdfs: Option<&'a HashSet<String>>,
-    records: Option<&'a HashSet<String>>,
+    records: Option<&'a Seen>,
 }
 
 /// The collection's documents (id, and their file or id for the report) that `claimed` does
@@ -395,12 +397,12 @@ fn unclaimed(
         if row.collection != collection {
             return;
         }
-        let set = if row.id.starts_with(&pdf_prefix) {
-            claimed.pdfs
+        let gone = if row.id.starts_with(&pdf_prefix) {
+            claimed.pdfs.is_some_and(|s| !s.contains(&row.id))
         } else {
-            claimed.records
+            claimed.records.is_some_and(|s| !s.contains_key(row.id.as_str()))
         };
-        if set.is_some_and(|s| !s.contains(&row.id)) {
+        if gone {
             out.push(row.id);
         }
     })?;
@@ -421,7 +423,7 @@ fn record_id_of(map: &serde_json::Map<String, serde_json::Value>) -> Option<Stri
 /// Streams the records of one file to the writer. `Err` only when the file cannot be read at
 /// all; a bad record is a failed entry.
 fn ingest_record_file(
-    file: &Path,
+    (file_index, files): (u32, &[PathBuf]),
     collection: &str,
     now: i64,
     existing: &Existing,
@@ -429,6 +431,7 @@ fn ingest_record_file(
     tx: &Sender<Msg>,
     warnings: &mut Vec<String>,
 ) -> Result<(), IngestError> {
+    let file = &files[file_index as usize];
     let shown = file.display().to_string();
     let mut unknown_reported = std::collections::HashSet::new();
     for_each_row::<IngestError>(file, |line, row| {
@@ -448,12 +451,13 @@ fn ingest_record_file(
             Err(entry) => Msg::Outcome { entry, pdf: false },
             Ok(doc) => {
                 let id = doc.id.clone();
-                if let Some(first) = seen.get(&id) {
+                if let Some(&(f, l)) = seen.get(id.as_str()) {
+                    let first = format!("{}:{l}", files[f as usize].display());
                     let entry = Entry::new(&at, Some(id), Outcome::Duplicate)
                         .reason(format!("same id as {first}, which was kept"));
                     Msg::Outcome { entry, pdf: false }
                 } else {
-                    seen.insert(id.clone(), at.clone());
+                    seen.insert(id.as_str().into(), (file_index, line as u64));
                     match existing.decide_record(&id, &doc.content_hash)? {
                         Decision::Refused(reason) => Msg::Outcome {
                             entry: Entry::new(&at, Some(id), Outcome::Failed).reason(reason),

@@ -190,5 +190,6 @@ pub(crate) fn hash_file(path: &Path) -> Result<(String, u64), std::io::Error> {
     Ok((h.finalize().to_hex().to_string(), h.count()))
 }
 
-/// Ids seen earlier in this run, with where they were seen: a record file may repeat an id.
-pub(crate) type Seen = HashMap<String, String>;
+/// Record ids seen earlier in this run, with where: (index of the record file, line). A
+/// record file may repeat an id. Compact on purpose: a run of a million records holds them all.
+pub(crate) type Seen = HashMap<Box<str>, (u32, u64)>;

@@ -40,13 +40,20 @@ pub(crate) struct Run {
     collection: String,
     /// `add` or `harvest`: names the report file.
     command: &'static str,
-    pub entries: Vec<super::Entry>,
+    pub entries: super::report::Entries,
     pub warnings: Vec<String>,
     pub summary: super::Summary,
     reports_dir: std::path::PathBuf,
 }
 
 impl Run {
+    /// The entries gathered so far, leaving an empty list: the writer thread takes them and
+    /// hands them back.
+    pub(crate) fn take_entries(&mut self) -> super::report::Entries {
+        let fresh = super::report::Entries::new(self.reports_dir.clone());
+        std::mem::replace(&mut self.entries, fresh)
+    }
+
     /// Checks the collection name and starts the clock.
     pub(crate) fn start(
         data_dir: &crate::data_dir::DataDir,
@@ -59,7 +66,7 @@ impl Run {
             started_at: now_secs(),
             collection: collection.to_string(),
             command,
-            entries: Vec::new(),
+            entries: super::report::Entries::new(data_dir.reports_dir()),
             warnings: Vec::new(),
             summary: super::Summary::default(),
             reports_dir: data_dir.reports_dir(),
@@ -73,10 +80,8 @@ impl Run {
         path: Option<&std::path::Path>,
     ) -> Result<super::AddReport, super::IngestError> {
         use super::scan::rfc3339;
-        self.entries.sort_by(|a, b| a.path.cmp(&b.path));
-        for e in &self.entries {
-            self.summary.count(e);
-        }
+        let (mut entries, spooled) = self.entries.finish(&mut self.summary)?;
+        entries.sort_by(|a, b| a.path.cmp(&b.path));
         self.summary.seconds = self.started.elapsed().as_secs_f64();
         let report_path = path.map(std::path::Path::to_path_buf).unwrap_or_else(|| {
             let stamp = rfc3339(self.started_at).replace([':', '-'], "");
@@ -93,7 +98,8 @@ impl Run {
             extractor: super::pdf_source::EXTRACTOR,
             summary: self.summary,
             warnings: self.warnings,
-            inputs: self.entries,
+            inputs: entries,
+            spooled,
             report_path: report_path.clone(),
         };
         super::report::write_report(&report, &report_path)?;

@@ -8,7 +8,7 @@ use crossbeam_channel::{Receiver, RecvTimeoutError};
 use tantivy::{IndexWriter, TantivyDocument};
 
 use super::super::progress::Progress;
-use super::super::report::{Entry, Outcome};
+use super::super::report::{Entries, Entry, Outcome};
 use super::super::IngestError;
 use super::now_secs;
 use crate::doc::Document;
@@ -48,20 +48,20 @@ pub(crate) struct WriteOptions {
     pub writer_memory: usize,
 }
 
-/// Applies `rx` to the index until every sender is gone; returns the entries of the written
-/// and reported inputs, and the progress bar.
+/// Applies `rx` to the index until every sender is gone; adds the entries of the written and
+/// reported inputs to `entries` and hands them back with the progress bar.
 pub(crate) fn writer_loop(
     index: &SearchIndex,
     rx: Receiver<Msg>,
     opts: &WriteOptions,
+    mut entries: Entries,
     mut progress: Progress,
-) -> Result<(Vec<Entry>, Progress), IngestError> {
+) -> Result<(Entries, Progress), IngestError> {
     let mut writer: IndexWriter<TantivyDocument> = index
         .index
         .writer(opts.writer_memory)
         .map_err(IngestError::tantivy("creating the index writer"))?;
     let fields = &index.fields;
-    let mut entries = Vec::new();
     let mut pending = 0usize;
     let mut pending_bytes = 0usize;
     let mut checkpoint: Option<CheckpointFn> = None;
@@ -92,7 +92,7 @@ pub(crate) fn writer_loop(
                 pending += 1;
                 if let Some(entry) = entry {
                     progress.record_done();
-                    entries.push(entry);
+                    entries.push(entry)?;
                 }
             }
             Ok(Msg::Index { doc, entry, pdf }) => {
@@ -107,7 +107,7 @@ pub(crate) fn writer_loop(
                 } else {
                     progress.record_done();
                 }
-                entries.push(entry);
+                entries.push(entry)?;
             }
             Ok(Msg::Outcome { entry, pdf }) => {
                 if pdf {
@@ -122,7 +122,7 @@ pub(crate) fn writer_loop(
                         entry.reason.as_deref().unwrap_or("")
                     ));
                 }
-                entries.push(entry);
+                entries.push(entry)?;
             }
             Ok(Msg::Checkpoint(f)) => {
                 if pending == 0 {
