@@ -128,7 +128,6 @@ impl Summary {
             self.pages += pages;
         }
     }
-
 }
 
 /// Routine entries (added, updated or unchanged, nothing to say) kept in memory; beyond this
@@ -142,15 +141,21 @@ pub const ROUTINE_IN_MEMORY: usize = 50_000;
 pub(crate) struct Entries {
     kept: Vec<Entry>,
     routine: usize,
+    limit: usize,
     spool_dir: PathBuf,
     spool: Option<(std::io::BufWriter<std::fs::File>, Spool)>,
 }
 
 impl Entries {
     pub(crate) fn new(spool_dir: PathBuf) -> Entries {
+        Entries::with_limit(spool_dir, ROUTINE_IN_MEMORY)
+    }
+
+    fn with_limit(spool_dir: PathBuf, limit: usize) -> Entries {
         Entries {
             kept: Vec::new(),
             routine: 0,
+            limit,
             spool_dir,
             spool: None,
         }
@@ -164,7 +169,7 @@ impl Entries {
             && e.ocr_failures.is_empty()
             && e.ocr.is_none()
             && e.needs_ocr != Some(true);
-        if !routine || self.routine < ROUTINE_IN_MEMORY {
+        if !routine || self.routine < self.limit {
             self.routine += usize::from(routine);
             self.kept.push(e);
             return Ok(());
@@ -192,7 +197,10 @@ impl Entries {
         Ok(())
     }
 
-    pub(crate) fn extend(&mut self, es: impl IntoIterator<Item = Entry>) -> Result<(), IngestError> {
+    pub(crate) fn extend(
+        &mut self,
+        es: impl IntoIterator<Item = Entry>,
+    ) -> Result<(), IngestError> {
         es.into_iter().try_for_each(|e| self.push(e))
     }
 
@@ -411,4 +419,62 @@ pub fn write_report(report: &AddReport, path: &Path) -> Result<(), IngestError> 
         .sync_all()
         .map_err(err)?;
     std::fs::rename(&tmp, path).map_err(err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routine_entries_beyond_the_limit_are_spooled_and_still_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut entries = Entries::with_limit(dir.path().to_path_buf(), 2);
+        for i in 0..5 {
+            let mut e = Entry::new(
+                format!("r.jsonl:{i}"),
+                Some(format!("R{i}")),
+                Outcome::Added,
+            );
+            e.pages = Some(1);
+            entries.push(e).unwrap();
+        }
+        entries
+            .push(Entry::new("r.jsonl:9", None, Outcome::Failed).reason("bad"))
+            .unwrap();
+        let mut summary = Summary::default();
+        let (kept, spool) = entries.finish(&mut summary).unwrap();
+        assert_eq!(
+            kept.len(),
+            3,
+            "two routine entries and the failure stay in memory"
+        );
+        let spool = spool.unwrap();
+        assert_eq!(spool.count, 3);
+        assert_eq!((summary.added, summary.failed, summary.pages), (5, 1, 5));
+        let report = AddReport {
+            collection: "c".into(),
+            started: String::new(),
+            extractor: "x",
+            summary,
+            warnings: Vec::new(),
+            inputs: kept,
+            spooled: Some(spool.clone()),
+            report_path: dir.path().join("report.json"),
+        };
+        write_report(&report, &report.report_path).unwrap();
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&report.report_path).unwrap()).unwrap();
+        let ids: Vec<&str> = v["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|e| e["id"].as_str())
+            .collect();
+        assert_eq!(ids, vec!["R0", "R1", "R2", "R3", "R4"]);
+        // The spool file goes with the last copy of the report.
+        let path = spool.path.to_path_buf();
+        drop(report);
+        drop(spool);
+        assert!(!path.exists());
+    }
 }

@@ -138,7 +138,7 @@ fn add_inner(data_dir: &DataDir, opts: &AddOptions) -> Result<AddReport, IngestE
         for (i, file) in plan.record_files.iter().enumerate() {
             let r = for_each_row::<IngestError>(file, |line, row| {
                 if let Some(id) = row.ok().and_then(|m| record_id_of(&m)) {
-                    record_ids.insert(id.into(), (i as u32, line as u64));
+                    record_ids.insert(id.into(), (i as u32, line));
                 }
                 Ok(())
             });
@@ -400,7 +400,9 @@ fn unclaimed(
         let gone = if row.id.starts_with(&pdf_prefix) {
             claimed.pdfs.is_some_and(|s| !s.contains(&row.id))
         } else {
-            claimed.records.is_some_and(|s| !s.contains_key(row.id.as_str()))
+            claimed
+                .records
+                .is_some_and(|s| !s.contains_key(row.id.as_str()))
         };
         if gone {
             out.push(row.id);
@@ -457,7 +459,7 @@ fn ingest_record_file(
                         .reason(format!("same id as {first}, which was kept"));
                     Msg::Outcome { entry, pdf: false }
                 } else {
-                    seen.insert(id.as_str().into(), (file_index, line as u64));
+                    seen.insert(id.as_str().into(), (file_index, line));
                     match existing.decide_record(&id, &doc.content_hash)? {
                         Decision::Refused(reason) => Msg::Outcome {
                             entry: Entry::new(&at, Some(id), Outcome::Failed).reason(reason),
