@@ -216,6 +216,14 @@ pub fn write_document(
     writer.run(ops)
 }
 
+/// A writer over `index` with `budget` bytes of indexing memory and the project's merge
+/// policy ([`crate::merge_policy::BoundedMergePolicy`]): every writer is made here.
+pub fn writer(index: &SearchIndex, budget: usize) -> tantivy::Result<IndexWriter<TantivyDocument>> {
+    let w: IndexWriter<TantivyDocument> = index.index.writer(budget)?;
+    w.set_merge_policy(Box::new(crate::merge_policy::BoundedMergePolicy::default()));
+    Ok(w)
+}
+
 /// What is deleted: a work of a collection, at a time (seconds since the epoch).
 #[derive(Debug, Clone, Copy)]
 pub struct Deletion<'a> {

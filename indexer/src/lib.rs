@@ -11,6 +11,7 @@
 //! - [`passages`]: the passages (pages, long texts cut, short pages joined) ranking scores.
 //! - [`schema`]: the index schema and the conversion of a [`doc::Document`] into its units.
 //! - [`index`]: [`index::open`], the one way to open an index (registers the analyzers).
+//! - [`merge_policy`]: how segments are merged, within a size that keeps memory flat.
 //! - [`query`]: turns user text into a tantivy query over the analysed fields.
 //! - [`lang`]: language identification (whatlang) as ISO 639-1 codes.
 //! - [`data_dir`]: where the index and reports live inside a data directory.
@@ -25,6 +26,7 @@ pub mod harvest;
 pub mod index;
 pub mod ingest;
 pub mod lang;
+pub mod merge_policy;
 pub mod metadata;
 pub mod ocr;
 pub mod passages;

@@ -130,9 +130,7 @@ fn remove_inner(
         return Ok(0);
     }
     let removed = ids.len() as u64;
-    let mut writer: IndexWriter<TantivyDocument> = index
-        .index
-        .writer(64 << 20)
+    let mut writer: IndexWriter<TantivyDocument> = index::writer(&index, 64 << 20)
         .map_err(IngestError::tantivy("creating the index writer"))?;
     let at = pipeline::now_secs();
     for id in &ids {

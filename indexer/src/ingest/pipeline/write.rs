@@ -57,9 +57,7 @@ pub(crate) fn writer_loop(
     mut entries: Entries,
     mut progress: Progress,
 ) -> Result<(Entries, Progress), IngestError> {
-    let mut writer: IndexWriter<TantivyDocument> = index
-        .index
-        .writer(opts.writer_memory)
+    let mut writer: IndexWriter<TantivyDocument> = index::writer(index, opts.writer_memory)
         .map_err(IngestError::tantivy("creating the index writer"))?;
     let fields = &index.fields;
     let mut pending = 0usize;
