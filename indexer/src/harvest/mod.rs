@@ -365,10 +365,17 @@ fn harvest_inner(data_dir: &DataDir, opts: &HarvestOptions) -> Result<AddReport,
             tx: &tx,
             stop: &stop,
             written: HashSet::new(),
+            failed_downloads: std::collections::BTreeSet::new(),
             warnings: Vec::new(),
             bar,
         };
-        let mut walked = walker.walk(&base, &mut list, &state_path);
+        let mut walked = match fulltext {
+            Some(_) => walker.retry_downloads(&base),
+            None => Ok(()),
+        };
+        if walked.is_ok() {
+            walked = walker.walk(&base, &mut list, &state_path);
+        }
         // A list resumed from an earlier run began before the interruption: what changed at
         // the source since then, behind the point already walked, is asked for at once, so
         // the run ends with the repository as it is now.
@@ -416,6 +423,8 @@ struct Walker<'a> {
     stop: &'a AtomicBool,
     /// Ids indexed in this run (not in the snapshot `existing` sees).
     written: HashSet<String>,
+    /// Records whose PDF could not be downloaded (OAI identifiers), saved for the next run.
+    failed_downloads: std::collections::BTreeSet<String>,
     /// Said in the report beside the entries.
     warnings: Vec<String>,
     bar: crate::ingest::progress::ProgressHandle,
@@ -520,6 +529,7 @@ impl Walker<'_> {
                     list.token = Some(t.value.trim().to_string());
                     let mut s = base.clone();
                     s.in_progress = Some(list.clone());
+                    s.retry_fulltext = self.failed_downloads.iter().cloned().collect();
                     let path = state_path.to_path_buf();
                     let save: crate::ingest::pipeline::write::CheckpointFn = Box::new(move || {
                         s.save(&path)
@@ -537,10 +547,37 @@ impl Walker<'_> {
         }
     }
 
+    /// Asks again (GetRecord) for the records whose full text the last run could not download,
+    /// and tries the downloads again; records gone from the repository are dropped from the list.
+    fn retry_downloads(&mut self, base: &HarvestState) -> Result<(), HarvestError> {
+        let mut scratch = InProgress::default();
+        for identifier in &base.retry_fulltext {
+            let params = [
+                ("verb", "GetRecord"),
+                ("identifier", identifier.as_str()),
+                ("metadataPrefix", base.metadata_prefix.as_str()),
+            ];
+            let fetched = request(self.client, &base.url, &params).map_err(|source| {
+                HarvestError::Setup {
+                    what: "GetRecord of a record whose full text is to be downloaded again",
+                    source,
+                }
+            })?;
+            match protocol::parse(&fetched.body) {
+                Ok(r) if r.errors.is_empty() => self.page(&r, &mut scratch)?,
+                // idDoesNotExist, or a page we cannot read: the list will bring it back if it
+                // still exists.
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
     /// The list is done: the next harvest starts from its newest datestamp.
     fn finish(&self, base: &HarvestState, list: &InProgress, state_path: &Path) {
         let mut s = base.clone();
         s.in_progress = None;
+        s.retry_fulltext = self.failed_downloads.iter().cloned().collect();
         s.last_datestamp = match (&list.max_datestamp, &base.last_datestamp) {
             (Some(a), Some(b)) => Some(a.max(b).clone()),
             (a, b) => a.clone().or(b.clone()),
@@ -685,7 +722,10 @@ impl Walker<'_> {
                     });
                     return Ok(None);
                 }
-                Err(reason) => download_failure = Some(reason),
+                Err(reason) => {
+                    self.failed_downloads.insert(rec.identifier.clone());
+                    download_failure = Some(reason)
+                }
             }
         }
         let doc = match fields.into_document(self.collection, now) {

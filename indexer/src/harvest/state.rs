@@ -40,6 +40,10 @@ pub struct HarvestState {
     /// When the last harvest completed (RFC 3339).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_completed: Option<String>,
+    /// Identifiers of records whose full text could not be downloaded: the next harvest asks
+    /// for them again (GetRecord) and retries.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retry_fulltext: Vec<String>,
     /// The harvest under way, if one was interrupted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_progress: Option<InProgress>,
