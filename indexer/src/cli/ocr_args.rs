@@ -28,6 +28,9 @@ pub struct OcrArgs {
     /// 3×3 median filter before recognition.
     #[arg(long, default_value_t = false, action = clap::ArgAction::Set, hide = true)]
     pub ocr_denoise: bool,
+    /// Memory limit of each tesseract process, in MB (0: none); a page over it fails alone.
+    #[arg(long, default_value_t = 2048)]
+    pub ocr_memory_mb: u64,
     /// Extra tesseract setting NAME=VALUE (repeatable).
     #[arg(long, value_name = "NAME=VALUE", hide = true)]
     pub ocr_config: Vec<String>,
@@ -55,6 +58,7 @@ impl OcrArgs {
             },
             psm: self.ocr_psm,
             settings,
+            memory_limit: (self.ocr_memory_mb > 0).then_some(self.ocr_memory_mb << 20),
         })
     }
 }

@@ -95,7 +95,13 @@ pub struct OcrOptions {
     pub psm: u8,
     /// Extra tesseract `-c name=value` settings.
     pub settings: Vec<(String, String)>,
+    /// Address-space limit of each tesseract process, in bytes (`None`: unlimited).
+    pub memory_limit: Option<u64>,
 }
+
+/// Default address-space limit of one tesseract process: a page at 300 dpi takes well under
+/// 500 MB, so 2 GiB only stops a runaway.
+pub const DEFAULT_MEMORY_LIMIT: u64 = 2 << 30;
 
 impl Default for OcrOptions {
     fn default() -> Self {
@@ -110,6 +116,7 @@ impl Default for OcrOptions {
             // default, 3, reads such pages as noise), at no measurable extra cost.
             psm: 1,
             settings: Vec::new(),
+            memory_limit: Some(DEFAULT_MEMORY_LIMIT),
         }
     }
 }
@@ -239,10 +246,19 @@ impl Engine {
                 installed.join(", ")
             )));
         }
+        // Without prlimit (not util-linux), tesseract runs without a memory limit.
+        let memory_limit = opts.memory_limit.filter(|_| {
+            let found = Command::new("prlimit").arg("--version").output().is_ok();
+            if !found {
+                tracing::warn!("prlimit not found: tesseract runs without a memory limit");
+            }
+            found
+        });
         let recogniser = Recogniser {
             langs: langs.join("+"),
             psm: opts.psm,
             settings: opts.settings.clone(),
+            memory_limit,
         };
         let vietnamese = (langs.len() > 1 && langs.contains(&"vie")).then(|| Recogniser {
             langs: "vie".to_string(),

@@ -20,6 +20,11 @@ pub struct Recogniser {
     pub psm: u8,
     /// Extra `-c name=value` settings.
     pub settings: Vec<(String, String)>,
+    /// Address-space limit of each tesseract process in bytes, applied through util-linux's
+    /// `prlimit` (`None`: no limit, or `prlimit` is missing). A page image that makes
+    /// tesseract allocate without end then fails that page alone instead of pushing the
+    /// machine into swap while every core runs a page.
+    pub memory_limit: Option<u64>,
 }
 
 /// What tesseract read on a page.
@@ -51,7 +56,16 @@ impl Recogniser {
         dpi: u32,
         limit: Duration,
     ) -> Result<Recognised, OcrError> {
-        let mut cmd = Command::new("tesseract");
+        let mut cmd = match self.memory_limit {
+            // The limit is set by the kernel on the process itself (RLIMIT_AS): an allocation
+            // over it fails and tesseract exits with an error; nothing is polled.
+            Some(bytes) => {
+                let mut c = Command::new("prlimit");
+                c.arg(format!("--as={bytes}")).arg("--").arg("tesseract");
+                c
+            }
+            None => Command::new("tesseract"),
+        };
         cmd.args(["stdin", "stdout", "-l", &self.langs])
             .args(["--psm", &self.psm.to_string()])
             // PGM carries no resolution; without it tesseract guesses from the text size.
@@ -111,6 +125,37 @@ pub fn parse_tsv(tsv: &str) -> Recognised {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A blank A4 page at 300 dpi, as tesseract would get it.
+    fn blank_page() -> GrayImage {
+        GrayImage::new(2480, 3508, 255)
+    }
+
+    #[test]
+    fn the_memory_limit_fails_the_page_instead_of_the_machine() {
+        if Command::new("prlimit").arg("--version").output().is_err() {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "prlimit (util-linux) is missing"
+            );
+            return;
+        }
+        let mut r = Recogniser {
+            langs: "eng".into(),
+            psm: 1,
+            settings: Vec::new(),
+            memory_limit: Some(2 << 30),
+        };
+        let limit = Duration::from_secs(60);
+        let read = r.recognise(&blank_page(), 300, limit);
+        assert!(read.is_ok(), "2 GiB is plenty for a page: {read:?}");
+        // 8 MB of address space cannot even hold the language model.
+        r.memory_limit = Some(8 << 20);
+        match r.recognise(&blank_page(), 300, limit) {
+            Err(OcrError::Failed { program, .. }) => assert_eq!(program, "tesseract"),
+            other => panic!("expected the page to fail, got {other:?}"),
+        }
+    }
 
     #[test]
     fn tsv_gives_lines_paragraphs_and_mean_confidence() {
