@@ -59,7 +59,7 @@ pub struct Inner {
     pub token: Option<Token>,
     pub weights: Weights,
     /// Writes go one at a time: tantivy allows one writer per index.
-    pub write_lock: tokio::sync::Mutex<()>,
+    pub write_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
     pub doc_cache: DocCache,
     /// Completion candidates of the current generation.
     pub suggest: PerGeneration<Suggestions>,
@@ -118,7 +118,7 @@ impl AppState {
             data_dir,
             token,
             weights,
-            write_lock: tokio::sync::Mutex::new(()),
+            write_lock: std::sync::Arc::new(tokio::sync::Mutex::new(())),
             doc_cache: DocCache::new(512 << 20),
             suggest: PerGeneration::default(),
             stats: PerGeneration::default(),

@@ -179,9 +179,13 @@ pub async fn upload(
             "no file in the upload: send PDF files or a .jsonl record file as multipart file fields",
         ));
     }
-    let _guard = state.write_lock.lock().await;
+    // Held by the blocking task, not by this request: when the request times out (a large
+    // scan under OCR can take longer than its 600 s), the ingestion goes on to its end and
+    // the next write waits for it instead of opening a second index writer.
+    let guard = state.write_lock.clone().lock_owned().await;
     let report = state
         .blocking(move |s| {
+            let _guard = guard;
             let mut opts = AddOptions::new(collection, saved);
             opts.progress = ProgressMode::Hidden;
             let report = ingest::add(&s.data_dir, &opts).map_err(ingest_error)?;
@@ -220,9 +224,10 @@ pub async fn delete(
 ) -> Result<Response, AppError> {
     authorize(&state, &headers)?;
     let Path(id) = id?;
-    let _guard = state.write_lock.lock().await;
+    let guard = state.write_lock.clone().lock_owned().await;
     let removed = state
         .blocking(move |s| {
+            let _guard = guard;
             let d = documents::get(&s.searcher(), &s.index.fields, &id)?;
             let spec = RemoveSpec {
                 paths: Vec::new(),
