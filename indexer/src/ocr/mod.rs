@@ -186,10 +186,10 @@ pub struct Engine {
     recogniser: Recogniser,
     /// `vie` alone, for Vietnamese documents, when the languages include it with others.
     vietnamese: Option<Recogniser>,
+    /// `eng` alone, for English documents, likewise.
+    english: Option<Recogniser>,
     /// Names the settings in the cache, so changing them never serves old results.
     key: String,
-    /// The same for pages read with `vietnamese`.
-    key_vietnamese: String,
 }
 
 impl Engine {
@@ -260,10 +260,13 @@ impl Engine {
             settings: opts.settings.clone(),
             memory_limit,
         };
-        let vietnamese = (langs.len() > 1 && langs.contains(&"vie")).then(|| Recogniser {
-            langs: "vie".to_string(),
-            ..recogniser.clone()
-        });
+        let alone = |code: &str| {
+            (langs.len() > 1 && langs.contains(&code)).then(|| Recogniser {
+                langs: code.to_string(),
+                ..recogniser.clone()
+            })
+        };
+        let (vietnamese, english) = (alone("vie"), alone("eng"));
         let key = blake3::hash(
             format!(
                 "ocr-v3|{}|{}|{:?}|{:?}|{}",
@@ -277,14 +280,12 @@ impl Engine {
         )
         .to_hex()[..16]
             .to_string();
-        let key_vietnamese =
-            blake3::hash(format!("{key}|vie").as_bytes()).to_hex()[..16].to_string();
         Ok(Engine {
             opts: opts.clone(),
             recogniser,
             vietnamese,
+            english,
             key,
-            key_vietnamese,
         })
     }
 
@@ -371,10 +372,25 @@ impl Engine {
     /// misplaces their marks (`để` → `dé`, `bằng` → `bang`); `vie` alone reads English terms in
     /// Vietnamese text well enough (bench/ocr, clean Vietnamese pages: word F1 0.921 → 0.948
     /// exact, 0.980 → 0.977 folded). Other documents keep every language.
+    ///
+    /// English documents likewise read with `eng` alone: the Vietnamese model adds nothing to
+    /// them and doubles the time of every page (bench/ocr RESULTS.md).
     fn for_language(&self, lang: Option<&str>) -> &Recogniser {
-        match (&self.vietnamese, lang) {
-            (Some(vie), Some("vi")) => vie,
+        match (lang, &self.vietnamese, &self.english) {
+            (Some("vi"), Some(vie), _) => vie,
+            (Some("en"), _, Some(eng)) => eng,
             _ => &self.recogniser,
+        }
+    }
+
+    /// The cache key of pages read by `recogniser`: each language set has its own entries,
+    /// since the first page may be read with two.
+    fn key_for(&self, recogniser: &Recogniser) -> String {
+        if recogniser.langs == self.recogniser.langs {
+            self.key.clone()
+        } else {
+            blake3::hash(format!("{}|{}", self.key, recogniser.langs).as_bytes()).to_hex()[..16]
+                .to_string()
         }
     }
 
@@ -388,12 +404,7 @@ impl Engine {
         cache: Option<&Cache>,
         recogniser: &Recogniser,
     ) -> Result<PageResult, OcrError> {
-        // Each language set has its own entries: the first page may be read with both.
-        let key = if recogniser.langs == self.recogniser.langs {
-            &self.key
-        } else {
-            &self.key_vietnamese
-        };
+        let key = &self.key_for(recogniser);
         let cached = pdf_hash.and_then(|h| cache.and_then(|c| c.get(h, key, page)));
         if let Some(c) = cached {
             let rec = Recognised {
@@ -487,12 +498,19 @@ mod tests {
     }
 
     #[test]
-    fn vietnamese_documents_are_read_with_vietnamese_alone() {
+    fn vietnamese_and_english_documents_are_read_with_their_language_alone() {
         let engine = Engine::detect(&OcrOptions::default())
             .expect("tesseract with vie and eng data, which .ci/run installs");
         assert_eq!(engine.for_language(Some("vi")).langs, "vie");
-        assert_eq!(engine.for_language(Some("en")).langs, "vie+eng");
+        assert_eq!(engine.for_language(Some("en")).langs, "eng");
+        assert_eq!(engine.for_language(Some("fr")).langs, "vie+eng");
         assert_eq!(engine.for_language(None).langs, "vie+eng");
+        // Each language set keeps its own cache entries.
+        let keys: std::collections::HashSet<String> = [Some("vi"), Some("en"), None]
+            .into_iter()
+            .map(|l| engine.key_for(engine.for_language(l)))
+            .collect();
+        assert_eq!(keys.len(), 3);
         let english = Engine::detect(&OcrOptions {
             langs: "eng".into(),
             ..OcrOptions::default()
