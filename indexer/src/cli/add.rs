@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use indexer::data_dir::DataDir;
-use indexer::ingest::{self, AddOptions, ProgressMode, Prune};
+use indexer::ingest::{self, AddOptions, Prune};
 
 use super::ocr_args::OcrArgs;
 
@@ -54,11 +54,7 @@ pub fn run(data_dir: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
     let mut opts = AddOptions::new(args.collection, args.paths);
     opts.metadata = args.metadata;
     opts.report = args.report;
-    opts.progress = if args.quiet {
-        ProgressMode::Hidden
-    } else {
-        ProgressMode::Auto
-    };
+    opts.progress = super::progress_mode(args.quiet);
     opts.commit_every = args.commit_every.max(1);
     opts.commit_interval = Duration::from_secs(args.commit_seconds.max(1));
     opts.writer_memory = args.writer_mb.max(16) << 20;

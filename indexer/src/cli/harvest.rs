@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use indexer::data_dir::DataDir;
 use indexer::harvest::{self, HarvestOptions};
-use indexer::ingest::ProgressMode;
 
 use super::ocr_args::OcrArgs;
 
@@ -78,11 +77,7 @@ pub fn run(data_dir: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
     opts.http.attempts = args.attempts.max(1);
     opts.http.max_wait = Duration::from_secs(args.max_wait);
     opts.report = args.report;
-    opts.progress = if args.quiet {
-        ProgressMode::Hidden
-    } else {
-        ProgressMode::Auto
-    };
+    opts.progress = super::progress_mode(args.quiet);
     opts.commit_every = args.commit_every.max(1);
     opts.commit_interval = Duration::from_secs(args.commit_seconds.max(1));
     opts.writer_memory = args.writer_mb.max(16) << 20;

@@ -79,6 +79,15 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// The progress bar of `add` and `harvest`: hidden with `--quiet`.
+fn progress_mode(quiet: bool) -> indexer::ingest::ProgressMode {
+    if quiet {
+        indexer::ingest::ProgressMode::Hidden
+    } else {
+        indexer::ingest::ProgressMode::Auto
+    }
+}
+
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|e| {
         e.downcast_ref::<std::io::Error>()

@@ -169,7 +169,9 @@ impl Client {
                 Ok(f) => f,
                 Err(e) => return write_err(e),
             };
-            let mut reader = resp.body_mut().with_config().limit(limit).reader();
+            // The limit is counted here rather than by ureq, whose overrun is an io::Error that
+            // could only be told from a broken connection by its message.
+            let mut reader = resp.body_mut().with_config().limit(u64::MAX).reader();
             let mut buf = vec![0u8; 64 << 10];
             let mut total = 0u64;
             loop {
@@ -178,16 +180,17 @@ impl Client {
                     Ok(n) => n,
                     Err(e) => {
                         let _ = std::fs::remove_file(dest);
-                        if e.to_string().contains("limit") {
-                            return Try::Fail(HttpError::TooLarge {
-                                url: url.to_string(),
-                                limit,
-                            });
-                        }
                         return Try::Again(None, format!("reading the body: {e}"));
                     }
                 };
                 total += n as u64;
+                if total > limit {
+                    let _ = std::fs::remove_file(dest);
+                    return Try::Fail(HttpError::TooLarge {
+                        url: url.to_string(),
+                        limit,
+                    });
+                }
                 if let Err(e) = file.write_all(&buf[..n]) {
                     return write_err(e);
                 }

@@ -140,12 +140,7 @@ impl Walker<'_> {
                     let mut s = base.clone();
                     s.in_progress = Some(list.clone());
                     s.retry_fulltext = self.failed_downloads.iter().cloned().collect();
-                    let path = state_path.to_path_buf();
-                    let save: CheckpointFn = Box::new(move || {
-                        s.save(&path)
-                            .map_err(|e| IngestError::Checkpoint(e.to_string()))
-                    });
-                    if self.tx.send(Msg::Checkpoint(save)).is_err() {
+                    if self.tx.send(checkpoint(s, state_path)).is_err() {
                         return Ok(());
                     }
                 }
@@ -193,11 +188,7 @@ impl Walker<'_> {
         };
         s.next_from = list.started.clone().or(s.next_from.clone());
         s.last_completed = Some(rfc3339(now_secs()));
-        let path = state_path.to_path_buf();
-        let _ = self.tx.send(Msg::Checkpoint(Box::new(move || {
-            s.save(&path)
-                .map_err(|e| IngestError::Checkpoint(e.to_string()))
-        })));
+        let _ = self.tx.send(checkpoint(s, state_path));
     }
 
     /// Decides every record of a page and sends the writer its work.
@@ -394,6 +385,17 @@ impl Walker<'_> {
         }
         Err(why.join("; "))
     }
+}
+
+/// Saves `state` once the writer has committed everything sent before it.
+fn checkpoint(state: HarvestState, path: &Path) -> Msg {
+    let path = path.to_path_buf();
+    let save: CheckpointFn = Box::new(move || {
+        state
+            .save(&path)
+            .map_err(|e| IngestError::Checkpoint(e.to_string()))
+    });
+    Msg::Checkpoint(save)
 }
 
 pub(super) fn request(

@@ -115,19 +115,6 @@ impl Summary {
             }
         }
     }
-
-    /// Counts a routine entry (added, updated or unchanged, with its pages).
-    pub(crate) fn count_routine(&mut self, outcome: Outcome, pages: u64) {
-        match outcome {
-            Outcome::Added => self.added += 1,
-            Outcome::Updated => self.updated += 1,
-            Outcome::Unchanged => self.unchanged += 1,
-            _ => {}
-        }
-        if matches!(outcome, Outcome::Added | Outcome::Updated) {
-            self.pages += pages;
-        }
-    }
 }
 
 /// Routine entries (added, updated or unchanged, nothing to say) kept in memory; beyond this
@@ -224,7 +211,9 @@ impl Entries {
                     let line = line.map_err(IngestError::io(&spool.path.to_path_buf()))?;
                     let e: SpooledEntry = serde_json::from_str(&line)
                         .map_err(|err| IngestError::io(&spool.path.to_path_buf())(err.into()))?;
-                    summary.count_routine(e.outcome, e.pages.unwrap_or(0));
+                    let mut entry = Entry::new("", None, e.outcome);
+                    entry.pages = e.pages;
+                    summary.count(&entry);
                 }
                 Some(spool)
             }

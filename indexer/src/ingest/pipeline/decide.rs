@@ -29,6 +29,9 @@ pub(crate) struct Held {
 /// What the index held when the run started.
 pub(crate) struct Existing {
     searcher: Searcher,
+    /// Per segment of the snapshot: its id, collection and content hash columns, opened once
+    /// for the run's many lookups.
+    columns: Vec<[Option<StrColumn>; 3]>,
     id: Field,
     content_hash: Field,
     source_path: Field,
@@ -56,8 +59,22 @@ pub(crate) enum Decision {
 
 impl Existing {
     pub(crate) fn load(index: &SearchIndex, collection: &str) -> Result<Existing, IngestError> {
+        let searcher = searcher(index)?;
+        let columns = searcher
+            .segment_readers()
+            .iter()
+            .map(|seg| {
+                let col = |name: &str| {
+                    seg.fast_fields()
+                        .str(name)
+                        .map_err(IngestError::tantivy(format!("reading fast field {name}")))
+                };
+                Ok([col("id")?, col("collection")?, col("content_hash")?])
+            })
+            .collect::<Result<_, IngestError>>()?;
         Ok(Existing {
-            searcher: searcher(index)?,
+            searcher,
+            columns,
             id: index.fields.id,
             content_hash: index.fields.content_hash,
             source_path: index.fields.source_path,
@@ -122,22 +139,13 @@ impl Existing {
         keep: impl Fn(&Held) -> bool,
     ) -> Result<Vec<Held>, IngestError> {
         let mut out = Vec::new();
-        for seg in self.searcher.segment_readers() {
-            let docs = postings(seg, field, value)?;
-            if docs.is_empty() {
-                continue;
-            }
-            let col = |name: &str| -> Result<Option<StrColumn>, IngestError> {
-                seg.fast_fields()
-                    .str(name)
-                    .map_err(IngestError::tantivy(format!("reading fast field {name}")))
-            };
-            let (ids, colls, hashes) = (col("id")?, col("collection")?, col("content_hash")?);
-            for doc in docs {
+        for (seg, [ids, colls, hashes]) in self.searcher.segment_readers().iter().zip(&self.columns)
+        {
+            for doc in postings(seg, field, value)? {
                 let held = Held {
-                    id: first_str(&ids, doc),
-                    collection: first_str(&colls, doc),
-                    content_hash: first_str(&hashes, doc),
+                    id: first_str(ids, doc),
+                    collection: first_str(colls, doc),
+                    content_hash: first_str(hashes, doc),
                 };
                 // Passages carry no id of their own and tombstones none at all.
                 if !held.id.is_empty() && keep(&held) {
