@@ -2,7 +2,8 @@
 
 use std::time::Duration;
 
-use indexer::ocr::{OcrMode, OcrOptions, Preprocess, DEFAULT_LANGS};
+use indexer::ocr::scale::DEFAULT_X_HEIGHT;
+use indexer::ocr::{OcrMode, OcrOptions, Preprocess, DEFAULT_LANGS, DEFAULT_REORIENT_BELOW};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct OcrArgs {
@@ -20,14 +21,24 @@ pub struct OcrArgs {
     #[arg(long, default_value_t = 300, hide = true)]
     pub ocr_dpi: u32,
     /// Tesseract page segmentation mode.
-    #[arg(long, default_value_t = 1, hide = true)]
+    #[arg(long, default_value_t = 3, hide = true)]
     pub ocr_psm: u8,
+    /// Read a page again with orientation detection when its mean word confidence is under
+    /// this (0: never).
+    #[arg(long, default_value_t = DEFAULT_REORIENT_BELOW, hide = true)]
+    pub ocr_reorient_below: u8,
+    /// Take scanned pages' own images from the PDF (false: render every page with pdftoppm).
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, hide = true)]
+    pub ocr_direct_images: bool,
     /// Deskew page images before recognition.
     #[arg(long, default_value_t = true, action = clap::ArgAction::Set, hide = true)]
     pub ocr_deskew: bool,
     /// 3×3 median filter before recognition.
     #[arg(long, default_value_t = false, action = clap::ArgAction::Set, hide = true)]
     pub ocr_denoise: bool,
+    /// Shrink page images until their x-height is at most this many pixels (0: never).
+    #[arg(long, default_value_t = DEFAULT_X_HEIGHT, hide = true)]
+    pub ocr_x_height: u16,
     /// Memory limit of each tesseract process, in MB (0: none); a page over it fails alone.
     #[arg(long, default_value_t = 2048)]
     pub ocr_memory_mb: u64,
@@ -55,10 +66,13 @@ impl OcrArgs {
             preprocess: Preprocess {
                 deskew: self.ocr_deskew,
                 denoise: self.ocr_denoise,
+                x_height: (self.ocr_x_height > 0).then_some(self.ocr_x_height),
             },
             psm: self.ocr_psm,
             settings,
             memory_limit: (self.ocr_memory_mb > 0).then_some(self.ocr_memory_mb << 20),
+            reorient_below: (self.ocr_reorient_below > 0).then_some(self.ocr_reorient_below),
+            direct_images: self.ocr_direct_images,
         })
     }
 }

@@ -1,10 +1,13 @@
 //! OCR of pages without a text layer: scans become searchable.
 //!
 //! One concern per file:
-//! - [`render`]: a page as an 8-bit grayscale image, by poppler's `pdftoppm`;
+//! - [`render`]: a page as an 8-bit grayscale image: a scan's own image, or poppler's
+//!   `pdftoppm` rendering;
 //! - [`image`]: that image and its PGM form;
-//! - [`preprocess`]: deskew and denoise;
+//! - [`scale`]: the page shrunk to the text size tesseract needs, measured on the page;
+//! - [`preprocess`]: rescale, deskew and denoise;
 //! - [`recognise`]: the `tesseract` program on the image, text and word confidences;
+//! - [`probe`]: the band of a first page read to tell the document's language;
 //! - [`cache`]: results on disk by the PDF's content hash, so no page is recognised twice;
 //! - `process`: running those programs with a time limit and an output cap.
 //!
@@ -19,9 +22,11 @@ pub mod cache;
 mod error;
 pub mod image;
 pub mod preprocess;
+pub mod probe;
 mod process;
 pub mod recognise;
 pub mod render;
+pub mod scale;
 
 use std::fmt;
 use std::path::Path;
@@ -97,7 +102,18 @@ pub struct OcrOptions {
     pub settings: Vec<(String, String)>,
     /// Address-space limit of each tesseract process, in bytes (`None`: unlimited).
     pub memory_limit: Option<u64>,
+    /// A page read with a mean word confidence under this (0 to 100) is read again with
+    /// orientation detection (psm 1), in case it lies on its side or upside down.
+    pub reorient_below: Option<u8>,
+    /// Take a scanned page's own image from the PDF instead of rendering the page, when the
+    /// page is one plain image (see `render`).
+    pub direct_images: bool,
 }
+
+/// Mean word confidence under which a page is read again with orientation detection. Pages
+/// of bench/ocr read upright at 80 to 95 (degraded ones included) and at about 40 turned by
+/// 90° or 180°.
+pub const DEFAULT_REORIENT_BELOW: u8 = 60;
 
 /// Default address-space limit of one tesseract process: a page at 300 dpi takes well under
 /// 500 MB, so 2 GiB only stops a runaway.
@@ -111,12 +127,14 @@ impl Default for OcrOptions {
             dpi: 300,
             page_limit: Duration::from_secs(120),
             preprocess: Preprocess::default(),
-            // Automatic layout with orientation detection: a page scanned upside down or a
-            // landscape table turned on its side is read the right way up (tesseract's
-            // default, 3, reads such pages as noise), at no measurable extra cost.
-            psm: 1,
+            // Automatic layout (tesseract's default); pages that then read as noise are read
+            // again with orientation detection (`reorient_below`): detecting it on every page
+            // cost a tenth of the time for nothing on upright pages.
+            psm: 3,
             settings: Vec::new(),
             memory_limit: Some(DEFAULT_MEMORY_LIMIT),
+            reorient_below: Some(DEFAULT_REORIENT_BELOW),
+            direct_images: true,
         }
     }
 }
@@ -269,12 +287,14 @@ impl Engine {
         let (vietnamese, english) = (alone("vie"), alone("eng"));
         let key = blake3::hash(
             format!(
-                "ocr-v3|{}|{}|{:?}|{:?}|{}",
+                "ocr-v4|{}|{}|{:?}|{:?}|{}|{:?}|{}",
                 recogniser.langs,
                 opts.dpi,
                 opts.preprocess,
                 recogniser,
-                vietnamese.is_some()
+                vietnamese.is_some(),
+                opts.reorient_below,
+                opts.direct_images
             )
             .as_bytes(),
         )
@@ -307,33 +327,28 @@ impl Engine {
             .filter(|&i| chosen(self.opts.mode, &pages[i]))
             .collect();
         let mut results: Vec<(usize, Result<PageResult, OcrError>)> = Vec::new();
-        // The first page decides the languages of the rest (see `Engine::for_language`). It is
-        // read with Vietnamese alone first, which a Vietnamese document (the usual scan here,
-        // often of a single page) keeps; any other is read again with every language.
-        let mut recogniser = &self.recogniser;
-        let mut rest = &todo[..];
-        if let Some((&first, others)) = todo.split_first() {
-            let first_try = self.vietnamese.as_ref().unwrap_or(&self.recogniser);
-            let mut r = self.page(pdf, first + 1, pdf_hash, cache, first_try);
-            let lang = r
-                .as_ref()
-                .ok()
-                .and_then(|(rec, _, _)| crate::lang::detect(&rec.text));
-            recogniser = self.for_language(lang);
-            if !std::ptr::eq(recogniser, first_try) {
-                let spent = r.as_ref().map_or(0.0, |(_, _, s)| *s);
-                r = self
-                    .page(pdf, first + 1, pdf_hash, cache, recogniser)
-                    .map(|(rec, cached, s)| (rec, cached, s + spent));
-            }
-            results.push((first, r));
-            rest = others;
+        let pdf = &render::PageSource::new(pdf, self.opts.direct_images);
+        if let Some((&first, rest)) = todo.split_first() {
+            // The first page decides the languages of the rest (see `Engine::for_language`);
+            // once they are known every page, the first included, is read in parallel.
+            let (recogniser, first_page) = self.choose(pdf, first + 1, pdf_hash, cache);
+            let (first_result, rest_results) = rayon::join(
+                || match first_page {
+                    Some(FirstPage::Read(r)) => r,
+                    Some(FirstPage::Prepared(p)) => {
+                        self.page(pdf, first + 1, pdf_hash, cache, recogniser, Some(p))
+                    }
+                    None => self.page(pdf, first + 1, pdf_hash, cache, recogniser, None),
+                },
+                || {
+                    rest.par_iter()
+                        .map(|&i| (i, self.page(pdf, i + 1, pdf_hash, cache, recogniser, None)))
+                        .collect::<Vec<_>>()
+                },
+            );
+            results.push((first, first_result));
+            results.extend(rest_results);
         }
-        results.extend(
-            rest.par_iter()
-                .map(|&i| (i, self.page(pdf, i + 1, pdf_hash, cache, recogniser)))
-                .collect::<Vec<_>>(),
-        );
         let mut out = DocOcr::default();
         for (i, r) in results {
             match r {
@@ -366,6 +381,80 @@ impl Engine {
         out
     }
 
+    /// The recogniser for a document whose first chosen page is `page`, and what was done to
+    /// that page while finding out.
+    ///
+    /// - A page read before (in the cache) was read with the document's recogniser: the same
+    ///   one is taken again, so every cached page is found.
+    /// - Otherwise the page is rendered and the densest fifth of it read with Vietnamese
+    ///   alone (every language when Vietnamese is not among them; see [`probe`]); its language
+    ///   decides.
+    /// - When the band says too little (a cover with a few lines), the whole page is read
+    ///   the same way, kept when that was the right recogniser (a Vietnamese document, the
+    ///   usual scan here), and read again with the right one otherwise.
+    fn choose(
+        &self,
+        pdf: &render::PageSource<'_>,
+        page: usize,
+        pdf_hash: Option<&str>,
+        cache: Option<&Cache>,
+    ) -> (&Recogniser, Option<FirstPage>) {
+        if self.vietnamese.is_none() && self.english.is_none() {
+            return (&self.recogniser, None);
+        }
+        let prober = self.vietnamese.as_ref().unwrap_or(&self.recogniser);
+        if let (Some(h), Some(c)) = (pdf_hash, cache) {
+            let read_before = [
+                self.vietnamese.as_ref(),
+                self.english.as_ref(),
+                Some(&self.recogniser),
+            ]
+            .into_iter()
+            .flatten()
+            .find(|r| c.get(h, &self.key_for(r), page).is_some());
+            if let Some(r) = read_before {
+                return (r, None);
+            }
+        }
+        let started = Instant::now();
+        let prepared = match self.prepare_page(pdf, page) {
+            Ok(Some(p)) => p,
+            // A blank or failing page tells nothing; it is read (or fails) like any other.
+            Ok(None) | Err(_) => return (self.for_language(None), None),
+        };
+        let mut band_reader = prober.clone();
+        // One block of text: no layout analysis on a strip of lines.
+        band_reader.psm = 6;
+        let band_lang = probe::densest_band(&prepared.img, probe::BAND)
+            .and_then(|band| {
+                band_reader
+                    .recognise(&band, prepared.dpi, self.opts.page_limit)
+                    .ok()
+            })
+            .and_then(|r| crate::lang::detect(&r.text));
+        tracing::debug!(
+            page,
+            ?band_lang,
+            seconds = started.elapsed().as_secs_f32(),
+            "language probe"
+        );
+        if band_lang.is_some() {
+            let r = self.for_language(band_lang);
+            return (r, Some(FirstPage::Prepared(prepared)));
+        }
+        let first = self.read_and_store(page, pdf_hash, cache, prober, &prepared, started);
+        let lang = first
+            .as_ref()
+            .ok()
+            .and_then(|(rec, _, _)| crate::lang::detect(&rec.text));
+        let r = self.for_language(lang);
+        if std::ptr::eq(r, prober) {
+            (r, Some(FirstPage::Read(first)))
+        } else {
+            (r, Some(FirstPage::Prepared(prepared)))
+        }
+    }
+
     /// The recogniser for the rest of a document whose first page reads as `lang`: Vietnamese
     /// alone for a Vietnamese document when Vietnamese is among the languages. Read with
     /// `vie+eng`, tesseract takes many Vietnamese words for English ones and drops or
@@ -383,8 +472,7 @@ impl Engine {
         }
     }
 
-    /// The cache key of pages read by `recogniser`: each language set has its own entries,
-    /// since the first page may be read with two.
+    /// The cache key of pages read by `recogniser`: each language set has its own entries.
     fn key_for(&self, recogniser: &Recogniser) -> String {
         if recogniser.langs == self.recogniser.langs {
             self.key.clone()
@@ -394,15 +482,16 @@ impl Engine {
         }
     }
 
-    /// One page (1-based): from the cache, or rendered, cleaned and recognised (and cached).
-    /// The text returned is normalised.
+    /// One page (1-based): from the cache, or rendered (unless `prepared` already holds it),
+    /// cleaned and recognised, and cached. The text returned is normalised.
     fn page(
         &self,
-        pdf: &Path,
+        pdf: &render::PageSource<'_>,
         page: usize,
         pdf_hash: Option<&str>,
         cache: Option<&Cache>,
         recogniser: &Recogniser,
+        prepared: Option<PreparedPage>,
     ) -> Result<PageResult, OcrError> {
         let key = &self.key_for(recogniser);
         let cached = pdf_hash.and_then(|h| cache.and_then(|c| c.get(h, key, page)));
@@ -415,7 +504,27 @@ impl Engine {
             return Ok((rec, true, 0.0));
         }
         let started = Instant::now();
-        let mut rec = self.recognise_page(pdf, page, recogniser)?;
+        let prepared = match prepared {
+            Some(p) => p,
+            None => match self.prepare_page(pdf, page)? {
+                Some(p) => p,
+                None => return Ok((Recognised::default(), false, 0.0)),
+            },
+        };
+        self.read_and_store(page, pdf_hash, cache, recogniser, &prepared, started)
+    }
+
+    /// Recognises a prepared page, normalises its text and stores it in the cache.
+    fn read_and_store(
+        &self,
+        page: usize,
+        pdf_hash: Option<&str>,
+        cache: Option<&Cache>,
+        recogniser: &Recogniser,
+        prepared: &PreparedPage,
+        started: Instant,
+    ) -> Result<PageResult, OcrError> {
+        let mut rec = self.read(page, recogniser, prepared)?;
         rec.text = crate::text::normalize(&rec.text);
         if let (Some(h), Some(c)) = (pdf_hash, cache) {
             let entry = cache::CachedPage {
@@ -424,28 +533,91 @@ impl Engine {
                 confidence_sum: rec.confidence_sum,
             };
             // A cache that cannot be written costs a second OCR next time, nothing more.
-            if let Err(e) = c.put(h, key, page, &entry) {
+            if let Err(e) = c.put(h, &self.key_for(recogniser), page, &entry) {
                 tracing::warn!("{}", crate::ingest::error_chain(&e));
             }
         }
         Ok((rec, false, started.elapsed().as_secs_f64()))
     }
 
-    /// Render, preprocess, recognise: the raw text of one page.
-    fn recognise_page(
+    /// Rendered and preprocessed; `None` for a blank page (nothing to read).
+    fn prepare_page(
         &self,
-        pdf: &Path,
+        pdf: &render::PageSource<'_>,
+        page: usize,
+    ) -> Result<Option<PreparedPage>, OcrError> {
+        let started = Instant::now();
+        let (img, dpi) = pdf.page(page, self.opts.dpi, self.opts.page_limit)?;
+        if preprocess::is_blank(&img) {
+            return Ok(None);
+        }
+        let rendered = started.elapsed();
+        let prepared = preprocess::preprocess(img, self.opts.preprocess);
+        tracing::debug!(
+            page,
+            factor = prepared.factor,
+            skew = prepared.skew,
+            render = rendered.as_secs_f32(),
+            prepare = (started.elapsed() - rendered).as_secs_f32(),
+            "page prepared"
+        );
+        Ok(Some(PreparedPage {
+            dpi: (dpi as f32 * prepared.factor).round() as u32,
+            img: prepared.img,
+        }))
+    }
+
+    /// Raw text of a prepared page. Read with automatic layout (psm 3) and a mean confidence
+    /// under [`OcrOptions::reorient_below`], the page is read again with orientation detection
+    /// (psm 1) and the better reading kept: a page scanned upside down or a table turned on its
+    /// side reads as noise (mean confidence about 40, against 80 to 95 for upright pages of
+    /// bench/ocr), while detecting the orientation of every page costs a tenth of the time.
+    fn read(
+        &self,
         page: usize,
         recogniser: &Recogniser,
+        prepared: &PreparedPage,
     ) -> Result<Recognised, OcrError> {
         let limit = self.opts.page_limit;
-        let (img, dpi) = render::render_page(pdf, page, self.opts.dpi, limit)?;
-        if preprocess::is_blank(&img) {
-            return Ok(Recognised::default());
+        let started = Instant::now();
+        let rec = recogniser.recognise(&prepared.img, prepared.dpi, limit)?;
+        tracing::debug!(
+            page,
+            seconds = started.elapsed().as_secs_f32(),
+            confidence = rec.confidence(),
+            "page read"
+        );
+        let doubtful = |r: &Recognised| {
+            self.opts
+                .reorient_below
+                .is_some_and(|below| r.confidence().is_some_and(|c| c < f64::from(below)))
+        };
+        if recogniser.psm == 1 || !doubtful(&rec) {
+            return Ok(rec);
         }
-        let (img, _skew) = preprocess::preprocess(img, self.opts.preprocess);
-        recogniser.recognise(&img, dpi, limit)
+        let turned = Recogniser {
+            psm: 1,
+            ..recogniser.clone()
+        }
+        .recognise(&prepared.img, prepared.dpi, limit)?;
+        let better = turned.confidence().unwrap_or(0.0) > rec.confidence().unwrap_or(0.0);
+        Ok(if better { turned } else { rec })
     }
+}
+
+/// A page image ready for tesseract, and the resolution to tell it.
+#[derive(Debug)]
+struct PreparedPage {
+    img: image::GrayImage,
+    dpi: u32,
+}
+
+/// What finding a document's language did to its first page.
+enum FirstPage {
+    /// Rendered and prepared, not yet read.
+    Prepared(PreparedPage),
+    /// Read (or failed) with the recogniser chosen.
+    Read(Result<PageResult, OcrError>),
 }
 
 #[cfg(test)]

@@ -26,7 +26,7 @@ const MAX_GLYPHS: usize = 2_000_000;
 
 /// A 2-D affine matrix `[a b c d e f]`, row-vector convention as in PDF.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) struct Matrix([f32; 6]);
+pub(crate) struct Matrix(pub(crate) [f32; 6]);
 
 impl Matrix {
     pub(crate) const IDENTITY: Matrix = Matrix([1.0, 0.0, 0.0, 1.0, 0.0, 0.0]);
@@ -276,7 +276,11 @@ fn decode_ops(data: &[u8]) -> Vec<Operation> {
 }
 
 /// A page attribute, inherited through `/Parent`.
-fn inherited<'a>(doc: &'a Document, page: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
+pub(crate) fn inherited<'a>(
+    doc: &'a Document,
+    page: &'a Dictionary,
+    key: &[u8],
+) -> Option<&'a Object> {
     let mut d = page;
     for _ in 0..32 {
         if let Some(o) = obj::get(doc, d, key) {
@@ -302,10 +306,10 @@ fn rect(doc: &Document, o: Option<&Object>) -> Option<[f32; 4]> {
     (r[2] - r[0] > 1.0 && r[3] - r[1] > 1.0).then_some(r)
 }
 
-/// The matrix from default user space to top-down device space, and the device page size.
-fn page_matrix(doc: &Document, page: &Dictionary) -> (Matrix, f32, f32) {
+/// The visible part of a page in default user space: its crop box within its media box.
+pub(crate) fn page_box(doc: &Document, page: &Dictionary) -> [f32; 4] {
     let media = rect(doc, inherited(doc, page, b"MediaBox")).unwrap_or([0.0, 0.0, 612.0, 792.0]);
-    let crop = rect(doc, inherited(doc, page, b"CropBox"))
+    rect(doc, inherited(doc, page, b"CropBox"))
         .map(|c| {
             [
                 c[0].max(media[0]),
@@ -315,8 +319,12 @@ fn page_matrix(doc: &Document, page: &Dictionary) -> (Matrix, f32, f32) {
             ]
         })
         .filter(|c| c[2] - c[0] > 1.0 && c[3] - c[1] > 1.0)
-        .unwrap_or(media);
-    let [llx, lly, urx, ury] = crop;
+        .unwrap_or(media)
+}
+
+/// The matrix from default user space to top-down device space, and the device page size.
+fn page_matrix(doc: &Document, page: &Dictionary) -> (Matrix, f32, f32) {
+    let [llx, lly, urx, ury] = page_box(doc, page);
     let rotate = inherited(doc, page, b"Rotate")
         .and_then(obj::num)
         .map(|r| (r as i64).rem_euclid(360))

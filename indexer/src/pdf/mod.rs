@@ -21,6 +21,7 @@ mod layout;
 mod legacy;
 mod metrics;
 mod obj;
+pub mod page_image;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;

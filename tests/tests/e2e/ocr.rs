@@ -8,6 +8,7 @@ use std::process::Command;
 use indexer::data_dir::DataDir;
 use indexer::ingest::{self, AddOptions, ProgressMode};
 use indexer::ocr::image::GrayImage;
+use indexer::ocr::render::PageSource;
 use indexer::ocr::{Engine, OcrOptions};
 use lopdf::{dictionary, Object, Stream};
 use search_server::search::{self, SearchParams, SearchRequest};
@@ -28,13 +29,22 @@ const SHARED_SCANS: [&str; 2] = [
 /// An image-only PDF of page 1 of `pdf`: rendered at 300 dpi in grayscale, the way a scanner
 /// would give it, with no text layer.
 fn scan_of(pdf: &Path, out: &Path) {
+    image_pdf(&rendered(pdf), out);
+}
+
+/// Page 1 of `pdf` rendered by pdftoppm at 300 dpi in grayscale.
+fn rendered(pdf: &Path) -> GrayImage {
     let rendered = Command::new("pdftoppm")
         .args(["-r", "300", "-gray", "-f", "1", "-l", "1", "-singlefile"])
         .arg(pdf)
         .output()
         .expect("pdftoppm (poppler-utils) is installed by .ci/run");
     assert!(rendered.status.success());
-    let img = GrayImage::from_pgm(&rendered.stdout).unwrap();
+    GrayImage::from_pgm(&rendered.stdout).unwrap()
+}
+
+/// A one-page PDF that is `img` at 300 dpi.
+fn image_pdf(img: &GrayImage, out: &Path) {
     let mut doc = lopdf::Document::with_version("1.5");
     let pages_id = doc.new_object_id();
     let image_id = doc.add_object(Stream::new(
@@ -184,4 +194,54 @@ fn scanned_pdfs_become_searchable_and_a_rerun_recognises_nothing() {
         third.render_summary()
     );
     check(&third);
+}
+
+#[test]
+fn scans_are_read_from_their_own_image_and_upside_down_pages_the_right_way_up() {
+    let engine = Engine::detect(&OcrOptions::default())
+        .expect("OCR must be installed for this test: run .ci/run, which installs it");
+    let tmp = tempfile::tempdir().unwrap();
+    let page = rendered(&workspace_root().join(TEXT_PDF));
+
+    // The scan's own image is the picture pdftoppm draws of the page.
+    let upright = tmp.path().join("upright.pdf");
+    image_pdf(&page, &upright);
+    let limit = std::time::Duration::from_secs(60);
+    let (direct, dpi) = PageSource::new(&upright, true).page(1, 300, limit).unwrap();
+    let (drawn, drawn_dpi) = PageSource::new(&upright, false)
+        .page(1, 300, limit)
+        .unwrap();
+    assert_eq!(
+        (direct.width, direct.height, dpi),
+        (drawn.width, drawn.height, drawn_dpi)
+    );
+    let diff: u64 = direct
+        .pixels
+        .iter()
+        .zip(&drawn.pixels)
+        .map(|(a, b)| u64::from(a.abs_diff(*b)))
+        .sum();
+    let mean = diff as f64 / direct.pixels.len() as f64;
+    assert!(mean < 2.0, "mean difference {mean} of 255");
+    // Asked for another resolution, it is resized like a rendering.
+    let (half, half_dpi) = PageSource::new(&upright, true).page(1, 150, limit).unwrap();
+    assert_eq!(half_dpi, 150);
+    assert!(half.width.abs_diff(page.width / 2) <= 1);
+
+    // Scanned upside down: read as noise at first, then with orientation detection.
+    let mut turned = page.clone();
+    turned.pixels.reverse();
+    let upside_down = tmp.path().join("upside-down.pdf");
+    image_pdf(&turned, &upside_down);
+    let mut pages = vec![indexer::doc::Page {
+        text: String::new(),
+        no_text: true,
+        ocr: false,
+    }];
+    let done = engine.ocr_pages(&upside_down, None, None, &mut pages);
+    assert_eq!(done.stats.failed, 0, "{:?}", done.failures);
+    assert!(pages[0].ocr);
+    let text = fold_lower(&pages[0].text);
+    assert!(text.contains("weingarten"), "{text}");
+    assert!(done.stats.mean_confidence().unwrap() > 70.0);
 }
