@@ -132,9 +132,8 @@ fn blobs(img: &GrayImage, t: u8) -> Option<Vec<Blob>> {
         prev = here;
     }
     let mut boxes: Vec<Option<Blob>> = vec![None; runs.len()];
-    for i in 0..runs.len() {
+    for (i, &(y, x0, x1)) in runs.iter().enumerate() {
         let r = find(&mut parent, i);
-        let (y, x0, x1) = runs[i];
         let b = boxes[r].get_or_insert(Blob {
             x0,
             y0: y,
