@@ -6,6 +6,7 @@ language, then writes for every page:
   ref/<set>/<n>.txt      the page's text layer (the truth)
   img/<lang>-clean/<n>.png       300 dpi grayscale rendering
   img/<lang>-degraded/<n>.jpg    200 dpi, rotated 1 degree, Gaussian noise, JPEG quality 50
+  img/vi-harsh/<n>.jpg           Vietnamese only: 150 dpi, 1 degree, noise of 60 levels, JPEG 50
 and one image-only PDF per set (img2pdf), pages in the same order.
 
 Usage: pages.py SHARED_DIR WORK_DIR PAGES_PER_LANGUAGE
@@ -21,6 +22,8 @@ from PIL import Image, ImageChops
 
 # Standard deviation of the Gaussian noise, in gray levels.
 NOISE_SIGMA = 40
+# The harsh set: a poor scan of a photocopy, where plain tesseract reads nothing at all.
+HARSH_DPI, HARSH_SIGMA = 150, 60
 
 VI_MARKS = set("ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ")
 
@@ -93,13 +96,14 @@ def choose(shared, lang, wanted):
     return chosen[:wanted]
 
 
-def degrade(src_png, dst_jpg, sigma):
-    """The degraded copy: 1 degree of skew, Gaussian noise, JPEG quality 50 (at 200 dpi)."""
+def degrade(src_png, dst_jpg, sigma, dpi=200):
+    """The degraded copy: 1 degree of skew, Gaussian noise, JPEG quality 50 (at `dpi`, the
+    resolution `src_png` was rendered at)."""
     img = Image.open(src_png).convert("L")
     img = img.rotate(1.0, resample=Image.BICUBIC, expand=False, fillcolor=255)
     noise = Image.effect_noise(img.size, sigma)  # Gaussian around 128
     img = ImageChops.add(img, noise, scale=1.0, offset=-128)
-    img.save(dst_jpg, "JPEG", quality=50, dpi=(200, 200))
+    img.save(dst_jpg, "JPEG", quality=50, dpi=(dpi, dpi))
 
 
 def main():
@@ -109,7 +113,8 @@ def main():
         print(f"{lang}: {len(pages)} pages from "
               f"{len(set(p for p, _, _ in pages))} files", file=sys.stderr)
         clean, degraded = f"{lang}-clean", f"{lang}-degraded"
-        for d in (f"ref/{lang}", f"img/{clean}", f"img/{degraded}"):
+        sets = [(clean, "png"), (degraded, "jpg")] + ([("vi-harsh", "jpg")] if lang == "vi" else [])
+        for d in [f"ref/{lang}"] + [f"img/{s}" for s, _ in sets]:
             os.makedirs(os.path.join(work, d), exist_ok=True)
         with open(os.path.join(work, f"ref/{lang}/SOURCES"), "w") as src:
             for i, (pdf, p, text) in enumerate(pages):
@@ -126,7 +131,15 @@ def main():
                 tmp = os.path.join(work, f"tmp-{lang}-{name}.png")
                 degrade(tmp, os.path.join(work, f"img/{degraded}/{name}.jpg"), NOISE_SIGMA)
                 os.remove(tmp)
-        for s, ext in ((clean, "png"), (degraded, "jpg")):
+                if lang == "vi":
+                    subprocess.run(["pdftoppm", "-q", "-r", str(HARSH_DPI), "-gray", "-png",
+                                    "-singlefile", "-f", str(p), "-l", str(p), pdf,
+                                    os.path.join(work, f"tmp-harsh-{name}")], check=True)
+                    tmp = os.path.join(work, f"tmp-harsh-{name}.png")
+                    degrade(tmp, os.path.join(work, f"img/vi-harsh/{name}.jpg"), HARSH_SIGMA,
+                            HARSH_DPI)
+                    os.remove(tmp)
+        for s, ext in sets:
             imgs = sorted(os.path.join(work, "img", s, f) for f in os.listdir(
                 os.path.join(work, "img", s)) if f.endswith(ext))
             subprocess.run(["img2pdf", "-o", os.path.join(work, f"{s}.pdf")] + imgs, check=True)

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # OCR benchmark: pages of text PDFs from ../shared/corpus (Vietnamese and English) rendered as
 # scans, clean (300 dpi grayscale PNG) and degraded (200 dpi, 1 degree skew, Gaussian noise,
-# JPEG quality 50), wrapped into image-only PDFs with img2pdf; `indexer extract --json` reads
+# JPEG quality 50) and, for Vietnamese, harsh (150 dpi, noise of 60 levels), wrapped into
+# image-only PDFs with img2pdf; `indexer extract --json` reads
 # them and its text is scored against the pages' own text layer (word F1, exact and with
 # diacritics folded). Plain `tesseract -l vie+eng` with its defaults reads the same images in
 # the same run, as the baseline.
 #
 # Usage: bench/ocr/run.sh [SHARED_DIR]     env: PAGES (per language, default 20), THREADS (2),
-#        OCR_FLAGS (extra `indexer extract` flags, e.g. "--ocr-denoise true"),
+#        OCR_FLAGS (extra `indexer extract` flags, e.g. "--ocr-denoise always"),
 #        SCAN300=1 also adds a 300-page scan with `indexer add` and reports its peak RSS.
 set -euo pipefail
 
@@ -36,15 +37,15 @@ echo "building indexer (release)..." >&2
 TARGET_DIR="$(cd "$ROOT" && cargo metadata --format-version 1 --no-deps | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
 BIN="$TARGET_DIR/release/indexer"
 
-if [ ! -f "$WORK/en-degraded.pdf" ]; then
+if [ ! -f "$WORK/en-degraded.pdf" ] || [ ! -f "$WORK/vi-harsh.pdf" ]; then
     echo "rendering $PAGES pages per language into $WORK..." >&2
     /usr/bin/python3 "$HERE/pages.py" "$SHARED" "$WORK" "$PAGES"
 fi
 
 now() { date +%s.%N; }
 printf '%-12s %6s | %-22s | %-22s | %-14s | %s\n' set pages "ours exact/folded" "tesseract exact/folded" "diff exact" "pages/s ours, tesseract (ratio)"
-for set in vi-clean en-clean vi-degraded en-degraded; do
-    lang="${set%%-*}"; ext=png; [[ $set == *degraded ]] && ext=jpg
+for set in vi-clean en-clean vi-degraded en-degraded vi-harsh; do
+    lang="${set%%-*}"; ext=png; [[ $set != *clean ]] && ext=jpg
     mkdir -p "$WORK/base/$set"
     t0=$(now)
     # The baseline as anyone would run it: defaults, one process per image, THREADS at once.

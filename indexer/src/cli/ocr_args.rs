@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use indexer::ocr::preprocess::Denoise;
 use indexer::ocr::scale::DEFAULT_X_HEIGHT;
 use indexer::ocr::{OcrMode, OcrOptions, Preprocess, DEFAULT_LANGS, DEFAULT_REORIENT_BELOW};
 
@@ -33,9 +34,9 @@ pub struct OcrArgs {
     /// Deskew page images before recognition.
     #[arg(long, default_value_t = true, action = clap::ArgAction::Set, hide = true)]
     pub ocr_deskew: bool,
-    /// 3×3 median filter before recognition.
-    #[arg(long, default_value_t = false, action = clap::ArgAction::Set, hide = true)]
-    pub ocr_denoise: bool,
+    /// 3×3 median filter before recognition: auto (noisy pages), always, never.
+    #[arg(long, default_value = "auto", hide = true)]
+    pub ocr_denoise: Denoise,
     /// Shrink page images until their x-height is at most this many pixels (0: never).
     #[arg(long, default_value_t = DEFAULT_X_HEIGHT, hide = true)]
     pub ocr_x_height: u16,

@@ -287,14 +287,15 @@ impl Engine {
         let (vietnamese, english) = (alone("vie"), alone("eng"));
         let key = blake3::hash(
             format!(
-                "ocr-v4|{}|{}|{:?}|{:?}|{}|{:?}|{}",
+                "ocr-v4|{}|{}|{:?}|{:?}|{}|{:?}|{}|{}",
                 recogniser.langs,
                 opts.dpi,
                 opts.preprocess,
                 recogniser,
                 vietnamese.is_some(),
                 opts.reorient_below,
-                opts.direct_images
+                opts.direct_images,
+                scale::LATIN_X_HEIGHT
             )
             .as_bytes(),
         )
@@ -417,7 +418,7 @@ impl Engine {
             }
         }
         let started = Instant::now();
-        let prepared = match self.prepare_page(pdf, page) {
+        let prepared = match self.prepare_page(pdf, page, self.opts.preprocess) {
             Ok(Some(p)) => p,
             // A blank or failing page tells nothing; it is read (or fails) like any other.
             Ok(None) | Err(_) => return (self.for_language(None), None),
@@ -438,9 +439,13 @@ impl Engine {
             seconds = started.elapsed().as_secs_f32(),
             "language probe"
         );
+        // The page prepared for the probe serves the reading when prepared the same way.
+        let keep = |r: &Recogniser, p: PreparedPage| {
+            (self.preprocess_for(r) == self.opts.preprocess).then_some(FirstPage::Prepared(p))
+        };
         if band_lang.is_some() {
             let r = self.for_language(band_lang);
-            return (r, Some(FirstPage::Prepared(prepared)));
+            return (r, keep(r, prepared));
         }
         let first = self.read_and_store(page, pdf_hash, cache, prober, &prepared, started);
         let lang = first
@@ -451,8 +456,22 @@ impl Engine {
         if std::ptr::eq(r, prober) {
             (r, Some(FirstPage::Read(first)))
         } else {
-            (r, Some(FirstPage::Prepared(prepared)))
+            (r, keep(r, prepared))
         }
+    }
+
+    /// How pages read by `recogniser` are prepared: English alone is read at a smaller
+    /// x-height ([`scale::LATIN_X_HEIGHT`]), since it has no stacked marks to lose.
+    fn preprocess_for(&self, recogniser: &Recogniser) -> Preprocess {
+        let mut p = self.opts.preprocess;
+        if self
+            .english
+            .as_ref()
+            .is_some_and(|e| std::ptr::eq(e, recogniser))
+        {
+            p.x_height = p.x_height.map(|x| x.min(scale::LATIN_X_HEIGHT));
+        }
+        p
     }
 
     /// The recogniser for the rest of a document whose first page reads as `lang`: Vietnamese
@@ -506,7 +525,7 @@ impl Engine {
         let started = Instant::now();
         let prepared = match prepared {
             Some(p) => p,
-            None => match self.prepare_page(pdf, page)? {
+            None => match self.prepare_page(pdf, page, self.preprocess_for(recogniser))? {
                 Some(p) => p,
                 None => return Ok((Recognised::default(), false, 0.0)),
             },
@@ -545,6 +564,7 @@ impl Engine {
         &self,
         pdf: &render::PageSource<'_>,
         page: usize,
+        how: Preprocess,
     ) -> Result<Option<PreparedPage>, OcrError> {
         let started = Instant::now();
         let (img, dpi) = pdf.page(page, self.opts.dpi, self.opts.page_limit)?;
@@ -552,7 +572,7 @@ impl Engine {
             return Ok(None);
         }
         let rendered = started.elapsed();
-        let prepared = preprocess::preprocess(img, self.opts.preprocess);
+        let prepared = preprocess::preprocess(img, how);
         tracing::debug!(
             page,
             factor = prepared.factor,

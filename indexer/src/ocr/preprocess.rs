@@ -10,7 +10,7 @@ pub struct Preprocess {
     /// Measure the skew of text lines and rotate them level when it is over 0.1°.
     pub deskew: bool,
     /// 3×3 median filter: removes isolated specks (scanner noise, JPEG ringing).
-    pub denoise: bool,
+    pub denoise: Denoise,
     /// Shrink the page until its x-height is at most this many pixels (`None`: keep the
     /// rendering's size). See `scale`.
     pub x_height: Option<u16>,
@@ -20,8 +20,29 @@ impl Default for Preprocess {
     fn default() -> Self {
         Preprocess {
             deskew: true,
-            denoise: false,
+            denoise: Denoise::Auto,
             x_height: Some(super::scale::DEFAULT_X_HEIGHT),
+        }
+    }
+}
+
+/// When to run the median filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Denoise {
+    Never,
+    /// On pages whose specks far outnumber their letters (`scale::Measure::noisy`).
+    Auto,
+    Always,
+}
+
+impl std::str::FromStr for Denoise {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "never" => Ok(Denoise::Never),
+            "auto" => Ok(Denoise::Auto),
+            "always" => Ok(Denoise::Always),
+            _ => Err(format!("{s:?}: expected auto, always or never")),
         }
     }
 }
@@ -46,14 +67,24 @@ const STEP: f32 = 0.1;
 /// the x-height is measured on the image as rendered (a skew of a few degrees changes no
 /// letter's height by more than a pixel).
 pub fn preprocess(img: GrayImage, p: Preprocess) -> Prepared {
-    let factor = p.x_height.map_or(1.0, |xh| super::scale::factor(&img, xh));
+    let measured =
+        (p.x_height.is_some() || p.denoise == Denoise::Auto).then(|| super::scale::measure(&img));
+    let factor = match (p.x_height, &measured) {
+        (Some(xh), Some(m)) => m.factor(xh),
+        _ => 1.0,
+    };
+    let denoise = match p.denoise {
+        Denoise::Never => false,
+        Denoise::Always => true,
+        Denoise::Auto => measured.is_some_and(|m| m.noisy()),
+    };
     // Under 5 % smaller saves nothing worth a resampling.
     let (img, factor) = if factor < 0.95 {
         (super::scale::shrink(&img, factor), factor)
     } else {
         (img, 1.0)
     };
-    let img = if p.denoise { median3(&img) } else { img };
+    let img = if denoise { median3(&img) } else { img };
     let angle = if p.deskew { estimate_skew(&img) } else { 0.0 };
     if angle.abs() < 0.15 {
         return Prepared {
@@ -253,7 +284,7 @@ mod tests {
             skewed,
             Preprocess {
                 deskew: true,
-                denoise: false,
+                denoise: Denoise::Never,
                 x_height: None,
             },
         );
