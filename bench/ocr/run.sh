@@ -67,6 +67,9 @@ print(f"{s:<12} {n:6d} | {oe:.4f} / {of:.4f}        | {be:.4f} / {bf:.4f}       
 PY
 done
 
+# Process per page against one process for all (what a library binding would save).
+"$HERE/startup.sh" "$WORK/img/vi-clean" vie
+
 if [ "${SCAN300:-0}" = 1 ]; then
     echo "300-page scan: the clean Vietnamese pages repeated, indexer add..." >&2
     imgs=()
