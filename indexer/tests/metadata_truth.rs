@@ -178,6 +178,7 @@ fn parse_bbox(xml: &str) -> Vec<LayoutLine> {
                 page: page.unwrap_or(0),
                 top,
                 bold: false,
+                marks_apart: None,
             });
             rest = &rest[end..];
         } else {

@@ -120,6 +120,7 @@ fn labelled_title(cover: &[LayoutLine]) -> Option<String> {
     if rest.chars().filter(|c| c.is_alphabetic()).count() >= 4 {
         return join_title(&[&LayoutLine {
             text: rest.to_string(),
+            marks_apart: None,
             ..cover[i].clone()
         }]);
     }
@@ -280,7 +281,7 @@ pub fn authors(cover: &[LayoutLine], title: Option<&str>) -> Vec<String> {
             }
             break;
         }
-        for n in split_names(&l.text) {
+        for n in split_names(l.names_text()) {
             if !out.contains(&n) {
                 out.push(n);
             }
@@ -303,6 +304,7 @@ mod tests {
                 page: 0,
                 top: 50.0 + 20.0 * i as f32,
                 bold: false,
+                marks_apart: None,
             })
             .collect()
     }
@@ -315,6 +317,7 @@ mod tests {
                 page: 0,
                 top: *top,
                 bold: *bold,
+                marks_apart: None,
             })
             .collect()
     }

@@ -424,6 +424,7 @@ fn classify_all(lines: &[LayoutLine]) -> Vec<Classified<'_>> {
 pub fn repair_line(line: &LayoutLine) -> LayoutLine {
     LayoutLine {
         text: one_line(&line.text),
+        marks_apart: line.marks_apart.as_deref().map(one_line),
         ..line.clone()
     }
 }
@@ -515,6 +516,7 @@ pub fn cover_lines(layout: &[LayoutLine], pages: &[Page]) -> Vec<LayoutLine> {
                 page: 0,
                 top: i as f32 * 12.0,
                 bold: false,
+                marks_apart: None,
             })
             .collect();
     }
@@ -661,6 +663,7 @@ pub fn title(cover: &[LayoutLine]) -> Option<String> {
         if rest.chars().any(char::is_alphabetic) {
             rest_line = LayoutLine {
                 text: rest.to_string(),
+                marks_apart: None,
                 ..label.clone()
             };
             parts.push(&rest_line);
@@ -1164,6 +1167,7 @@ mod tests {
                 page: 0,
                 top: 60.0 + 24.0 * i as f32,
                 bold: false,
+                marks_apart: None,
             })
             .collect()
     }

@@ -35,6 +35,17 @@ pub struct LayoutLine {
     pub top: f32,
     /// True when most of the line is in a bold font (name contains `Bold`, `-B`, `,Bold`...).
     pub bold: bool,
+    /// The text with superscripts glued to a word set apart (`Dirk Eddelbuettel a`), when the
+    /// line has any: what names are read from, so affiliation marks come off them. Titles
+    /// read `text`, where their own cleaning knows glued marks.
+    pub marks_apart: Option<String>,
+}
+
+impl LayoutLine {
+    /// The text to read names from (see [`LayoutLine::marks_apart`]).
+    pub fn names_text(&self) -> &str {
+        self.marks_apart.as_deref().unwrap_or(&self.text)
+    }
 }
 
 pub mod abstract_;
@@ -507,6 +518,7 @@ mod tests {
                     page: 0,
                     top: 20.0 * i as f32,
                     bold: false,
+                    marks_apart: None,
                 })
                 .collect();
             assert_eq!(kind_from_shape(&cover, &pages, english), want, "{what}");

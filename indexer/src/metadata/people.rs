@@ -187,6 +187,8 @@ pub fn split_names(line: &str) -> Vec<String> {
             .filter(|w| !(w.len() == 2 && w.ends_with(')')))
             .enumerate()
             .filter(|(i, w)| !(*i == 0 && matches!(*w, "By" | "by" | "BY")))
+            // Affiliation marks set apart from the name (`Dirk Eddelbuettel a`).
+            .filter(|(i, w)| !(*i > 0 && w.len() == 1 && w.chars().all(|c| c.is_ascii_lowercase())))
             .map(|(_, w)| w)
             .map(|w| {
                 w.trim_matches(|c: char| {
@@ -297,6 +299,11 @@ mod tests {
             (
                 "Achim Zeileis1 and Christian Kleiber2",
                 vec!["Achim Zeileis", "Christian Kleiber"],
+            ),
+            // Superscript affiliation marks, set apart by the layout (Rcpp vignettes).
+            (
+                "J.J. Allaire a , Dirk Eddelbuettel b and Romain François c",
+                vec!["J.J. Allaire", "Dirk Eddelbuettel", "Romain François"],
             ),
         ];
         for (input, want) in cases {

@@ -31,6 +31,10 @@ pub(crate) struct Line {
     pub(crate) bold: bool,
     /// First line of a new block (paragraph or column).
     pub(crate) block_start: bool,
+    /// The text with a space before each superscript glued to the word before it (an
+    /// affiliation mark, `Eddelbuettel` + `a`), when there is one: what metadata reads, so
+    /// that names come out without their marks. The page text keeps them glued, as pdftotext.
+    pub(crate) marks_apart: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -473,6 +477,7 @@ fn layout_words(words: &[Word], buf: &str, rot: u8, lines_out: &mut Vec<Line>) {
     // Output lines: fragments of a leaf on one baseline.
     struct OutLine {
         text: String,
+        marks_apart: Option<String>,
         bold: bool,
         base: f32,
         fs: f32,
@@ -497,9 +502,10 @@ fn layout_words(words: &[Word], buf: &str, rot: u8, lines_out: &mut Vec<Line>) {
                 .flat_map(|&m| frags[m].words.iter().copied())
                 .collect();
             ws.sort_by(|&a, &b| by_x(&words[a as usize], &words[b as usize]));
-            let (text, bold) = line_text(words, buf, &ws);
+            let (text, marks_apart, bold) = line_text(words, buf, &ws);
             out.push(OutLine {
                 text,
+                marks_apart,
                 bold,
                 base: f0.base,
                 fs: members.iter().map(|&m| frags[m].fs).fold(0.0, f32::max),
@@ -548,13 +554,16 @@ fn layout_words(words: &[Word], buf: &str, rot: u8, lines_out: &mut Vec<Line>) {
             top: if rot == 0 { l.base } else { 0.0 },
             bold: l.bold,
             block_start,
+            marks_apart: l.marks_apart.clone(),
         });
     }
 }
 
-/// Text of a line's words (sorted by x) and whether most of it is bold.
-fn line_text(words: &[Word], buf: &str, ws: &[u32]) -> (String, bool) {
+/// Text of a line's words (sorted by x), the same with glued superscripts set apart (when it
+/// differs), and whether most of it is bold.
+fn line_text(words: &[Word], buf: &str, ws: &[u32]) -> (String, Option<String>, bool) {
     let mut out = String::new();
+    let mut apart: Option<String> = None;
     let (mut glyphs, mut bold) = (0u32, 0u32);
     // Letter-spaced lines: when every word is one glyph, the space threshold follows the
     // smallest gap, as pdftotext does.
@@ -571,6 +580,7 @@ fn line_text(words: &[Word], buf: &str, ws: &[u32]) -> (String, bool) {
         }
     }
     let mut prev_x1: Option<f32> = None;
+    let mut prev: Option<&Word> = None;
     for &wi in ws {
         let w = &words[wi as usize];
         if let Some(px1) = prev_x1 {
@@ -580,14 +590,29 @@ fn line_text(words: &[Word], buf: &str, ws: &[u32]) -> (String, bool) {
             let gap = w.x0 - px1;
             if gap >= threshold || gap < -0.5 * fs0 {
                 out.push(' ');
+                if let Some(a) = apart.as_mut() {
+                    a.push(' ');
+                }
+            } else if prev.is_some_and(|p| is_glued_mark(p, w)) {
+                apart.get_or_insert_with(|| out.clone()).push(' ');
             }
         }
-        out.push_str(&buf[w.start as usize..w.end as usize]);
+        let text = &buf[w.start as usize..w.end as usize];
+        out.push_str(text);
+        if let Some(a) = apart.as_mut() {
+            a.push_str(text);
+        }
+        prev = Some(w);
         prev_x1 = Some(prev_x1.map_or(w.x1, |p| p.max(w.x1)));
         glyphs += w.glyphs;
         bold += w.bold;
     }
-    (out, bold * 2 > glyphs)
+    (out, apart, bold * 2 > glyphs)
+}
+
+/// `w`, glued to `prev`, is a superscript mark: a few glyphs in smaller type, raised.
+fn is_glued_mark(prev: &Word, w: &Word) -> bool {
+    w.glyphs <= 3 && w.fs <= 0.85 * prev.fs && w.base < prev.base - 0.15 * prev.fs
 }
 
 const MAX_XY_DEPTH: usize = 64;

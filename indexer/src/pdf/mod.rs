@@ -150,6 +150,7 @@ fn extract_inner(bytes: &[u8], opts: &ExtractOptions) -> Result<ExtractedPdf, Pd
                         .filter(|l| !l.text.trim().is_empty())
                         .map(|l| LayoutLine {
                             text: crate::text::normalize(&l.text),
+                            marks_apart: l.marks_apart.as_deref().map(crate::text::normalize),
                             font_size: l.font_size,
                             page: page_no,
                             top: l.top,
