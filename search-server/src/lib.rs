@@ -95,6 +95,19 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/oai"),
 ];
 
+/// Every request but `/health` gets the rebuild advice (503) once the index's files were found
+/// damaged, instead of reading them.
+async fn refuse_when_damaged(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: middleware::Next,
+) -> axum::response::Response {
+    match state.damaged() {
+        Some(advice) => AppError::Unavailable(advice.to_string()).into_response(),
+        None => next.run(req).await,
+    }
+}
+
 /// The whole application, with the default [`Limits`].
 pub fn app(state: AppState) -> Router {
     app_with_limits(state, Limits::default())
@@ -150,14 +163,20 @@ pub fn app_with_limits(state: AppState, limits: Limits) -> Router {
             ),
             gate,
         ));
-    let limited = reads.merge(uploads).layer(middleware::from_fn_with_state(
-        Gate::new(
-            limits.max_in_flight,
-            limits.queue_wait,
-            "too many requests at once",
-        ),
-        gate,
-    ));
+    let limited = reads
+        .merge(uploads)
+        .layer(middleware::from_fn_with_state(
+            Gate::new(
+                limits.max_in_flight,
+                limits.queue_wait,
+                "too many requests at once",
+            ),
+            gate,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            refuse_when_damaged,
+        ));
     limited
         .route("/health", get(routes::meta::health))
         .fallback(routes::fallback)

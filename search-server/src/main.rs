@@ -74,8 +74,8 @@ fn damaged_advice(index_dir: &Path) -> String {
 }
 
 /// Reads every index file and compares it with its checksum, in the background (it reads the
-/// whole index): damage that opening did not notice is logged with what to do, and the server
-/// goes on serving what it can.
+/// whole index): damage that opening did not notice is logged with what to do, and from then on
+/// requests get that advice (503) while `/health` still answers.
 fn check_index_in_background(state: &AppState) {
     let state = state.clone();
     tokio::task::spawn_blocking(move || match state.index.index.validate_checksum() {
@@ -83,11 +83,9 @@ fn check_index_in_background(state: &AppState) {
         Ok(bad) => {
             let mut names: Vec<String> = bad.iter().map(|p| p.display().to_string()).collect();
             names.sort();
-            tracing::error!(
-                files = %names.join(", "),
-                "{}",
-                damaged_advice(&state.data_dir.index_dir())
-            );
+            let advice = damaged_advice(&state.data_dir.index_dir());
+            tracing::error!(files = %names.join(", "), "{advice}");
+            state.mark_damaged(format!("{advice} (damaged: {})", names.join(", ")));
         }
         Err(e) => tracing::error!(
             error = %search_server::error::chain(&e),

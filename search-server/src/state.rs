@@ -67,6 +67,10 @@ pub struct Inner {
     stats: PerGeneration<CorpusStats>,
     /// How the OAI-PMH provider describes the repository.
     pub oai: Repository,
+    /// What to do about the index, once its files were found damaged: from then on every
+    /// request but `/health` gets it as a 503 instead of reading damaged data (tantivy panics
+    /// on some damaged files, which would make each search a 500).
+    damaged: std::sync::OnceLock<String>,
 }
 
 impl std::fmt::Debug for Inner {
@@ -123,7 +127,19 @@ impl AppState {
             suggest: PerGeneration::default(),
             stats: PerGeneration::default(),
             oai: Repository::default(),
+            damaged: std::sync::OnceLock::new(),
         })))
+    }
+
+    /// Records that the index's files are damaged, with what to do about it (see
+    /// `Inner::damaged`).
+    pub fn mark_damaged(&self, advice: String) {
+        let _ = self.0.damaged.set(advice);
+    }
+
+    /// The advice recorded by [`AppState::mark_damaged`], if any.
+    pub fn damaged(&self) -> Option<&str> {
+        self.0.damaged.get().map(String::as_str)
     }
 
     /// The state with `repository` as the OAI-PMH provider's description; only before the

@@ -1113,8 +1113,9 @@ fn damaged_index_files_are_named_and_a_rebuild_restores_every_document() {
                 assert_no_panic("search-server", &err);
             }
             Damage::FlippedBytes => {
-                // It opens: the server serves what it can, logs which file is damaged, and
-                // never goes down over it.
+                // It opens: the server checks every file's checksum in the background, logs
+                // which file is damaged, and from then on answers with the rebuild advice
+                // (503) instead of reading damaged data; it never goes down over it.
                 let server = Server::start(&copy, token, &["--no-ingest"]);
                 let deadline = Instant::now() + Duration::from_secs(60);
                 while !server.log_text().contains("cannot be read") {
@@ -1128,11 +1129,16 @@ fn damaged_index_files_are_named_and_a_rebuild_restores_every_document() {
                 assert!(server.log_text().contains(&file), "{}", server.log_text());
                 for q in ["the", "học", "\"linear model\"", "tieng viet"] {
                     let r = server.get(&format!("/api/search?q={}", crate::security::enc(q)));
-                    assert!(r.status == 200 || r.status == 500, "{q}: {}", r.status);
+                    assert_eq!(r.status, 503, "{q}");
+                    let error = r.json()["error"].as_str().unwrap_or_default().to_string();
+                    assert!(
+                        error.contains("Rebuild") && error.contains(&file),
+                        "{error}"
+                    );
                 }
                 for id in &ids {
                     let r = server.get(&format!("/api/documents/{id}"));
-                    assert!(r.status == 200 || r.status == 500, "{id}: {}", r.status);
+                    assert_eq!(r.status, 503, "{id}");
                 }
                 assert_eq!(server.get("/health").status, 200);
                 assert_no_panic("search-server", &server.log_text());
