@@ -170,14 +170,53 @@ pub fn clean_name(raw: &str) -> Option<String> {
     looks_like_name(&s).then(|| title_case_name(&s))
 }
 
+/// `line` without parenthesised lists of numbers (`Höhle(1,2)` → `Höhle`).
+fn without_affiliation_numbers(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(open) = rest.find('(') {
+        let after = &rest[open + 1..];
+        match after.find(')') {
+            Some(close)
+                if close > 0
+                    && after[..close]
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || c == ',' || c == ' ') =>
+            {
+                out.push_str(&rest[..open]);
+                out.push(' ');
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push_str(&rest[..open + 1]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Names in one line of an author list: split on `,`, `;`, `and`, `&`, footnote marks,
 /// e-mails and affiliations' numbers removed (`Đỗ Văn Nam ∗ , Trần Nhật Nam ∗`).
 pub fn split_names(line: &str) -> Vec<String> {
-    let line = one_line(line);
+    // Footnote marks glued between names (`Fox∗& Sanford`, `Sinnwell∗and Daniel`) and
+    // parenthesised affiliation numbers (`Wimmer(1,2)`, whose comma would split a name) go
+    // before the line is split.
+    let line: String = without_affiliation_numbers(&one_line(line))
+        .chars()
+        .map(|c| {
+            if matches!(c, '*' | '∗' | '†' | '‡' | '§' | '¶') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
     let mut out = Vec::new();
     let replaced = line
         .replace(" and ", ",")
-        .replace(" & ", ",")
+        .replace('&', ",")
         .replace(';', ",");
     for part in replaced.split(',') {
         let cleaned: String = part
@@ -299,6 +338,19 @@ mod tests {
             (
                 "Achim Zeileis1 and Christian Kleiber2",
                 vec!["Achim Zeileis", "Christian Kleiber"],
+            ),
+            // Marks glued between names, and numbered affiliations (R vignettes).
+            (
+                "John Fox∗& Sanford Weisberg†",
+                vec!["John Fox", "Sanford Weisberg"],
+            ),
+            (
+                "Jason P. Sinnwell∗and Daniel J. Schaid",
+                vec!["Jason P. Sinnwell", "Daniel J. Schaid"],
+            ),
+            (
+                "Valentin Wimmer(1,2)∗ and Michael Höhle(1,2)",
+                vec!["Valentin Wimmer", "Michael Höhle"],
             ),
             // Superscript affiliation marks, set apart by the layout (Rcpp vignettes).
             (
