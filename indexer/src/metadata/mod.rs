@@ -167,6 +167,14 @@ pub fn infer(info: &PdfInfo, layout: &[LayoutLine], pages: &[Page]) -> DocMetada
     } else {
         authors(&cover)
     };
+    // Type sizes are known (not lines of OCR text or of a page without layout).
+    let laid_out = cover.iter().any(|l| l.font_size > 0.0);
+    if meta.authors.is_empty() && laid_out && !first_page::looks_like_cover(&cover) {
+        // A paper or manual whose names are Vietnamese (`Hàn Thế Thành` under an English
+        // title) has no cover for the Vietnamese reading to find them on: they are under the
+        // title, as in English papers.
+        meta.authors = english::authors(&cover, meta.title.as_deref());
+    }
     if meta.authors.is_empty() {
         meta.authors = info_people(info);
     }
