@@ -214,10 +214,7 @@ pub fn split_names(line: &str) -> Vec<String> {
         })
         .collect();
     let mut out = Vec::new();
-    let replaced = line
-        .replace(" and ", ",")
-        .replace('&', ",")
-        .replace(';', ",");
+    let replaced = line.replace(" and ", ",").replace(['&', ';'], ",");
     for part in replaced.split(',') {
         let cleaned: String = part
             .split_whitespace()
