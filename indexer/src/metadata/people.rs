@@ -103,7 +103,47 @@ pub fn looks_like_name(text: &str) -> bool {
                 && w.chars()
                     .all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '.')
         })
+        && !words
+            .iter()
+            .any(|w| NOT_IN_NAMES.contains(&w.to_lowercase().as_str()))
 }
+
+/// Words of title-cased headings, subtitles and labels that sit where names do on a title
+/// page (`An Interactive Plotting Program`, `Free Your Numbers`, `Getting Started`, `Course
+/// Title`, `Page Numbers`) and are in no person's name. Corporate authors (`R Core Team`, `The
+/// PARI Group`, `American Mathematical Society`) use none of them.
+const NOT_IN_NAMES: [&str; 30] = [
+    "in",
+    "free",
+    "your",
+    "getting",
+    "started",
+    "user",
+    "users",
+    "guide",
+    "page",
+    "pages",
+    "numbers",
+    "reference",
+    "card",
+    "course",
+    "title",
+    "program",
+    "programme",
+    "technology",
+    "interactive",
+    "plotting",
+    "division",
+    "department",
+    "manual",
+    "introduction",
+    "contents",
+    "chapter",
+    "section",
+    "version",
+    "package",
+    "tutorial",
+];
 
 /// `NGUYỄN VĂN AN` → `Nguyễn Văn An`; names already in mixed case are kept.
 pub fn title_case_name(name: &str) -> String {
@@ -266,6 +306,27 @@ mod tests {
         ];
         for (input, want) in cases {
             assert_eq!(strip_academic_title(input), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn headings_under_a_title_are_not_names() {
+        for heading in [
+            "An Interactive Plotting Program",
+            "Free Your Numbers",
+            "Getting Started",
+            "Course Title",
+            "A User Guide",
+        ] {
+            assert!(!looks_like_name(heading), "{heading:?}");
+        }
+        for name in [
+            "Nguyễn Văn An",
+            "The PARI Group",
+            "Thomas Williams",
+            "R Core Team",
+        ] {
+            assert!(looks_like_name(name), "{name:?}");
         }
     }
 
