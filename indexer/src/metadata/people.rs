@@ -96,6 +96,9 @@ pub fn is_name_shaped(text: &str) -> bool {
 /// capitalised words; foreign names and unusual family names pass.
 pub fn looks_like_name(text: &str) -> bool {
     let words: Vec<&str> = text.split_whitespace().collect();
+    if is_corporate(&words) {
+        return true;
+    }
     (2..=6).contains(&words.len())
         && words.iter().all(|w| {
             let mut cs = w.chars();
@@ -106,6 +109,29 @@ pub fn looks_like_name(text: &str) -> bool {
         && !words
             .iter()
             .any(|w| NOT_IN_NAMES.contains(&w.to_lowercase().as_str()))
+}
+
+/// A corporate author as R packages and manuals print them: a few words ending in `Team`,
+/// `Group`, `Society`… (`zoo Development Team`, `R Core Team`), the first may be a package's
+/// lower-case name.
+fn is_corporate(words: &[&str]) -> bool {
+    const BODIES: [&str; 6] = [
+        "Team",
+        "Group",
+        "Society",
+        "Consortium",
+        "Committee",
+        "Foundation",
+    ];
+    (2..=5).contains(&words.len())
+        && words.last().is_some_and(|w| BODIES.contains(w))
+        && words[1..]
+            .iter()
+            .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+        && words.iter().all(|w| {
+            w.chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '.')
+        })
 }
 
 /// Words of title-cased headings, subtitles and labels that sit where names do on a title
