@@ -244,9 +244,20 @@ pub(crate) fn load(doc: &Document, dict: &Dictionary, limit: usize) -> Font {
         None
     };
     // Code-named glyphs (`/a65` at code 65, as dvips writes Type 3 fonts) carry their code.
+    // TeX keeps the f ligatures at 11 to 15 in its OT1 fonts (Computer Modern) and at 27 to 31
+    // in T1 ones (EC, cm-super), where OT1 has æ, œ, ø; a font that uses 11 to 15 is OT1.
+    let code_named = |c: u8, n: &[u8]| n.ends_with(c.to_string().as_bytes());
+    let ligatures_at = if diffs
+        .iter()
+        .any(|&(c, n)| (11..=15).contains(&c) && code_named(c, n))
+    {
+        11
+    } else {
+        27
+    };
     let numeric: Vec<(u8, Vec<u8>)> = diffs
         .iter()
-        .filter_map(|&(code, name)| numeric_name(code, name).map(|n| (code, n)))
+        .filter_map(|&(code, name)| numeric_name(code, name, ligatures_at).map(|n| (code, n)))
         .collect();
     for (code, n) in &numeric {
         if let Some(d) = diffs.iter_mut().find(|d| d.0 == *code) {
@@ -564,13 +575,25 @@ fn has_real_vietnamese(tu: &ToUnicode) -> bool {
 }
 
 /// `a65`, `g65`, `c65` at code 65: a name that is just the code, as printable ASCII.
-fn numeric_name(code: u8, name: &[u8]) -> Option<Vec<u8>> {
+/// `ligatures_at`: the code of `ff`, the first of TeX's five f ligatures in the font's
+/// encoding (11 in OT1, 27 in T1).
+fn numeric_name(code: u8, name: &[u8], ligatures_at: u8) -> Option<Vec<u8>> {
     let digits = name.iter().position(u8::is_ascii_digit)?;
     if !(1..=2).contains(&digits) || !name[..digits].iter().all(u8::is_ascii_alphabetic) {
         return None;
     }
     let n: u32 = std::str::from_utf8(&name[digits..]).ok()?.parse().ok()?;
-    if n != u32::from(code) || !(33..=126).contains(&n) {
+    if n != u32::from(code) {
+        return None;
+    }
+    // Without the f ligatures `fixed` reads `xed` and `coefficient` `coe cient`.
+    if let Some(lig) = n
+        .checked_sub(u32::from(ligatures_at))
+        .and_then(|i| ["ff", "fi", "fl", "ffi", "ffl"].get(i as usize))
+    {
+        return Some(lig.as_bytes().to_vec());
+    }
+    if !(33..=126).contains(&n) {
         return None;
     }
     let mut s = String::new();
@@ -590,6 +613,20 @@ fn is_suspicious(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn code_named_glyphs_of_tex_fonts_keep_their_ligatures() {
+        // OT1 (Computer Modern).
+        assert_eq!(numeric_name(12, b"a12", 11).as_deref(), Some(&b"fi"[..]));
+        assert_eq!(numeric_name(14, b"a14", 11).as_deref(), Some(&b"ffi"[..]));
+        // T1 (EC, cm-super).
+        assert_eq!(numeric_name(28, b"a28", 27).as_deref(), Some(&b"fi"[..]));
+        assert_eq!(numeric_name(12, b"a12", 27), None);
+        assert_eq!(numeric_name(65, b"a65", 27).as_deref(), Some(&b"uni0041"[..]));
+        // The name must carry the code it sits at.
+        assert_eq!(numeric_name(12, b"a13", 11), None);
+        assert_eq!(numeric_name(5, b"a5", 11), None);
+    }
     use lopdf::{dictionary, Stream};
 
     fn text_of(font: &Font, bytes: &[u8]) -> String {
