@@ -622,7 +622,10 @@ mod tests {
         // T1 (EC, cm-super).
         assert_eq!(numeric_name(28, b"a28", 27).as_deref(), Some(&b"fi"[..]));
         assert_eq!(numeric_name(12, b"a12", 27), None);
-        assert_eq!(numeric_name(65, b"a65", 27).as_deref(), Some(&b"uni0041"[..]));
+        assert_eq!(
+            numeric_name(65, b"a65", 27).as_deref(),
+            Some(&b"uni0041"[..])
+        );
         // The name must carry the code it sits at.
         assert_eq!(numeric_name(12, b"a13", 11), None);
         assert_eq!(numeric_name(5, b"a5", 11), None);
