@@ -6,7 +6,7 @@ use super::{match_key, one_line};
 /// The year of a PDF date (`D:20190512093000+07'00'`), an XMP/ISO date (`2019-05-12T09:30:00Z`),
 /// or a date as printed by `pdfinfo` (`Wed May 31 05:01:48 2023 UTC`).
 ///
-/// Years outside 1950–2100 are refused: they come from unset clocks (`D:19700101`) or junk.
+/// Years outside 1950 to next year are refused: they come from unset clocks (`D:19700101`) or junk.
 pub fn pdf_date_year(date: &str) -> Option<i32> {
     let s = date.trim();
     let s = s.strip_prefix("D:").unwrap_or(s);
@@ -21,7 +21,7 @@ pub fn pdf_date_year(date: &str) -> Option<i32> {
 }
 
 fn plausible(year: i32) -> Option<i32> {
-    (1950..=2100).contains(&year).then_some(year)
+    super::year::plausible(year).then_some(year)
 }
 
 /// The Info/XMP title when it looks like a real title, normalised; `None` for the usual junk:

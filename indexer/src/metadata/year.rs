@@ -6,6 +6,35 @@
 use super::match_key;
 
 /// Cities that head the date line of Vietnamese covers (folded, lower case).
+/// A year a document can carry: from 1950 to next year. A later one (`2055` in a table of
+/// examples) is no document's date.
+pub(crate) fn plausible(year: i32) -> bool {
+    (1950..=this_year() + 1).contains(&year)
+}
+
+/// The current year (UTC), from the system clock; 2026 if the clock is before 1970.
+fn this_year() -> i32 {
+    static YEAR: std::sync::OnceLock<i32> = std::sync::OnceLock::new();
+    *YEAR.get_or_init(|| {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        // Days to a civil year, as in Howard Hinnant's `civil_from_days`, to the year only.
+        let days = (secs / 86_400) as i64 + 719_468;
+        let era = days.div_euclid(146_097);
+        let doe = days - era * 146_097;
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let year = yoe + era * 400 + i64::from(mp >= 10);
+        if secs == 0 {
+            2026
+        } else {
+            year as i32
+        }
+    })
+}
+
 const CITIES: [&str; 26] = [
     "ha noi",
     "ho chi minh",
@@ -50,7 +79,7 @@ pub fn is_place_line(line: &str) -> bool {
 
 /// The year of a cover's place-and-date line, or `None` when the line is not one.
 ///
-/// A stand-alone four-digit number in 1950–2100 counts when the line reads like a date: it
+/// A stand-alone four-digit number in 1950 to next year counts when the line reads like a date: it
 /// names a city, says `năm`/`tháng`, writes `MM/YYYY`, or is a short `…, YYYY` / `… – YYYY`
 /// line. Student ids (`20210457`), class codes (`K62`) and long sentences do not.
 pub fn year_from_line(line: &str) -> Option<i32> {
@@ -87,7 +116,7 @@ pub fn year_from_line(line: &str) -> Option<i32> {
             continue;
         }
         let year: i32 = chars[start..i].iter().collect::<String>().parse().ok()?;
-        if !(1950..=2100).contains(&year) {
+        if !plausible(year) {
             continue;
         }
         let slash = before == Some('/');
@@ -180,7 +209,7 @@ pub fn english_date_year(line: &str) -> Option<i32> {
             continue;
         }
         let year: i32 = w.parse().ok()?;
-        if !(1950..=2100).contains(&year) {
+        if !plausible(year) {
             continue;
         }
         // `January 10 2023`, `Jan 2008`, `24 November 2022`, `September 18-20, 2006`.
@@ -239,7 +268,7 @@ pub fn copyright_year(line: &str) -> Option<i32> {
     for (start, i) in digit_runs(&chars) {
         if i - start == 4 {
             let y: i32 = chars[start..i].iter().collect::<String>().parse().ok()?;
-            if (1950..=2100).contains(&y) {
+            if plausible(y) {
                 best = Some(y);
             }
         } else if i - start == 2 && best.is_some() && chars.get(start.wrapping_sub(1)) == Some(&'-')
@@ -270,6 +299,14 @@ pub fn copyright_year(line: &str) -> Option<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn years_after_next_year_are_no_documents_dates() {
+        let now = this_year();
+        assert!(now >= 2026, "clock year {now}");
+        assert!(plausible(now) && plausible(now + 1) && plausible(1950));
+        assert!(!plausible(now + 2) && !plausible(2055) && !plausible(1949));
+    }
 
     #[test]
     fn english_title_page_dates() {
