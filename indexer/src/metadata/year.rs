@@ -12,27 +12,10 @@ pub(crate) fn plausible(year: i32) -> bool {
     (1950..=this_year() + 1).contains(&year)
 }
 
-/// The current year (UTC), from the system clock; 2026 if the clock is before 1970.
+/// The current year (UTC), from the system clock.
 fn this_year() -> i32 {
     static YEAR: std::sync::OnceLock<i32> = std::sync::OnceLock::new();
-    *YEAR.get_or_init(|| {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        // Days to a civil year, as in Howard Hinnant's `civil_from_days`, to the year only.
-        let days = (secs / 86_400) as i64 + 719_468;
-        let era = days.div_euclid(146_097);
-        let doe = days - era * 146_097;
-        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let year = yoe + era * 400 + i64::from(mp >= 10);
-        if secs == 0 {
-            2026
-        } else {
-            year as i32
-        }
-    })
+    *YEAR.get_or_init(|| time::OffsetDateTime::now_utc().year())
 }
 
 const CITIES: [&str; 26] = [

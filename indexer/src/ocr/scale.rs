@@ -76,16 +76,6 @@ impl Measure {
     }
 }
 
-/// The factor (0.5 to 1) that brings the page's x-height down to `target` pixels.
-pub fn factor(img: &GrayImage, target: u16) -> f32 {
-    measure(img).factor(target)
-}
-
-/// The page's x-height in pixels (see [`Measure::x_height`]).
-pub fn x_height(img: &GrayImage) -> Option<f32> {
-    measure(img).x_height
-}
-
 /// Blobs of ink of a page (under Otsu's threshold), measured.
 pub fn measure(img: &GrayImage) -> Measure {
     let mut hist = [0u64; 256];
@@ -306,6 +296,14 @@ fn weights(from: usize, to: usize) -> Vec<Vec<(usize, f32)>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn factor(img: &GrayImage, target: u16) -> f32 {
+        measure(img).factor(target)
+    }
+
+    fn x_height(img: &GrayImage) -> Option<f32> {
+        measure(img).x_height
+    }
 
     /// A page of "letters": `n`-like blocks of height `xh` with `l`-like ascenders every fifth
     /// letter, small accents above some, in lines.
