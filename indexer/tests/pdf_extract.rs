@@ -249,6 +249,23 @@ mod fonts {
     }
 
     #[test]
+    fn type3_tounicode_pointing_at_dingbats_loses_to_code_names() {
+        // Type 3 fonts named `/a110` at code 110 whose ToUnicode maps them to ZapfDingbats'
+        // `a110`, ♥ (pdftotext reads `P❡♥❛❧✐③❡❞`).
+        let Some(path) = corpus_file("corpus/en/r-vignettes/r-cran-lme4__PLSvGLS.pdf") else {
+            return;
+        };
+        let text = full_text(&path);
+        assert!(
+            text.contains("Penalized least squares versus generalized"),
+            "{}",
+            &text[..300.min(text.len())]
+        );
+        assert!(text.contains("October 31, 2022"), "punctuation lost");
+        assert!(!text.contains('♥') && !text.contains('③'));
+    }
+
+    #[test]
     fn type3_monospace_listing_keeps_its_words() {
         // A dvips bitmap typewriter font, letters 0.1 em apart by the font box but less by
         // the width of its glyphs, which is how pdftotext sizes Type 3 fonts.

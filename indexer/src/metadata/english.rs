@@ -22,7 +22,8 @@ fn is_furniture(text: &str) -> bool {
         " accepted ",
         " published ",
         " abstract ",
-        " vignette ",
+        " this vignette ",
+        " the vignette ",
         " typeset ",
         " draft version ",
         " article no ",
@@ -247,12 +248,32 @@ pub fn title(cover: &[LayoutLine]) -> Option<String> {
     }
     // Largest type wins; among equals the first (titles come before authors).
     let mut best: Option<&Vec<&LayoutLine>> = None;
-    for b in &blocks {
+    for b in blocks.iter().filter(|b| !is_running_text(b)) {
         if best.is_none_or(|x| size(b) > size(x) + 0.5) {
             best = Some(b);
         }
     }
     join_title(best?)
+}
+
+/// A paragraph, not a title: more words than the longest titles have, or lines of code. Where
+/// the title is set in the body's size (a bold line, small capitals), the paragraphs under it
+/// form blocks in the same type.
+fn is_running_text(block: &[&LayoutLine]) -> bool {
+    const MAX_TITLE_WORDS: usize = 40;
+    let words: usize = block
+        .iter()
+        .map(|l| l.text.split_whitespace().count())
+        .sum();
+    let code = |t: &str| {
+        let t = t.trim_start();
+        ["#include", "//", "/*", "#define", "> ", "import "]
+            .iter()
+            .any(|p| t.starts_with(p))
+            || t.ends_with('{')
+            || t.ends_with(';')
+    };
+    words > MAX_TITLE_WORDS || block.iter().any(|l| code(&l.text))
 }
 
 /// The authors: names on the lines right under the title (up to five lines), split on commas

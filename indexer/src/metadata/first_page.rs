@@ -456,6 +456,35 @@ pub fn is_front_matter(cover: &[LayoutLine]) -> bool {
         })
 }
 
+/// A page of running text (a dozen lines or more) whose upper part holds a line in type half
+/// as large again as its common size.
+fn has_display_title(lines: &[&LayoutLine]) -> bool {
+    if lines.len() < 12 {
+        return false;
+    }
+    let mut sizes: Vec<f32> = lines.iter().map(|l| l.font_size).collect();
+    sizes.sort_by(f32::total_cmp);
+    let common = sizes[sizes.len() / 2];
+    let (lo, hi) = lines.iter().fold((f32::MAX, f32::MIN), |(lo, hi), l| {
+        (lo.min(l.top), hi.max(l.top))
+    });
+    let upper = lo + (hi - lo) * 0.4;
+    common > 0.0
+        && lines
+            .iter()
+            .any(|l| l.top <= upper && l.font_size >= 1.5 * common)
+}
+
+/// The heading of a reference list.
+fn is_references_heading(text: &str) -> bool {
+    let key = match_key(text);
+    let key = key.trim_start_matches(|c: char| c.is_ascii_digit() || c == ' ');
+    matches!(
+        key,
+        "references" | "bibliography" | "tai lieu tham khao" | "danh muc tai lieu tham khao"
+    )
+}
+
 /// How much a page looks like a cover: headers, a doc-type phrase, a date line; negative for
 /// front matter (`LỜI CAM ĐOAN`, `MỤC LỤC`).
 fn cover_score(lines: &[&LayoutLine]) -> i32 {
@@ -477,7 +506,9 @@ fn cover_score(lines: &[&LayoutLine]) -> i32 {
             _ => 0,
         };
     }
-    if is_front_matter(&owned) {
+    // A reference list names reports and theses (`Technical report, NICTA.`) and dates every
+    // line: it is the end of a paper, not a cover.
+    if is_front_matter(&owned) || owned.iter().any(|l| is_references_heading(&l.text)) {
         score -= 5;
     }
     score.min(8)
@@ -530,10 +561,14 @@ pub fn cover_lines(layout: &[LayoutLine], pages: &[Page]) -> Vec<LayoutLine> {
     let first = by_page(0);
     let first_score = cover_score(&first);
     let mut best = (0, first_score);
+    // A first page opening with a display title over running text is the paper's own first
+    // page: only a real cover further on (a header and a kind of work) beats it, not a page
+    // whose code listing or reference list happens to hold `Title:` or `Technical report`.
+    let needed = if has_display_title(&first) { 4 } else { 0 };
     if first_score < 4 {
         for p in 1..=max_page {
             let s = cover_score(&by_page(p));
-            if s > best.1 + 1 {
+            if s > best.1 + 1 && s >= needed {
                 best = (p, s);
             }
         }

@@ -315,7 +315,10 @@ pub(crate) fn load(doc: &Document, dict: &Dictionary, limit: usize) -> Font {
                 // to a glyph name that says more.
                 let mapped = &out[start..];
                 let enc_text = enc.get(code);
-                if is_suspicious(mapped) && enc_text.chars().any(char::is_alphanumeric) {
+                // (`✱` for a comma named `/a44` at code 44 as well as `♥` for `/a110`).
+                let says_more =
+                    enc_text.chars().any(|c| !c.is_whitespace()) && !is_suspicious(enc_text);
+                if is_suspicious(mapped) && says_more {
                     out.truncate(start);
                     out.push_str(enc_text);
                 }
@@ -603,10 +606,20 @@ fn numeric_name(code: u8, name: &[u8], ligatures_at: u8) -> Option<Vec<u8>> {
     Some(format!("uni{n:04X}").into_bytes())
 }
 
+/// A mapping no text font means: control characters, private use, and what ZapfDingbats'
+/// glyph names stand for (dingbats, card suits `♥`, circled digits `③`, shapes `●`, arrows),
+/// which a Type 3 font's ToUnicode gets when a tool looked its `/a110` names up there.
 fn is_suspicious(s: &str) -> bool {
     !s.is_empty()
         && s.chars().all(|c| {
-            matches!(c, '\u{2700}'..='\u{27BF}' | '\u{E000}'..='\u{F8FF}' | '\u{0}'..='\u{1F}' | '\u{FFFD}')
+            matches!(c,
+                '\u{2700}'..='\u{27BF}'
+                | '\u{2460}'..='\u{24FF}'
+                | '\u{25A0}'..='\u{26FF}'
+                | '\u{2190}'..='\u{21FF}'
+                | '\u{E000}'..='\u{F8FF}'
+                | '\u{0}'..='\u{1F}'
+                | '\u{FFFD}')
         })
 }
 
@@ -629,6 +642,11 @@ mod tests {
         // The name must carry the code it sits at.
         assert_eq!(numeric_name(12, b"a13", 11), None);
         assert_eq!(numeric_name(5, b"a5", 11), None);
+        // ZapfDingbats calls ♥ `a110`: in a dvips font at code 110 it is `n`.
+        assert_eq!(
+            numeric_name(110, b"a110", 27).as_deref(),
+            Some(&b"uni006E"[..])
+        );
     }
     use lopdf::{dictionary, Stream};
 
