@@ -409,6 +409,21 @@ mod tests {
                 ],
                 "Sample Title: with Forced Linebreak",
             ),
+            (
+                "quantreg: a bold title in the body's size, a paragraph after it in the same type",
+                vec![
+                    ("QUANTILE REGRESSION IN R: A VIGNETTE", 157.9, 10.0, true),
+                    ("ROGER KOENKER", 187.8, 8.0, false),
+                    ("Abstract. Quantile regression is an evolving body of", 215.0, 8.0, false),
+                    ("1. Introduction", 311.9, 10.0, false),
+                    ("Beran's (2003) provocative definition of statistics as the study of algorithms for", 329.8, 10.0, false),
+                    ("data analysis elevates computational considerations to the forefront of the field. It", 341.7, 10.0, false),
+                    ("is apparent that the evolutionary success of statistical methods is to a significant", 353.7, 10.0, false),
+                    ("degree determined by considerations of computational convenience. As a result,", 365.7, 10.0, false),
+                    body,
+                ],
+                "QUANTILE REGRESSION IN R: A VIGNETTE",
+            ),
         ];
         for (what, spec, want) in cases {
             assert_eq!(title(&lines(&spec)).as_deref(), Some(want), "{what}");

@@ -8,7 +8,7 @@
 
 use crate::doc::{DocType, Page};
 
-use super::people::{clean_name, is_name_shaped, looks_like_name, title_case_words};
+use super::people::{clean_name, is_name_shaped, looks_like_name, split_names, title_case_words};
 use super::{match_key, one_line, LayoutLine, PdfInfo};
 
 /// What a cover line is, for the purpose of finding the title among the others.
@@ -443,8 +443,9 @@ const FRONT_MATTER: [&str; 10] = [
     "preface",
 ];
 
-/// True when the chosen "cover" is front matter (the PDF has no cover page): its first line
-/// is a heading such as `LỜI CAM ĐOAN`. Its largest type is then a heading, not the title.
+/// True when the chosen "cover" is front matter or a chapter's opening (the PDF has no cover
+/// page): its first line is a heading such as `LỜI CAM ĐOAN` or `CHƯƠNG 1`. Its largest type
+/// is then a heading, not the title.
 pub fn is_front_matter(cover: &[LayoutLine]) -> bool {
     // The first line with letters: a page number may stand above the heading.
     cover
@@ -452,8 +453,19 @@ pub fn is_front_matter(cover: &[LayoutLine]) -> bool {
         .find(|l| l.text.chars().any(char::is_alphabetic))
         .is_some_and(|l| {
             let k = match_key(&l.text);
-            FRONT_MATTER.iter().any(|p| starts_with_words(&k, p))
+            FRONT_MATTER.iter().any(|p| starts_with_words(&k, p)) || is_chapter_opening(&k)
         })
+}
+
+/// `CHƯƠNG 1`, `Chapter 2`, `CHƯƠNG I`: a page that opens a chapter is inside the work.
+fn is_chapter_opening(key: &str) -> bool {
+    let mut words = key.split(' ');
+    let (Some(head), Some(num)) = (words.next(), words.next()) else {
+        return false;
+    };
+    matches!(head, "chuong" | "chapter")
+        && (num.chars().all(|c| c.is_ascii_digit())
+            || num.chars().all(|c| matches!(c, 'i' | 'v' | 'x')))
 }
 
 /// A page of running text (a dozen lines or more) whose upper part holds a line in type half
@@ -568,7 +580,8 @@ pub fn cover_lines(layout: &[LayoutLine], pages: &[Page]) -> Vec<LayoutLine> {
     if first_score < 4 {
         for p in 1..=max_page {
             let s = cover_score(&by_page(p));
-            if s > best.1 + 1 && s >= needed {
+            // Running text (score 0) after front matter is the work itself, not its cover.
+            if s > best.1 + 1 && s >= needed && s > 0 {
                 best = (p, s);
             }
         }
@@ -640,8 +653,23 @@ pub(crate) fn join_title(lines: &[&LayoutLine]) -> Option<String> {
         .trim_matches(|c: char| c.is_whitespace() || matches!(c, '“' | '”' | '"' | ':'))
         .trim_end_matches(['.', ',', ';'])
         .trim();
-    let t = strip_footnote_mark(t).to_string();
+    let t = strip_page_number(strip_footnote_mark(t)).to_string();
     (t.chars().filter(|c| c.is_alphabetic()).count() >= 2).then_some(t)
+}
+
+/// A title without the page number of a running foot it was printed in (`Khai phá dữ liệu
+/// Trang 1`, `... Page 3`).
+fn strip_page_number(title: &str) -> &str {
+    let mut words = title.rsplitn(3, ' ');
+    let (Some(num), Some(label), Some(rest)) = (words.next(), words.next(), words.next()) else {
+        return title;
+    };
+    let label = match_key(label);
+    if num.chars().all(|c| c.is_ascii_digit()) && (label == "trang" || label == "page") {
+        rest.trim_end()
+    } else {
+        title
+    }
 }
 
 /// A title without the footnote mark its last word carries: `Guide*`, `Version 1.11.1* †`,
@@ -716,6 +744,22 @@ pub fn title(cover: &[LayoutLine]) -> Option<String> {
             return Some(t);
         }
     }
+    // A title that starts with the kind of work and runs on to the next line in the same
+    // type (`Báo Cáo Chương Trình Giải Bài Toán Quy` / `Hoạch Tuyến Tính`) is one title.
+    let mut classified = classified;
+    for i in 0..classified.len().saturating_sub(1) {
+        let (line, next) = (classified[i].line, &classified[i + 1]);
+        // (`ÁN LỆ SỐ 43/2021/AL` over `Về hiệu lực …` is a form's number, not a title's start.)
+        let runs_on = classified[i].kind == LineKind::DocType
+            && !is_doc_type_only(&line.text)
+            && doc_type_of(&line.text).is_none_or(|(t, _)| t != DocType::Other)
+            && next.kind == LineKind::Text
+            && same_block(line, next.line)
+            && (next.line.font_size - line.font_size).abs() <= 0.05 * line.font_size;
+        if runs_on {
+            classified[i].kind = LineKind::Text;
+        }
+    }
     // Blocks of title candidates, each remembering whether it comes right after the doc-type
     // line (where a short block is the course name: `BÁO CÁO ĐỒ ÁN` / `DỮ LIỆU LỚN`).
     let mut blocks: Vec<(Vec<&LayoutLine>, bool)> = Vec::new();
@@ -774,6 +818,26 @@ pub fn title(cover: &[LayoutLine]) -> Option<String> {
             _ => Some(b),
         },
     )?;
+    // A course name set large with the report's topic right under it, longer and smaller
+    // (`XỬ LÝ NGÔN NGỮ TỰ NHIÊN` / `XÂY DỰNG TRÌNH PHÂN TÍCH CÚ PHÁP TIẾNG VIỆT`): the topic is
+    // what the work is about.
+    let last = best.0.last().unwrap();
+    let topic = blocks.iter().find(|b| {
+        let first = b.0[0];
+        first.top > last.top
+            && first.top - last.top <= 2.5 * last.font_size
+            && size(&b.0) >= 0.45 * size(&best.0)
+            && size(&b.0) < 0.9 * size(&best.0)
+            && words(&best.0) <= 6
+            && words(&b.0) > words(&best.0)
+            && words(&b.0) >= 5
+            && !b.0.last().unwrap().text.trim_end().ends_with('.')
+            && !b.0.iter().any(|l| language_switch(last, l))
+            && !b.0.iter().any(|l| split_names(l.names_text()).len() >= 2)
+    });
+    if let Some(t) = topic {
+        best = t;
+    }
     // A course name under the doc type yields to a real title in nearly as large type.
     if best.1 && words(&best.0) <= 3 {
         let floor = 0.7 * size(&best.0);
@@ -1355,6 +1419,49 @@ mod tests {
                     ("IN CERVICAL CANCER CELL DETECTION", 14.0),
                 ],
                 "BIẾN THỂ MÔ HÌNH HỌC SÂU TIÊN TIẾN KẾT HỢP LOGISTIC REGRESSION TRONG XỬ LÝ ẢNH PHÁT HIỆN TẾ BÀO UNG THƯ CỔ TỬ CUNG",
+            ),
+            (
+                // The course name set large, the topic under it.
+                vec![
+                    ("ĐẠI HỌC QUỐC GIA THÀNH PHỐ HỒ CHÍ MINH", 16.0),
+                    ("ĐẠI HỌC CÔNG NGHỆ THÔNG TIN", 16.0),
+                    ("", 0.0),
+                    ("XỬ LÝ NGÔN NGỮ TỰ NHIÊN", 28.0),
+                    ("XÂY DỰNG TRÌNH PHÂN TÍCH CÚ PHÁP TIẾNG VIỆT", 14.0),
+                    ("", 0.0),
+                    ("Sinh viên thực hiện:", 14.0),
+                    ("BÙI NGUYÊN MÃO", 12.0),
+                ],
+                "XÂY DỰNG TRÌNH PHÂN TÍCH CÚ PHÁP TIẾNG VIỆT",
+            ),
+            (
+                // Names under a title are no topic.
+                vec![
+                    ("Dùng font với VnTEX", 20.7),
+                    ("Hàn Thế Thành và Thái Phú Khánh Hòa", 14.3),
+                    ("Ngày 12 tháng 5 năm 2008", 14.3),
+                ],
+                "Dùng font với VnTEX",
+            ),
+            (
+                // A title that starts with the kind of work and runs on.
+                vec![
+                    ("Báo Cáo Chương Trình Giải Bài Toán Quy", 20.7),
+                    ("Hoạch Tuyến Tính", 20.7),
+                    ("", 0.0),
+                    ("Mục lục", 17.2),
+                ],
+                "Báo Cáo Chương Trình Giải Bài Toán Quy Hoạch Tuyến Tính",
+            ),
+            (
+                // The running foot of a cover-less report.
+                vec![
+                    ("Trường Đại học Mở Thành phố Hồ Chí Minh", 13.0),
+                    ("", 0.0),
+                    ("", 0.0),
+                    ("Khai phá dữ liệu Trang 1", 14.0),
+                ],
+                "Khai phá dữ liệu",
             ),
         ];
         for (lines, want) in cases {

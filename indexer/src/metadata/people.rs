@@ -9,14 +9,14 @@ use super::{match_key, one_line};
 /// Common Vietnamese family names, lower case with their diacritics (`Từ` is a family name,
 /// `TỰ` in `TỰ NHIÊN` is not): an unlabelled line is taken for a name only when it starts with
 /// one, so that two capitalised words of a title are not.
-const SURNAMES: [&str; 74] = [
+const SURNAMES: [&str; 77] = [
     "nguyễn", "trần", "lê", "phạm", "hoàng", "huỳnh", "phan", "vũ", "võ", "đặng", "bùi", "đỗ",
     "hồ", "ngô", "dương", "lý", "đoàn", "đinh", "lâm", "trương", "mai", "tạ", "cao", "chu",
     "nghiêm", "lưu", "hà", "tô", "thái", "châu", "quách", "kiều", "lương", "đào", "phùng", "vương",
     "trịnh", "tăng", "triệu", "khổng", "lại", "la", "mạc", "tôn", "thân", "từ", "hứa", "diệp",
     "giang", "tống", "âu", "đàm", "kim", "lục", "nông", "ông", "phí", "quan", "tất", "thạch",
     "văn", "lữ", "khúc", "lã", "doãn", "hầu", "lò", "ninh", "phó", "vi", "trình", "bạch", "cù",
-    "đồng",
+    "đồng", "hàn", "khương", "tiêu",
 ];
 
 /// The same names written without diacritics (`Le Chi Thong`), for ASCII-only words.
@@ -138,7 +138,7 @@ fn is_corporate(words: &[&str]) -> bool {
 /// page (`An Interactive Plotting Program`, `Free Your Numbers`, `Getting Started`, `Course
 /// Title`, `Page Numbers`) and are in no person's name. Corporate authors (`R Core Team`, `The
 /// PARI Group`, `American Mathematical Society`) use none of them.
-const NOT_IN_NAMES: [&str; 30] = [
+const NOT_IN_NAMES: [&str; 37] = [
     "in",
     "free",
     "your",
@@ -169,6 +169,14 @@ const NOT_IN_NAMES: [&str; 30] = [
     "version",
     "package",
     "tutorial",
+    // Front-matter headings a cover may set like a name (`MỞ ĐẦU`, `MỤC LỤC`, `LỜI CẢM ƠN`).
+    "mở",
+    "đầu",
+    "mục",
+    "lời",
+    "chương",
+    "tóm",
+    "tắt",
 ];
 
 /// `NGUYỄN VĂN AN` → `Nguyễn Văn An`; names already in mixed case are kept.
@@ -279,6 +287,18 @@ pub fn split_names(line: &str) -> Vec<String> {
             }
         })
         .collect();
+    // `và` joins Vietnamese names (`Hàn Thế Thành và Thái Phú Khánh Hòa`), but also the words
+    // of a title in capitals: only between names it separates them.
+    let line = if line.contains(" và ")
+        && line
+            .split(" và ")
+            .flat_map(|p| p.split(','))
+            .all(|p| is_name_shaped(p.trim()))
+    {
+        line.replace(" và ", ",")
+    } else {
+        line
+    };
     let mut out = Vec::new();
     let replaced = line.replace(" and ", ",").replace(['&', ';'], ",");
     for part in replaced.split(',') {
@@ -314,6 +334,16 @@ pub fn split_names(line: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn va_separates_vietnamese_names_only() {
+        assert_eq!(
+            split_names("Hàn Thế Thành và Thái Phú Khánh Hòa"),
+            vec!["Hàn Thế Thành", "Thái Phú Khánh Hòa"]
+        );
+        assert!(split_names("PHÂN TÍCH VÀ THIẾT KẾ HỆ THỐNG").len() < 2);
+        assert!(split_names("Phân tích và thiết kế hệ thống").is_empty());
+    }
 
     #[test]
     fn academic_titles_are_stripped() {
