@@ -297,6 +297,17 @@ pub fn authors(cover: &[LayoutLine], title: Option<&str>) -> Vec<String> {
             break;
         }
         if is_affiliation(&l.text) || is_furniture(&l.text) || is_degree_line(&l.text) {
+            // `BEN TROVATO and G.K.M. TOBIN, Institute for Clarity in Documentation, USA`:
+            // names, then where they work.
+            let names = names_before_affiliation(l.names_text());
+            if !names.is_empty() && !is_furniture(&without_mail(&l.text)) {
+                for n in names {
+                    if !out.contains(&n) {
+                        out.push(n);
+                    }
+                }
+                continue;
+            }
             if out.is_empty() {
                 continue;
             }
@@ -309,6 +320,30 @@ pub fn authors(cover: &[LayoutLine], title: Option<&str>) -> Vec<String> {
         }
     }
     out
+}
+
+/// The names that open a line before its first affiliation (comma-separated parts up to the
+/// first one naming an institution); none when the line starts with the institution.
+/// E-mail addresses are set beside names (`Wolfgang May ⟨may@informatik.uni-freiburg.de⟩`) and
+/// are no institution.
+fn names_before_affiliation(text: &str) -> Vec<String> {
+    let without_mail = without_mail(text);
+    let parts: Vec<&str> = without_mail.split(',').collect();
+    let k = parts
+        .iter()
+        .position(|p| is_affiliation(p))
+        .unwrap_or(parts.len());
+    if k == 0 || k == parts.len() && without_mail.len() == text.len() {
+        return Vec::new();
+    }
+    split_names(&parts[..k].join(","))
+}
+
+fn without_mail(text: &str) -> String {
+    text.split_whitespace()
+        .filter(|w| !w.contains('@'))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]
@@ -428,6 +463,23 @@ mod tests {
         for (what, spec, want) in cases {
             assert_eq!(title(&lines(&spec)).as_deref(), Some(want), "{what}");
         }
+    }
+
+    #[test]
+    fn names_before_their_affiliation_or_mail() {
+        assert_eq!(
+            names_before_affiliation(
+                "BEN TROVATO∗ and G.K.M. TOBIN∗ , Institute for Clarity in Documentation, USA"
+            ),
+            vec!["Ben Trovato", "G.K.M. Tobin"]
+        );
+        assert_eq!(
+            names_before_affiliation("Wolfgang May ⟨may@informatik.uni-freiburg.de⟩"),
+            vec!["Wolfgang May"]
+        );
+        assert!(
+            names_before_affiliation("Department of Statistics, University of Iowa").is_empty()
+        );
     }
 
     #[test]

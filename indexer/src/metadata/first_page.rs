@@ -1016,7 +1016,7 @@ pub fn institution(cover: &[LayoutLine]) -> Option<Institution> {
 }
 
 /// Labels that announce the authors.
-const AUTHOR_LABELS: [&str; 16] = [
+const AUTHOR_LABELS: [&str; 19] = [
     "sinh vien thuc hien",
     "nhom sinh vien thuc hien",
     "sinh vien",
@@ -1033,6 +1033,9 @@ const AUTHOR_LABELS: [&str; 16] = [
     "ho ten",
     "student",
     "author",
+    "bien soan",
+    "chu bien",
+    "nhom tac gia",
 ];
 
 /// Labels that announce the advisor.

@@ -99,12 +99,18 @@ pub fn looks_like_name(text: &str) -> bool {
     if is_corporate(&words) {
         return true;
     }
+    // Particles stand lower-case inside a name (`Paulo Ney de Souza`, `Lídia del Rio`).
+    const PARTICLES: [&str; 12] = [
+        "de", "da", "do", "dos", "del", "della", "di", "du", "van", "von", "der", "den",
+    ];
+    let last = words.len().saturating_sub(1);
     (2..=6).contains(&words.len())
-        && words.iter().all(|w| {
+        && words.iter().enumerate().all(|(i, w)| {
             let mut cs = w.chars();
-            cs.next().is_some_and(char::is_uppercase)
+            let capitalised = cs.next().is_some_and(char::is_uppercase)
                 && w.chars()
-                    .all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '.')
+                    .all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '.');
+            capitalised || (i > 0 && i < last && PARTICLES.contains(w))
         })
         && !words
             .iter()
@@ -192,14 +198,18 @@ pub fn title_case_name(name: &str) -> String {
 pub(crate) fn title_case_words(text: &str) -> String {
     text.split(' ')
         .map(|w| {
-            let mut cs = w.chars();
-            match cs.next() {
-                Some(f) => f
-                    .to_uppercase()
-                    .chain(cs.flat_map(char::to_lowercase))
-                    .collect(),
-                None => String::new(),
+            // Each initial of `G.K.M.` stays a capital.
+            let mut out = String::with_capacity(w.len());
+            let mut start = true;
+            for c in w.chars() {
+                if start {
+                    out.extend(c.to_uppercase());
+                } else {
+                    out.extend(c.to_lowercase());
+                }
+                start = c == '.';
             }
+            out
         })
         .collect::<Vec<_>>()
         .join(" ")
@@ -334,6 +344,14 @@ pub fn split_names(line: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn particles_inside_names_and_organisations_outside() {
+        assert!(looks_like_name("Paulo Ney de Souza"));
+        assert!(looks_like_name("Lídia del Rio"));
+        assert!(!looks_like_name("de Souza"));
+        assert!(looks_like_name("R Core Team"));
+    }
 
     #[test]
     fn va_separates_vietnamese_names_only() {

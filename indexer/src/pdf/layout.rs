@@ -588,7 +588,12 @@ fn line_text(words: &[Word], buf: &str, ws: &[u32]) -> (String, Option<String>, 
             // plot's marks, text drawn over text), not its continuation: pdftotext ends the
             // line there, so the two never run together.
             let gap = w.x0 - px1;
-            if gap >= threshold || gap < -0.5 * fs0 {
+            if gap >= WIDE_GAP_EM * fs0 {
+                // Columns of a table set on one line (`Pavan Balaji   Sudheer Chunduri`): names
+                // are read with the gap as a separator.
+                apart.get_or_insert_with(|| out.clone()).push_str(", ");
+                out.push(' ');
+            } else if gap >= threshold || gap < -0.5 * fs0 {
                 out.push(' ');
                 if let Some(a) = apart.as_mut() {
                     a.push(' ');
@@ -609,6 +614,9 @@ fn line_text(words: &[Word], buf: &str, ws: &[u32]) -> (String, Option<String>, 
     }
     (out, apart, bold * 2 > glyphs)
 }
+
+/// A gap between words of one line this many ems wide separates columns, not words.
+const WIDE_GAP_EM: f32 = 1.5;
 
 /// `w`, glued to `prev`, is a superscript mark: a few glyphs in smaller type, raised.
 fn is_glued_mark(prev: &Word, w: &Word) -> bool {
