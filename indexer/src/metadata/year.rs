@@ -88,6 +88,16 @@ pub fn year_from_line(line: &str) -> Option<i32> {
     let padded = format!(" {key} ");
     let has_city = CITIES.iter().any(|c| padded.contains(&format!(" {c} ")));
     let dated = padded.contains(" nam ") || padded.contains(" thang ") || padded.contains(" ngay ");
+    // A caption (`Figure 1: Seattle Mariners at Spring Training, 2010.`) dates what it shows.
+    let first = key.split(' ').next().unwrap_or("");
+    let caption = ["figure", "fig", "table", "hinh", "bang"].contains(&first)
+        && key
+            .split(' ')
+            .nth(1)
+            .is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit()));
+    if caption {
+        return None;
+    }
     let chars: Vec<char> = line.chars().collect();
     for (start, i) in digit_runs(&chars) {
         if i - start != 4 {
@@ -99,7 +109,7 @@ pub fn year_from_line(line: &str) -> Option<i32> {
             continue;
         }
         let year: i32 = chars[start..i].iter().collect::<String>().parse().ok()?;
-        if !plausible(year) {
+        if !plausible(year) || is_citation(&chars, start, i) {
             continue;
         }
         let slash = before == Some('/');
@@ -116,18 +126,51 @@ pub fn year_from_line(line: &str) -> Option<i32> {
     None
 }
 
+/// The year at `chars[start..end]` closes a citation: `(Hill, 1973)`, `(Soetaert, Petzoldt,
+/// and Setzer 2008)`, or `2010).` ending one opened on the line before. A date in parentheses
+/// (`(2022)`, `(January 10, 2022)`) is no citation.
+fn is_citation(chars: &[char], start: usize, end: usize) -> bool {
+    if chars.get(end) != Some(&')') {
+        return false;
+    }
+    let Some(open) = chars[..start].iter().rposition(|&c| c == '(') else {
+        return true;
+    };
+    let inside: String = chars[open + 1..start].iter().collect();
+    let key = match_key(&inside);
+    let month = key.split(' ').any(|w| MONTHS.contains(&w));
+    !month && inside.chars().any(char::is_alphabetic)
+}
+
 /// The year of the last date line among `lines` (the cover's date line is at its foot; a
 /// name or a course code above it must not win).
 pub fn year_from_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> Option<i32> {
     let lines: Vec<&str> = lines.into_iter().collect();
-    lines.iter().rev().find_map(|l| year_from_line(l))
+    lines
+        .iter()
+        .rev()
+        .filter(|l| !continues_sentence(l))
+        .find_map(|l| year_from_line(l))
+}
+
+/// A line that continues a sentence (`ony, Germany, 2001–2002.`): its dates are what the text
+/// tells, not the work's. Vietnamese date lines may start lower-case (`tháng 6 năm 2020`).
+fn continues_sentence(line: &str) -> bool {
+    let key = format!(" {} ", match_key(line));
+    line.trim_start().starts_with(char::is_lowercase)
+        && ![" nam ", " thang ", " ngay "]
+            .iter()
+            .any(|w| key.contains(w))
 }
 
 /// The year of the first date line among `lines`: on a page of running text (a court
 /// precedent, a summary without its cover) the date under the heading is the document's, the
 /// later ones are dates the text talks about.
 pub fn first_year_from_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> Option<i32> {
-    lines.into_iter().find_map(year_from_line)
+    lines
+        .into_iter()
+        .filter(|l| !continues_sentence(l))
+        .find_map(year_from_line)
 }
 
 /// True for a signed-and-dated line of running text (`Thái Nguyên, ngày 30 tháng 6 năm 2022`),
@@ -284,6 +327,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn running_text_is_no_date_line() {
+        let page = [
+            "Data from Saxony, Germany, in the years",
+            "ony, Germany, 2001–2002.",
+        ];
+        assert_eq!(first_year_from_lines(page), None);
+        assert_eq!(first_year_from_lines(["tháng 6 năm 2020"]), Some(2020));
+    }
+
+    #[test]
     fn years_after_next_year_are_no_documents_dates() {
         let now = this_year();
         assert!(now >= 2026, "clock year {now}");
@@ -363,6 +416,11 @@ mod tests {
             ("SVTH 1: PHAN MINH CƯỜNG (1510381)", None),
             ("MSSV: 2015", None),
             ("TP. HỒ CHÍ MINH, <NĂM HIỆN TẠI>", None),
+            // Citations, captions and running text date what they talk about.
+            ("diversity indices (Hill, 1973):", None),
+            ("2010).", None),
+            ("Figure 1: Seattle Mariners at Spring Training, 2010.", None),
+            ("(January 10, 2022)", Some(2022)),
         ];
         for (input, want) in cases {
             assert_eq!(year_from_line(input), want, "{input:?}");
