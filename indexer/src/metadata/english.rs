@@ -215,6 +215,11 @@ pub fn title(cover: &[LayoutLine]) -> Option<String> {
     let mut blocks: Vec<Vec<&LayoutLine>> = Vec::new();
     let mut open = false;
     for l in cover {
+        // The title stands before the abstract, the contents or the introduction; a formula
+        // set large further down is no candidate.
+        if !blocks.is_empty() && is_heading_not_title(&l.text) {
+            break;
+        }
         let continues = open
             && blocks.last().is_some_and(|b| {
                 let last = b.last().unwrap();
@@ -458,6 +463,19 @@ mod tests {
                     body,
                 ],
                 "QUANTILE REGRESSION IN R: A VIGNETTE",
+            ),
+            (
+                "kspace: a formula set larger than the title, after the introduction's heading",
+                vec![
+                    ("CALCULATING PER-ATOM AND GROUP/GROUP QUANTITIES USING", 82.0, 9.0, false),
+                    ("THE LATTICE SUM METHOD", 102.9, 9.0, false),
+                    ("Author: Stan G. Moore", 138.3, 7.8, false),
+                    ("Introduction", 205.0, 9.0, false),
+                    ("Because Coulombic interactions decay very slowly, these are han-", 240.4, 7.8, false),
+                    ("tential UC is divided into a real space portion UC real and UC recip", 282.3, 12.0, false),
+                    body,
+                ],
+                "CALCULATING PER-ATOM AND GROUP/GROUP QUANTITIES USING THE LATTICE SUM METHOD",
             ),
         ];
         for (what, spec, want) in cases {

@@ -468,6 +468,16 @@ fn is_chapter_opening(key: &str) -> bool {
             || num.chars().all(|c| matches!(c, 'i' | 'v' | 'x')))
 }
 
+/// A line that starts with a label this module knows (`Lớp`, `Sinh viên thực hiện`, …).
+fn is_known_label(key: &str) -> bool {
+    LABELS
+        .iter()
+        .chain(AUTHOR_LABELS.iter())
+        .chain(ADVISOR_LABELS.iter())
+        .chain(TITLE_LABELS.iter())
+        .any(|l| starts_with_words(key, l))
+}
+
 /// A page of running text (a dozen lines or more) whose upper part holds a line in type half
 /// as large again as its common size.
 fn has_display_title(lines: &[&LayoutLine]) -> bool {
@@ -543,13 +553,8 @@ pub fn looks_like_cover(cover: &[LayoutLine]) -> bool {
 /// Without layout lines (a scan, an extractor without positions) the first page's text stands
 /// in, one line per text line, all of the same size.
 pub fn cover_lines(layout: &[LayoutLine], pages: &[Page]) -> Vec<LayoutLine> {
-    if layout.is_empty() {
-        let Some(p) = pages.iter().find(|p| !p.text.trim().is_empty()) else {
-            return Vec::new();
-        };
-        return p
-            .text
-            .lines()
+    let text_lines = |text: &str| -> Vec<LayoutLine> {
+        text.lines()
             .filter(|l| !l.trim().is_empty())
             .take(40)
             .enumerate()
@@ -561,7 +566,23 @@ pub fn cover_lines(layout: &[LayoutLine], pages: &[Page]) -> Vec<LayoutLine> {
                 bold: false,
                 marks_apart: None,
             })
-            .collect();
+            .collect()
+    };
+    if layout.is_empty() {
+        let Some(p) = pages.iter().find(|p| !p.text.trim().is_empty()) else {
+            return Vec::new();
+        };
+        return text_lines(&p.text);
+    }
+    // A scanned cover bound before typeset pages: the first page has no layout lines, only
+    // the text OCR read from its image, and that is the cover.
+    if let Some(first) = pages.first() {
+        let laid_out = layout
+            .iter()
+            .any(|l| l.page == 0 && !l.text.trim().is_empty());
+        if !laid_out && first.ocr && !first.text.trim().is_empty() {
+            return text_lines(&first.text);
+        }
     }
     let max_page = layout.iter().map(|l| l.page).max().unwrap_or(0).min(2);
     let by_page = |p: usize| -> Vec<&LayoutLine> {
@@ -748,16 +769,31 @@ pub fn title(cover: &[LayoutLine]) -> Option<String> {
     // type (`Báo Cáo Chương Trình Giải Bài Toán Quy` / `Hoạch Tuyến Tính`) is one title.
     let mut classified = classified;
     for i in 0..classified.len().saturating_sub(1) {
-        let (line, next) = (classified[i].line, &classified[i + 1]);
+        let (line, next_line, next_kind) = (
+            classified[i].line,
+            classified[i + 1].line,
+            classified[i + 1].kind,
+        );
         // (`ÁN LỆ SỐ 43/2021/AL` over `Về hiệu lực …` is a form's number, not a title's start.)
         let runs_on = classified[i].kind == LineKind::DocType
             && !is_doc_type_only(&line.text)
             && doc_type_of(&line.text).is_none_or(|(t, _)| t != DocType::Other)
-            && next.kind == LineKind::Text
-            && same_block(line, next.line)
-            && (next.line.font_size - line.font_size).abs() <= 0.05 * line.font_size;
+            && next_kind == LineKind::Text
+            && same_block(line, next_line)
+            && (next_line.font_size - line.font_size).abs() <= 0.05 * line.font_size;
         if runs_on {
             classified[i].kind = LineKind::Text;
+        }
+        // `Dataset for Text Classification:` ends a title's line with a colon, like a label
+        // whose value follows, but continues the title in its type.
+        let title_colon = classified[i].kind == LineKind::Text
+            && next_kind == LineKind::Label
+            && next_line.text.trim_end().ends_with(':')
+            && !is_known_label(&match_key(&next_line.text))
+            && same_block(line, next_line)
+            && (next_line.font_size - line.font_size).abs() <= 0.05 * line.font_size;
+        if title_colon {
+            classified[i + 1].kind = LineKind::Text;
         }
     }
     // Blocks of title candidates, each remembering whether it comes right after the doc-type
@@ -1457,6 +1493,20 @@ mod tests {
                 "Báo Cáo Chương Trình Giải Bài Toán Quy Hoạch Tuyến Tính",
             ),
             (
+                // A title line that ends with a colon goes on.
+                vec![
+                    ("TON DUC THANG UNIVERSITY", 14.1),
+                    ("", 0.0),
+                    ("A Large-Scale Vietnamese News", 24.0),
+                    ("Dataset for Text Classification:", 24.0),
+                    ("Construction and Evaluation", 24.0),
+                    ("", 0.0),
+                    ("", 0.0),
+                    ("Giảng viên hướng dẫn:", 14.1),
+                ],
+                "A Large-Scale Vietnamese News Dataset for Text Classification: Construction and Evaluation",
+            ),
+            (
                 // The running foot of a cover-less report.
                 vec![
                     ("Trường Đại học Mở Thành phố Hồ Chí Minh", 13.0),
@@ -1470,6 +1520,32 @@ mod tests {
         for (lines, want) in cases {
             assert_eq!(title(&cover(&lines)).as_deref(), Some(want));
         }
+    }
+
+    #[test]
+    fn a_scanned_cover_before_typeset_pages_is_read_from_its_ocr_text() {
+        let ocr_text = "TRƯỜNG ĐẠI HỌC BÁCH KHOA HÀ NỘI\nBÀI TẬP 4\nBAYESIAN NETWORKS LEARNING";
+        let pages = vec![
+            Page {
+                text: ocr_text.to_string(),
+                no_text: true,
+                ocr: true,
+            },
+            Page {
+                text: "Kỹ thuật lập trình\nMục lục".to_string(),
+                ..Page::default()
+            },
+        ];
+        let mut layout = cover(&[("Kỹ thuật lập trình", 12.0), ("Mục lục", 24.8)]);
+        for l in &mut layout {
+            l.page = 1;
+        }
+        let lines = cover_lines(&layout, &pages);
+        assert_eq!(lines.len(), 3);
+        assert_eq!(lines[2].text, "BAYESIAN NETWORKS LEARNING");
+        // Without OCR text the typeset page stands in.
+        let lines = cover_lines(&layout, &pages[1..]);
+        assert_eq!(lines[0].text, "Kỹ thuật lập trình");
     }
 
     #[test]
