@@ -390,9 +390,19 @@ fn is_student_label(text: &str) -> bool {
 
 /// Number of letter words before any id or separator: `PHẠM ĐỨC MINH HIẾU – 52100796` → 4.
 fn name_words(text: &str) -> usize {
-    text.split_whitespace()
-        .take_while(|w| w.chars().all(char::is_alphabetic))
-        .count()
+    let mut n = 0;
+    for w in text.split_whitespace() {
+        // `CHÂU BẢO NHÂN– 522H0093`: the dash glued to the last word ends the name.
+        let t = w.trim_end_matches(['–', '-', ',']);
+        if t.is_empty() || !t.chars().all(char::is_alphabetic) {
+            break;
+        }
+        n += 1;
+        if t.len() != w.len() {
+            break;
+        }
+    }
+    n
 }
 
 /// A cover line with its kind.
@@ -1382,6 +1392,7 @@ mod tests {
             ("HÀ NỘI - 2022", false, LineKind::Date),
             ("NGUYỄN THỊ THANH HÒA", false, LineKind::Name),
             ("PHẠM ĐỨC MINH HIẾU – 52100796", false, LineKind::Name),
+            ("CHÂU BẢO NHÂN– 522H0093", false, LineKind::Name),
             ("o0o", true, LineKind::Decoration),
             ("———————o0o———————", false, LineKind::Decoration),
             (
