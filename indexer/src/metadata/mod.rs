@@ -137,6 +137,19 @@ pub fn infer(info: &PdfInfo, layout: &[LayoutLine], pages: &[Page]) -> DocMetada
             .find_map(|l| year::english_date_year(&l.text))
     })
     .or_else(|| {
+        // A vignette's build note may stand under its abstract (`… was typeset on November 4,
+        // 2022.`): it dates this version of the work.
+        cover
+            .iter()
+            .filter(|l| {
+                let k = format!(" {} ", match_key(&l.text));
+                [" typeset on ", " compiled on ", " processed with ", " this version "]
+                    .iter()
+                    .any(|p| k.contains(p))
+            })
+            .find_map(|l| year::english_date_year(&l.text))
+    })
+    .or_else(|| {
         // A title page holding the title alone (`Gmsh`): the date is on the next page's head.
         if cover.len() > 4 {
             return None;

@@ -139,7 +139,8 @@ fn is_citation(chars: &[char], start: usize, end: usize) -> bool {
     let inside: String = chars[open + 1..start].iter().collect();
     let key = match_key(&inside);
     let month = key.split(' ').any(|w| MONTHS.contains(&w));
-    !month && inside.chars().any(char::is_alphabetic)
+    // `(1998, 2005)`: a second year of the same citation.
+    !month && inside.chars().any(|c| c.is_alphabetic() || c.is_ascii_digit())
 }
 
 /// The year of the last date line among `lines` (the cover's date line is at its foot; a
@@ -419,6 +420,7 @@ mod tests {
             // Citations, captions and running text date what they talk about.
             ("diversity indices (Hill, 1973):", None),
             ("2010).", None),
+            ("Cameron and Trivedi (1998, 2005).", None),
             ("Figure 1: Seattle Mariners at Spring Training, 2010.", None),
             ("(January 10, 2022)", Some(2022)),
         ];
