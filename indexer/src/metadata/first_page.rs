@@ -326,6 +326,11 @@ pub fn classify(text: &str, upper: bool) -> LineKind {
         return LineKind::Decoration;
     }
     for l in TITLE_LABELS {
+        // `Nội dung` alone heads a slide deck's or a report's contents; as a label it has
+        // its colon (`Nội dung: …`).
+        if l == "noi dung" && !text.contains(':') {
+            continue;
+        }
         if starts_with_words(&key, l) {
             let after_label = text.find(':').is_some_and(|i| {
                 match_key(&text[..i]).split(' ').count() <= l.split(' ').count() + 1

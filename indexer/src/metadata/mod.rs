@@ -143,9 +143,14 @@ pub fn infer(info: &PdfInfo, layout: &[LayoutLine], pages: &[Page]) -> DocMetada
             .iter()
             .filter(|l| {
                 let k = format!(" {} ", match_key(&l.text));
-                [" typeset on ", " compiled on ", " processed with ", " this version "]
-                    .iter()
-                    .any(|p| k.contains(p))
+                [
+                    " typeset on ",
+                    " compiled on ",
+                    " processed with ",
+                    " this version ",
+                ]
+                .iter()
+                .any(|p| k.contains(p))
             })
             .find_map(|l| year::english_date_year(&l.text))
     })

@@ -109,7 +109,7 @@ pub fn year_from_line(line: &str) -> Option<i32> {
             continue;
         }
         let year: i32 = chars[start..i].iter().collect::<String>().parse().ok()?;
-        if !plausible(year) || is_citation(&chars, start, i) {
+        if !plausible(year) || is_citation(&chars, start, i) || is_postal_code(&chars, start, i) {
             continue;
         }
         let slash = before == Some('/');
@@ -118,12 +118,24 @@ pub fn year_from_line(line: &str) -> Option<i32> {
                 .iter()
                 .rev()
                 .find(|c| !c.is_whitespace())
-                .is_some_and(|c| matches!(c, ',' | '-' | '–' | '—' | '.'));
+                .is_some_and(|c| matches!(c, ',' | '-' | '–' | '—' | '.' | '|'));
         if has_city || dated || slash || (separated && words <= 8) {
             return Some(year);
         }
     }
     None
+}
+
+/// The number at `chars[start..end]` is a postal code in an address: a house number before it
+/// and a place name after (`Groenenborgerlaan 171, 2020 Antwerpen`).
+fn is_postal_code(chars: &[char], start: usize, end: usize) -> bool {
+    let house_number = chars[..start].iter().any(char::is_ascii_digit);
+    let rest: String = chars[end..].iter().collect();
+    let next = rest.split_whitespace().next().unwrap_or("");
+    let place = rest.starts_with(' ')
+        && next.starts_with(char::is_uppercase)
+        && !MONTHS.contains(&match_key(next).as_str());
+    house_number && place
 }
 
 /// The year at `chars[start..end]` closes a citation: `(Hill, 1973)`, `(Soetaert, Petzoldt,
@@ -140,7 +152,10 @@ fn is_citation(chars: &[char], start: usize, end: usize) -> bool {
     let key = match_key(&inside);
     let month = key.split(' ').any(|w| MONTHS.contains(&w));
     // `(1998, 2005)`: a second year of the same citation.
-    !month && inside.chars().any(|c| c.is_alphabetic() || c.is_ascii_digit())
+    !month
+        && inside
+            .chars()
+            .any(|c| c.is_alphabetic() || c.is_ascii_digit())
 }
 
 /// The year of the last date line among `lines` (the cover's date line is at its foot; a
@@ -421,6 +436,11 @@ mod tests {
             ("diversity indices (Hill, 1973):", None),
             ("2010).", None),
             ("Cameron and Trivedi (1998, 2005).", None),
+            ("Groenenborgerlaan 171, 2020 Antwerpen, België", None),
+            (
+                "Universiteit Antwerpen | Building Research Group | 2022",
+                Some(2022),
+            ),
             ("Figure 1: Seattle Mariners at Spring Training, 2010.", None),
             ("(January 10, 2022)", Some(2022)),
         ];
