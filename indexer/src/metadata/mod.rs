@@ -249,7 +249,15 @@ fn kind_from_shape(cover: &[LayoutLine], pages: &[Page], english: bool) -> DocTy
                 .join(" ")
         )
     );
-    if cover_key.contains(" report ") || key.contains(" this report ") {
+    // A university's project (`INFORMATION TECHNOLOGY PROJECT` under `TON DUC THANG
+    // UNIVERSITY`) is a student report.
+    let university = cover_key.contains(" university ") || cover_key.contains(" dai hoc ");
+    let project_line = cover.iter().take(12).any(|l| {
+        let k = match_key(&l.text);
+        (k == "project" || k.ends_with(" project")) && k.split(' ').count() <= 4
+    });
+    if cover_key.contains(" report ") || key.contains(" this report ") || university && project_line
+    {
         return DocType::Report;
     }
     // The apparatus of a paper: an abstract, keywords, classification codes, a dated or
@@ -295,11 +303,16 @@ fn kind_from_shape(cover: &[LayoutLine], pages: &[Page], english: bool) -> DocTy
     if english {
         return DocType::Book;
     }
-    // Vietnamese without a cover: student work says so in its first pages (`đồ án`, `báo
-    // cáo`, `môn học`), anything else of some length is a manual or a book.
+    // Vietnamese without a cover: a master's thesis calls itself `luận văn` and its author
+    // `học viên`; student work says so in its first pages (`đồ án`, `báo cáo`, `môn học`) or
+    // heads its pages with the university; anything else of some length is a manual or a book.
+    if key.contains(" luan van ") && key.contains(" hoc vien ") {
+        return DocType::Master;
+    }
     let student = [" do an ", " bao cao ", " mon hoc ", " sinh vien ", " nhom "]
         .iter()
-        .any(|w| key.contains(w));
+        .any(|w| key.contains(w))
+        || university;
     if student {
         DocType::Report
     } else {
@@ -495,7 +508,7 @@ mod tests {
     /// First pages of real documents (../shared/corpus) whose cover names no kind.
     #[test]
     fn kind_from_the_shape_of_the_first_pages() {
-        let cases: [(&str, &[&str], bool, DocType); 6] = [
+        let cases: [(&str, &[&str], bool, DocType); 8] = [
             (
                 "abinit: the abstract says what it is",
                 &["Implementation of ELF in Abinit\nAurélien Lherbier\nJanuary 2, 2022", "Abstract\nThe aim of this report is first to review some basics", "x"],
@@ -523,6 +536,18 @@ mod tests {
             (
                 "a course report without a cover",
                 &["Truy xuất thông tin bằng mô hình không gian vector\nGiới thiệu\nchúng tôi thực hiện đồ án này", "x", "x"],
+                false,
+                DocType::Report,
+            ),
+            (
+                "a university's project, in English",
+                &["TON DUC THANG UNIVERSITY\nFACULTY OF INFORMATION TECHNOLOGY\nA Large-Scale Vietnamese News Dataset\nINFORMATION TECHNOLOGY\nPROJECT\nHO CHI MINH CITY, 2026", "x", "x"],
+                true,
+                DocType::Report,
+            ),
+            (
+                "a university's header over a report without a cover",
+                &["Trường Đại học Mở Thành phố Hồ Chí Minh\nMỤC LỤC\nChương 1. TỔNG QUAN VỀ DỮ LIỆU", "x", "x"],
                 false,
                 DocType::Report,
             ),
