@@ -171,6 +171,9 @@ pub struct AnalyzedQuery {
     pub repeats: [HashMap<String, u32>; 4],
     /// Terms said only in the question's frame, per variant (see [`Weights::frame`]).
     pub frame: [HashSet<String>; 4],
+    /// Initialisms of the query's capitalised phrases (`mcmc` for `Markov chain Monte
+    /// Carlo`): ranked like a word, never required and not counted in the coverage.
+    pub initialisms: Vec<String>,
 }
 
 /// Fewest words of a query whose common words [`AnalyzedQuery::drop_common`] leaves out.
@@ -290,6 +293,11 @@ impl AnalyzedQuery {
         }
         q.vietnamese = is_vietnamese(&syllables);
         if !q.vietnamese {
+            // `Markov chain Monte Carlo` is written `MCMC` in the documents that use it most.
+            q.initialisms = initialisms(text)
+                .into_iter()
+                .filter(|a| !q.folded.contains(a))
+                .collect();
             let stems = analysis::tokens(STEM_EN, text);
             for t in &stems {
                 say(Variant::Stem, &t.token, t.end_offset);
@@ -383,6 +391,48 @@ impl AnalyzedQuery {
     }
 }
 
+/// Initialisms of the capitalised phrases of a query that is not Vietnamese: three or four
+/// consecutive words of three letters or more, the first and most of them capitalised
+/// (`Markov chain Monte Carlo` → `mcmc`, `Support Vector Machine` → `svm`). Scientific writing
+/// names a method in full once and by its initials after.
+fn initialisms(text: &str) -> Vec<String> {
+    let words: Vec<&str> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let capital = |w: &str| w.starts_with(|c: char| c.is_ascii_uppercase());
+    let mut out = Vec::new();
+    // Words already in a longer initialism: `Markov chain Monte` is no method.
+    let mut covered = vec![false; words.len()];
+    for len in [4usize, 3] {
+        for (i, run) in words.windows(len).enumerate() {
+            let letters = run
+                .iter()
+                .all(|w| w.chars().count() >= 3 && w.chars().all(|c| c.is_ascii_alphabetic()));
+            // Bracketed by capitals and mostly capitalised, as names of methods are.
+            let capitals = run.iter().filter(|w| capital(w)).count();
+            if !letters
+                || !capital(run[0])
+                || !capital(run[len - 1])
+                || capitals * 2 < len
+                || covered[i..i + len].iter().any(|c| *c)
+            {
+                continue;
+            }
+            covered[i..i + len].iter_mut().for_each(|c| *c = true);
+            let a: String = run
+                .iter()
+                .filter_map(|w| w.chars().next())
+                .map(|c| c.to_ascii_lowercase())
+                .collect();
+            if !out.contains(&a) {
+                out.push(a);
+            }
+        }
+    }
+    out
+}
+
 fn dedup(v: &mut Vec<String>) {
     let mut seen = std::collections::HashSet::new();
     v.retain(|s| seen.insert(s.clone()));
@@ -466,11 +516,37 @@ fn group_clauses(
             clauses.push(term(stem, s, w * weights.stem * qtf(Variant::Stem, s)));
         }
     }
+    for a in &q.initialisms {
+        clauses.push(term(group.folded, a, w * folded_weight));
+        if let Some(stem) = group.stem {
+            clauses.push(term(stem, a, w * weights.stem));
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn initialisms_of_capitalised_phrases() {
+        assert_eq!(
+            AnalyzedQuery::new("how to debug Markov chain Monte Carlo code").initialisms,
+            vec!["mcmc"]
+        );
+        assert_eq!(
+            AnalyzedQuery::new("Support Vector Machine kernels").initialisms,
+            vec!["svm"]
+        );
+        assert!(
+            AnalyzedQuery::new("random-walk Metropolis MCMC package first attempt")
+                .initialisms
+                .is_empty()
+        );
+        assert!(AnalyzedQuery::new("Học Máy Thống Kê")
+            .initialisms
+            .is_empty());
+    }
 
     #[test]
     fn analyzes_query_variants() {
