@@ -315,10 +315,13 @@ pub(crate) fn load(doc: &Document, dict: &Dictionary, limit: usize) -> Font {
                 // to a glyph name that says more.
                 let mapped = &out[start..];
                 let enc_text = enc.get(code);
-                // (`✱` for a comma named `/a44` at code 44 as well as `♥` for `/a110`).
+                // A Type 3 font's ToUnicode made from ZapfDingbats' names (`♥` for `/a110`,
+                // `✱` for `/a44`) loses to the code its glyph is named by; real symbol fonts
+                // (AMS `■`, arrows) keep theirs.
                 let says_more =
                     enc_text.chars().any(|c| !c.is_whitespace()) && !is_suspicious(enc_text);
-                if is_suspicious(mapped) && says_more {
+                let bogus = is_suspicious(mapped) || is_type3 && is_dingbat_name_mapping(mapped);
+                if bogus && says_more {
                     out.truncate(start);
                     out.push_str(enc_text);
                 }
@@ -606,20 +609,20 @@ fn numeric_name(code: u8, name: &[u8], ligatures_at: u8) -> Option<Vec<u8>> {
     Some(format!("uni{n:04X}").into_bytes())
 }
 
-/// A mapping no text font means: control characters, private use, and what ZapfDingbats'
-/// glyph names stand for (dingbats, card suits `♥`, circled digits `③`, shapes `●`, arrows),
-/// which a Type 3 font's ToUnicode gets when a tool looked its `/a110` names up there.
 fn is_suspicious(s: &str) -> bool {
     !s.is_empty()
         && s.chars().all(|c| {
-            matches!(c,
-                '\u{2700}'..='\u{27BF}'
-                | '\u{2460}'..='\u{24FF}'
-                | '\u{25A0}'..='\u{26FF}'
-                | '\u{2190}'..='\u{21FF}'
-                | '\u{E000}'..='\u{F8FF}'
-                | '\u{0}'..='\u{1F}'
-                | '\u{FFFD}')
+            matches!(c, '\u{2700}'..='\u{27BF}' | '\u{E000}'..='\u{F8FF}' | '\u{0}'..='\u{1F}' | '\u{FFFD}')
+        })
+}
+
+/// What ZapfDingbats' glyph names beyond the dingbats block stand for: card suits `♥`, circled
+/// digits `③`, shapes `●`, arrows. A Type 3 font's ToUnicode gets them when a tool looked its
+/// `/a110` names up there.
+fn is_dingbat_name_mapping(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars().all(|c| {
+            matches!(c, '\u{2460}'..='\u{24FF}' | '\u{25A0}'..='\u{26FF}' | '\u{2190}'..='\u{21FF}')
         })
 }
 
