@@ -336,6 +336,26 @@ mod metadata {
     use super::*;
 
     #[test]
+    fn names_in_table_columns_are_read_apart() {
+        // MPICH's title page sets its authors in three columns; a line reads them as one
+        // run of words, the names text keeps the column gaps.
+        let Some(path) = corpus_file("corpus/en/debian-doc/mpich-doc__install.pdf") else {
+            return;
+        };
+        let doc = extract_file(&path, &ExtractOptions::default()).unwrap();
+        let line = doc
+            .layout
+            .iter()
+            .find(|l| l.text.starts_with("Pavan Balaji"))
+            .expect("the authors' line");
+        assert_eq!(line.text, "Pavan Balaji Sudheer Chunduri William Gropp");
+        assert_eq!(
+            line.marks_apart.as_deref(),
+            Some("Pavan Balaji, Sudheer Chunduri, William Gropp")
+        );
+    }
+
+    #[test]
     fn info_and_layout_lines() {
         let Some(path) = corpus_file("corpus/vi/github/klaa+luan_van__tk.pdf") else {
             return;
