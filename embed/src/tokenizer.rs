@@ -1,0 +1,204 @@
+//! XLM-R's tokenizer: a SentencePiece unigram model over the vocabulary the model file ships.
+//!
+//! Text is put in NFC (the file's character map is per character, so it cannot compose a
+//! decomposed `e` + combining acute the way SentencePiece's own normaliser would: composing
+//! first gives both the same pieces), mapped character by character through the file's
+//! normalisation map, its white space collapsed and trimmed, `▁` put before every word, and
+//! then cut into the pieces of highest total score (Viterbi over the unigram log-probabilities).
+//! A character no piece covers becomes `<unk>` with SentencePiece's penalty (the lowest piece
+//! score less 10).
+//!
+//! Why not the `tokenizers` crate: its `Unigram` model would do the Viterbi, but the file's
+//! normalisation is a flattened per-character map, not the compiled char-map `tokenizers`
+//! reads, so it would need a custom normaliser and pre-tokenizer around it, and the crate
+//! brings a regex engine and a suffix-array builder for an algorithm that is forty lines here.
+
+use std::collections::HashMap;
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::format::{NormMap, Vocab};
+
+/// SentencePiece's word-start marker.
+const WORD_START: char = '▁';
+/// SentencePiece scores an unknown character this far below the least likely piece.
+const UNK_PENALTY: f32 = 10.0;
+
+/// The tokenizer of one model file.
+#[derive(Debug, Clone)]
+pub struct Tokenizer {
+    /// Pieces that text may be cut into, by their text. Control tokens (`<s>`, `</s>`,
+    /// `<pad>`, `<unk>`, `<mask>`) are left out: text that spells them is text, as in
+    /// SentencePiece, and their score of 0 would otherwise make them the best cut.
+    ids: HashMap<Box<str>, u32>,
+    scores: Vec<f32>,
+    max_piece_bytes: usize,
+    unk_score: f32,
+    norm: NormMap,
+    /// Id of `<s>`, which starts every input.
+    pub bos: u32,
+    /// Id of `</s>`, which ends every input.
+    pub eos: u32,
+    /// Id of `<unk>`.
+    pub unk: u32,
+}
+
+impl Tokenizer {
+    pub fn new(vocab: &Vocab, norm: NormMap) -> Tokenizer {
+        let control = [vocab.bos, vocab.eos, vocab.pad, vocab.unk];
+        let ids: HashMap<Box<str>, u32> = vocab
+            .pieces
+            .iter()
+            .enumerate()
+            .map(|(id, piece)| (id as u32, piece))
+            .filter(|&(id, piece)| !control.contains(&id) && piece != "<mask>")
+            .map(|(id, piece)| (piece.as_str().into(), id))
+            .collect();
+        let max_piece_bytes = ids.keys().map(|p| p.len()).max().unwrap_or(1);
+        let min_score = ids
+            .values()
+            .map(|&id| vocab.scores[id as usize])
+            .fold(f32::INFINITY, f32::min);
+        Tokenizer {
+            ids,
+            scores: vocab.scores.clone(),
+            max_piece_bytes,
+            unk_score: min_score - UNK_PENALTY,
+            norm,
+            bos: vocab.bos,
+            eos: vocab.eos,
+            unk: vocab.unk,
+        }
+    }
+
+    /// The text as the unigram model sees it: NFC, mapped, one `▁` before each word.
+    pub fn normalize(&self, text: &str) -> String {
+        let mut mapped = String::with_capacity(text.len() + 8);
+        for c in text.nfc() {
+            match self.norm.get(&c) {
+                Some(to) => mapped.extend(to.iter()),
+                None => mapped.push(c),
+            }
+        }
+        // Only U+0020 separates words here: the map has already turned the other spaces
+        // (tab, no-break space, ideographic space...) into it.
+        let mut out = String::with_capacity(mapped.len() + 16);
+        for word in mapped.split(' ').filter(|w| !w.is_empty()) {
+            out.push(WORD_START);
+            out.push_str(word);
+        }
+        out
+    }
+
+    /// The token ids of `text`, without `<s>` and `</s>`.
+    pub fn encode(&self, text: &str) -> Vec<u32> {
+        let normalized = self.normalize(text);
+        self.viterbi(&normalized)
+    }
+
+    /// The best-scoring cut of normalised text into pieces.
+    fn viterbi(&self, text: &str) -> Vec<u32> {
+        // Byte offsets of the character boundaries: pieces start and end only there.
+        let bounds: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([text.len()])
+            .collect();
+        let n = bounds.len() - 1;
+        // best[e]: score of the best cut of the first e characters, and its last piece.
+        let mut best = vec![(f32::NEG_INFINITY, 0usize, self.unk); n + 1];
+        best[0].0 = 0.0;
+        for start in 0..n {
+            let base = best[start].0;
+            if base == f32::NEG_INFINITY {
+                continue;
+            }
+            for end in start + 1..=n {
+                let piece = &text[bounds[start]..bounds[end]];
+                if piece.len() > self.max_piece_bytes {
+                    break;
+                }
+                if let Some(&id) = self.ids.get(piece) {
+                    let score = base + self.scores[id as usize];
+                    if score > best[end].0 {
+                        best[end] = (score, start, id);
+                    }
+                }
+            }
+            // One character as <unk> keeps every position reachable.
+            let score = base + self.unk_score;
+            if score > best[start + 1].0 {
+                best[start + 1] = (score, start, self.unk);
+            }
+        }
+        let mut ids = Vec::new();
+        let mut end = n;
+        while end > 0 {
+            let (_, start, id) = best[end];
+            ids.push(id);
+            end = start;
+        }
+        ids.reverse();
+        ids
+    }
+
+    /// The text of a token (for tests and diagnostics).
+    pub fn piece(&self, id: u32) -> Option<&str> {
+        self.ids
+            .iter()
+            .find(|(_, &i)| i == id)
+            .map(|(p, _)| p.as_ref())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::{tests::tiny_model_file, ModelFile};
+
+    fn tiny() -> Tokenizer {
+        let bytes = tiny_model_file();
+        let f = ModelFile::parse(&bytes).unwrap();
+        Tokenizer::new(&f.vocab, f.norm)
+    }
+
+    #[test]
+    fn picks_the_cut_of_highest_score() {
+        let t = tiny();
+        // "▁ab" (-3.5) beats "▁a" + "b" (-6.0).
+        assert_eq!(t.encode("ab"), vec![7]);
+        // "▁a" "b" "c": no "▁abc" piece, and "▁ab" + "c" = -8.0 beats "▁a" + "b" + "c".
+        assert_eq!(t.encode("abc"), vec![7, 8]);
+        assert_eq!(t.encode("a a"), vec![5, 5]);
+    }
+
+    #[test]
+    fn white_space_is_collapsed_trimmed_and_mapped() {
+        let t = tiny();
+        assert_eq!(t.normalize("  a \t\n b  "), "▁a▁\n▁b");
+        assert_eq!(t.normalize("a\tb"), "▁a▁b");
+        assert_eq!(t.normalize("a\u{ad}b"), "▁ab");
+        assert_eq!(t.normalize(""), "");
+        assert!(t.encode("   ").is_empty());
+    }
+
+    #[test]
+    fn unknown_characters_are_one_unk_each() {
+        let t = tiny();
+        assert_eq!(t.encode("ađ"), vec![5, 3]);
+        assert_eq!(t.encode("đđ"), vec![4, 3, 3]);
+    }
+
+    #[test]
+    fn control_tokens_are_never_cut_from_text() {
+        let t = tiny();
+        assert!(!t.encode("<s>").contains(&t.bos));
+        assert!(!t.encode("<mask>").contains(&12));
+    }
+
+    #[test]
+    fn decomposed_text_tokenizes_as_composed() {
+        let t = tiny();
+        assert_eq!(t.normalize("e\u{301}"), t.normalize("\u{e9}"));
+    }
+}
