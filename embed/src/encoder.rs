@@ -17,6 +17,7 @@
 //! uses are dequantized.
 
 use candle_core::{Device, Result, Tensor};
+use rayon::prelude::*;
 
 use crate::error::FormatError;
 use crate::format::{dequantize_q4, Config, ModelFile, Q4_BLOCK, Q4_BLOCK_BYTES};
@@ -55,7 +56,9 @@ struct Layer {
     qkv: Linear,
     attn_out: Linear,
     attn_norm: Norm,
-    up: Linear,
+    /// The feed-forward layer's first matrix; its bias is added with the GELU ([`gelu_rows`]).
+    up: Tensor,
+    up_bias: Vec<f32>,
     down: Linear,
     out_norm: Norm,
 }
@@ -104,7 +107,8 @@ impl Encoder {
                 qkv: linear(&[&p("q"), &p("k"), &p("v")], h, h)?,
                 attn_out: linear(&[&p("ao")], h, h)?,
                 attn_norm: norm(&p("aln"))?,
-                up: linear(&[&p("fi")], f, h)?,
+                up: dequantized(file.q4(&p("fi.w"), f, h)?, f, h)?,
+                up_bias: file.f32s(&p("fi.b"), f)?,
                 down: linear(&[&p("fo")], h, f)?,
                 out_norm: norm(&p("oln"))?,
             });
@@ -158,7 +162,7 @@ impl Encoder {
         let context = self.attention(&qkv, spans)?;
         let attended = layer.attn_out.forward(&context)?;
         let x = layer.attn_norm.forward(&(x + attended)?, eps)?;
-        let mid = layer.up.forward(&x)?.gelu_erf()?;
+        let mid = gelu_rows(&x.matmul(&layer.up.t()?)?, &layer.up_bias)?;
         let out = layer.down.forward(&mid)?;
         layer.out_norm.forward(&(x + out)?, eps)
     }
@@ -198,6 +202,36 @@ impl Linear {
     }
 }
 
+/// GELU (the exact, erf form BERT uses) of each row of `x` plus `bias`, on rayon's threads:
+/// candle's element-wise ops run on one thread, and this one, over `[tokens, 1536]`, took a
+/// sixth of the time there.
+fn gelu_rows(x: &Tensor, bias: &[f32]) -> Result<Tensor> {
+    let shape = x.shape().clone();
+    let mut v = x.flatten_all()?.to_vec1::<f32>()?;
+    v.par_chunks_mut(bias.len()).for_each(|row| {
+        for (x, b) in row.iter_mut().zip(bias) {
+            *x = gelu(*x + b);
+        }
+    });
+    Tensor::from_vec(v, shape, &Device::Cpu)
+}
+
+fn gelu(x: f32) -> f32 {
+    0.5 * x * (1.0 + erf(x * std::f32::consts::FRAC_1_SQRT_2))
+}
+
+/// erf by Abramowitz & Stegun 7.1.26: absolute error below 1.5e-7, which is under f32's
+/// resolution of the result near 1, at a third of the cost of a full-precision erf.
+fn erf(x: f32) -> f32 {
+    let a = x.abs();
+    let t = 1.0 / (1.0 + 0.327_591_1 * a);
+    let poly = t
+        * (0.254_829_6
+            + t * (-0.284_496_74 + t * (1.421_413_7 + t * (-1.453_152 + t * 1.061_405_4))));
+    let y = 1.0 - poly * (-a * a).exp();
+    y.copysign(x)
+}
+
 /// A `[rows, cols]` matrix of 4-bit blocks as f32.
 fn dequantized(blocks: &[u8], rows: usize, cols: usize) -> Result<Tensor> {
     let mut w = vec![0f32; rows * cols];
@@ -218,6 +252,24 @@ pub(crate) enum EncoderError {
 mod tests {
     use super::*;
     use crate::format::tests::tiny_model_file;
+
+    #[test]
+    fn erf_is_within_its_bound() {
+        // Reference values of erf to 9 places.
+        for (x, want) in [
+            (0.0f32, 0.0f64),
+            (0.1, 0.112_462_916),
+            (0.5, 0.520_499_878),
+            (1.0, 0.842_700_793),
+            (2.0, 0.995_322_265),
+            (-1.5, -0.966_105_146),
+            (4.0, 0.999_999_985),
+        ] {
+            assert!((f64::from(erf(x)) - want).abs() < 3e-7, "erf({x})");
+        }
+        assert_eq!(gelu(0.0), 0.0);
+        assert!((gelu(1.0) - 0.841_344_7).abs() < 1e-6);
+    }
 
     #[test]
     fn a_batch_gives_each_input_what_it_gets_alone() {

@@ -47,6 +47,7 @@ fn vectors_match_the_package_on_real_passages_and_queries() {
         let ours = model.embed(&texts, kind).unwrap();
         let mut cosines = Vec::new();
         let mut token_mismatches = Vec::new();
+        let mut min_plain = f32::INFINITY;
         for ((row, text), v) in rows.iter().zip(&texts).zip(&ours) {
             let theirs: Vec<f32> = row["vector"]
                 .as_array()
@@ -63,6 +64,9 @@ fn vectors_match_the_package_on_real_passages_and_queries() {
             let spells_control = ["<s>", "</s>", "<pad>", "<unk>", "<mask>"]
                 .iter()
                 .any(|c| text.contains(c));
+            if !spells_control {
+                min_plain = min_plain.min(c);
+            }
             if model.count_tokens(text, kind) != tokens && !spells_control {
                 token_mismatches.push((model.count_tokens(text, kind), tokens, *text));
             }
@@ -76,7 +80,7 @@ fn vectors_match_the_package_on_real_passages_and_queries() {
         let mean = cosines.iter().sum::<f32>() / cosines.len() as f32;
         report.push(format!(
             "{plural}: {} texts, cosine min {min:.5} mean {mean:.5}, token counts differing: {} \
-             (the lowest: {:.60}...)",
+             (the lowest: {:.60}...); min over texts spelling no control token {min_plain:.5}",
             cosines.len(),
             token_mismatches.len(),
             texts[worst]
