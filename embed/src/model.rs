@@ -290,6 +290,12 @@ mod tests {
     }
 
     #[test]
+    fn a_model_can_be_shared_between_threads() {
+        fn shared<T: Send + Sync>() {}
+        shared::<Model>();
+    }
+
+    #[test]
     fn info_hashes_the_file() {
         let bytes = tiny_model_file();
         let m = tiny();

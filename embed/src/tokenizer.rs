@@ -141,14 +141,6 @@ impl Tokenizer {
         ids.reverse();
         ids
     }
-
-    /// The text of a token (for tests and diagnostics).
-    pub fn piece(&self, id: u32) -> Option<&str> {
-        self.ids
-            .iter()
-            .find(|(_, &i)| i == id)
-            .map(|(p, _)| p.as_ref())
-    }
 }
 
 #[cfg(test)]
