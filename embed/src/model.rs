@@ -139,8 +139,7 @@ impl Model {
     /// The tokens the model runs for `text`: `<s>`, the prefix and text, `</s>`, cut to
     /// [`Model::max_tokens`] (the end of a long text is dropped).
     pub fn tokenize(&self, text: &str, kind: Kind) -> Vec<u32> {
-        let mut content = self.content_tokens(text, kind);
-        content.truncate(self.max_tokens() - 2);
+        let content = self.content_tokens(text, kind, self.max_tokens() - 2);
         let mut ids = Vec::with_capacity(content.len() + 2);
         ids.push(self.tokenizer.bos);
         ids.extend(content);
@@ -151,14 +150,14 @@ impl Model {
     /// How many tokens `text` is, prefix and `<s>`, `</s>` included, before truncation: what a
     /// token budget should count.
     pub fn count_tokens(&self, text: &str, kind: Kind) -> usize {
-        self.content_tokens(text, kind).len() + 2
+        self.content_tokens(text, kind, usize::MAX).len() + 2
     }
 
-    fn content_tokens(&self, text: &str, kind: Kind) -> Vec<u32> {
+    fn content_tokens(&self, text: &str, kind: Kind, limit: usize) -> Vec<u32> {
         let mut prefixed = String::with_capacity(kind.prefix().len() + text.len());
         prefixed.push_str(kind.prefix());
         prefixed.push_str(text);
-        self.tokenizer.encode(&prefixed)
+        self.tokenizer.encode_at_most(&prefixed, limit)
     }
 
     /// One unit-length vector of [`Model::dim`] numbers per text, in order. Texts longer than

@@ -35,6 +35,10 @@ pub struct Tokenizer {
     max_piece_bytes: usize,
     unk_score: f32,
     norm: NormMap,
+    /// No piece holds a word start after its first character (true of XLM-R's vocabulary,
+    /// checked at load): the best cut of a text is then the best cut of each word in turn,
+    /// which lets a long text be cut only as far as it is needed.
+    words_independent: bool,
     /// Id of `<s>`, which starts every input.
     pub bos: u32,
     /// Id of `</s>`, which ends every input.
@@ -55,6 +59,9 @@ impl Tokenizer {
             .map(|(id, piece)| (piece.as_str().into(), id))
             .collect();
         let max_piece_bytes = ids.keys().map(|p| p.len()).max().unwrap_or(1);
+        let words_independent = ids
+            .keys()
+            .all(|p| !p.chars().skip(1).any(|c| c == WORD_START));
         let min_score = ids
             .values()
             .map(|&id| vocab.scores[id as usize])
@@ -65,6 +72,7 @@ impl Tokenizer {
             max_piece_bytes,
             unk_score: min_score - UNK_PENALTY,
             norm,
+            words_independent,
             bos: vocab.bos,
             eos: vocab.eos,
             unk: vocab.unk,
@@ -92,8 +100,32 @@ impl Tokenizer {
 
     /// The token ids of `text`, without `<s>` and `</s>`.
     pub fn encode(&self, text: &str) -> Vec<u32> {
+        self.encode_at_most(text, usize::MAX)
+    }
+
+    /// The first `limit` token ids of `text` (the same as `encode(text)` cut to `limit`),
+    /// without cutting the rest of a long text.
+    pub fn encode_at_most(&self, text: &str, limit: usize) -> Vec<u32> {
         let normalized = self.normalize(text);
-        self.viterbi(&normalized)
+        if !self.words_independent {
+            let mut ids = self.viterbi(&normalized);
+            ids.truncate(limit);
+            return ids;
+        }
+        let mut ids = Vec::new();
+        let starts: Vec<usize> = normalized
+            .match_indices(WORD_START)
+            .map(|(i, _)| i)
+            .chain([normalized.len()])
+            .collect();
+        for w in starts.windows(2) {
+            if ids.len() >= limit {
+                break;
+            }
+            ids.extend(self.viterbi(&normalized[w[0]..w[1]]));
+        }
+        ids.truncate(limit);
+        ids
     }
 
     /// The best-scoring cut of normalised text into pieces.
@@ -172,6 +204,18 @@ mod tests {
         assert_eq!(t.normalize("a\u{ad}b"), "▁ab");
         assert_eq!(t.normalize(""), "");
         assert!(t.encode("   ").is_empty());
+    }
+
+    #[test]
+    fn word_by_word_is_the_whole_text_cut_and_stops_at_the_limit() {
+        let t = tiny();
+        assert!(t.words_independent);
+        for text in ["ab abc a b", "abcabc  ađ b", "bab a", "a"] {
+            assert_eq!(t.encode(text), t.viterbi(&t.normalize(text)), "{text}");
+        }
+        assert_eq!(t.encode_at_most("ab abc a b", 2), vec![7, 7]);
+        assert_eq!(t.encode_at_most("ab abc a b", 0), Vec::<u32>::new());
+        assert_eq!(t.encode_at_most("ab", 10), vec![7]);
     }
 
     #[test]
