@@ -23,7 +23,6 @@ use crate::error::FormatError;
 use crate::format::{dequantize_q4, Config, ModelFile, Q4_BLOCK, Q4_BLOCK_BYTES};
 
 /// The network: embeddings and layers.
-#[derive(Debug)]
 pub(crate) struct Encoder {
     config: Config,
     /// 4-bit blocks of the `[vocab_rows, hidden]` word embeddings.
@@ -34,6 +33,15 @@ pub(crate) struct Encoder {
     token_type: Vec<f32>,
     embed_norm: Norm,
     layers: Vec<Layer>,
+}
+
+/// A summary: the weights are tens of millions of numbers.
+impl std::fmt::Debug for Encoder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Encoder")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug)]

@@ -289,9 +289,10 @@ mod tests {
     }
 
     #[test]
-    fn a_model_can_be_shared_between_threads() {
+    fn a_model_can_be_shared_between_threads_and_printed_briefly() {
         fn shared<T: Send + Sync>() {}
         shared::<Model>();
+        assert!(format!("{:?}", tiny()).len() < 2000);
     }
 
     #[test]

@@ -25,7 +25,7 @@ const WORD_START: char = '▁';
 const UNK_PENALTY: f32 = 10.0;
 
 /// The tokenizer of one model file.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Tokenizer {
     /// Pieces that text may be cut into, by their text. Control tokens (`<s>`, `</s>`,
     /// `<pad>`, `<unk>`, `<mask>`) are left out: text that spells them is text, as in
@@ -45,6 +45,17 @@ pub struct Tokenizer {
     pub eos: u32,
     /// Id of `<unk>`.
     pub unk: u32,
+}
+
+/// A summary: the vocabulary has a quarter of a million pieces.
+impl std::fmt::Debug for Tokenizer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tokenizer")
+            .field("pieces", &self.ids.len())
+            .field("normalised_characters", &self.norm.len())
+            .field("max_piece_bytes", &self.max_piece_bytes)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Tokenizer {
