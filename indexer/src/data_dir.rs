@@ -5,6 +5,7 @@
 //!   index/     the tantivy index (open it with crate::index::open)
 //!   reports/   JSON reports of ingestion runs
 //!   ocr/       OCR results by PDF content hash (crate::ocr::cache)
+//!   model/     the sentence-embedding model, when one was imported (crate::model)
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -35,6 +36,11 @@ impl DataDir {
     /// Where OCR results are cached.
     pub fn ocr_dir(&self) -> PathBuf {
         self.root.join("ocr")
+    }
+
+    /// Where the imported sentence-embedding model lives.
+    pub fn model_dir(&self) -> PathBuf {
+        self.root.join("model")
     }
 
     /// Where ingestion reports are written.

@@ -18,6 +18,7 @@
 //! - [`ocr`]: text of scanned pages (pdftoppm, preprocessing, tesseract), cached by content hash.
 //! - [`ingest`]: bulk ingestion of PDF folders and catalogue records (`indexer add`), incremental.
 //! - [`harvest`]: OAI-PMH repositories into collections that follow them (`indexer harvest`).
+//! - [`model`]: the sentence-embedding model installed in a data directory (`indexer model`).
 
 pub mod analysis;
 pub mod data_dir;
@@ -28,6 +29,7 @@ pub mod ingest;
 pub mod lang;
 pub mod merge_policy;
 pub mod metadata;
+pub mod model;
 pub mod ocr;
 pub mod passages;
 pub mod pdf;

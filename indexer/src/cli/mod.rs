@@ -15,6 +15,7 @@ mod analyze;
 mod collections;
 mod extract;
 mod harvest;
+mod model;
 mod ocr_args;
 mod remove;
 mod stats;
@@ -52,6 +53,8 @@ pub enum Command {
     Collections(collections::Args),
     /// Print what the index holds: documents, pages, languages, types, size on disk.
     Stats(stats::Args),
+    /// Import (verify and store) the sentence-embedding model, or show the installed one.
+    Model(model::Args),
 }
 
 /// Parses the command line, runs the subcommand and maps the outcome to an exit code.
@@ -67,6 +70,7 @@ pub fn main() -> ExitCode {
         Command::Remove(args) => remove::run(&data_dir, args),
         Command::Collections(args) => collections::run(&data_dir, args),
         Command::Stats(args) => stats::run(&data_dir, args),
+        Command::Model(args) => model::run(&data_dir, args),
     };
     match result {
         Ok(code) => code,

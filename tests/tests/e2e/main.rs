@@ -4,6 +4,7 @@ mod analysis;
 mod browser;
 mod faults;
 mod harvest;
+mod model;
 mod oai;
 mod ocr;
 mod ranking;
