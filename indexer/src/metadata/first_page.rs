@@ -225,6 +225,16 @@ pub fn doc_type_of(text: &str) -> Option<(DocType, u8)> {
     None
 }
 
+/// A form (`PHIẾU ĐÁNH GIÁ …`) or a court precedent (`ÁN LỆ SỐ …`) by its cover: the people it
+/// names are those it is about or who filled it in, not its authors.
+pub fn is_form_or_precedent(cover: &[LayoutLine]) -> bool {
+    cover.iter().any(|l| {
+        let key = match_key(&l.text);
+        doc_type_of(&l.text).is_some_and(|(t, _)| t == DocType::Other)
+            && (starts_with_words(&key, "phieu") || starts_with_words(&key, "an le so"))
+    })
+}
+
 /// Lines that are never the title of a whole document, whatever their type size: page
 /// furniture (dot-leader lines of a table of contents, e-mail and web addresses, watermarks
 /// printed backwards such as `MOC.ERACUDEHTAM`), front-matter headings (`MỤC LỤC`, `LỜI CẢM
@@ -1067,7 +1077,7 @@ pub fn institution(cover: &[LayoutLine]) -> Option<Institution> {
 }
 
 /// Labels that announce the authors.
-const AUTHOR_LABELS: [&str; 19] = [
+const AUTHOR_LABELS: [&str; 20] = [
     "sinh vien thuc hien",
     "nhom sinh vien thuc hien",
     "sinh vien",
@@ -1087,6 +1097,7 @@ const AUTHOR_LABELS: [&str; 19] = [
     "bien soan",
     "chu bien",
     "nhom tac gia",
+    "nhom sinh vien",
 ];
 
 /// Labels that announce the advisor.
@@ -1562,6 +1573,31 @@ mod tests {
         // Without OCR text the typeset page stands in.
         let lines = cover_lines(&layout, &pages[1..]);
         assert_eq!(lines[0].text, "Kỹ thuật lập trình");
+    }
+
+    #[test]
+    fn forms_and_precedents_have_no_authors_but_group_reports_do() {
+        let form = cover(&[
+            ("TRƯỜNG ĐẠI HỌC BÁCH KHOA", 13.0),
+            ("PHIẾU ĐÁNH GIÁ KẾT QUẢ THỰC TẬP", 14.0),
+            ("Họ và tên sinh viên: Nguyễn Đức Thắng", 13.0),
+        ]);
+        assert!(is_form_or_precedent(&form));
+        let precedent = cover(&[
+            ("ÁN LỆ SỐ 43/2021/AL", 14.0),
+            ("Về hiệu lực của hợp đồng", 14.0),
+        ]);
+        assert!(is_form_or_precedent(&precedent));
+        let report = cover(&[
+            ("BÀI TẬP NHÓM MÔN HỌC", 14.0),
+            ("Nhóm sinh viên: 1. Nguyễn Văn Trung", 12.0),
+            ("2. Cao Thanh Tùng", 12.0),
+        ]);
+        assert!(!is_form_or_precedent(&report));
+        assert_eq!(
+            authors(&report).first().map(String::as_str),
+            Some("Nguyễn Văn Trung")
+        );
     }
 
     #[test]

@@ -196,6 +196,11 @@ pub fn infer(info: &PdfInfo, layout: &[LayoutLine], pages: &[Page]) -> DocMetada
     if meta.authors.is_empty() {
         meta.authors = info_people(info);
     }
+    // A form or a court precedent (`PHIẾU ĐÁNH GIÁ …`, `ÁN LỆ SỐ …`) names the people it is
+    // about or who filled it in, not authors.
+    if meta.doc_type == DocType::Other && first_page::is_form_or_precedent(&cover) {
+        meta.authors.clear();
+    }
     meta.advisor = advisor(&cover);
 
     meta.abstract_text = abstract_from_pages(&front_text);
