@@ -177,6 +177,7 @@ fn continues_sentence(line: &str) -> bool {
         && ![" nam ", " thang ", " ngay "]
             .iter()
             .any(|w| key.contains(w))
+        && !CITIES.iter().any(|c| key.contains(&format!(" {c} ")))
 }
 
 /// The year of the first date line among `lines`: on a page of running text (a court
@@ -350,6 +351,7 @@ mod tests {
         ];
         assert_eq!(first_year_from_lines(page), None);
         assert_eq!(first_year_from_lines(["tháng 6 năm 2020"]), Some(2020));
+        assert_eq!(year_from_lines(["tp. Hồ Chí Minh, 2020"]), Some(2020));
     }
 
     #[test]
