@@ -202,12 +202,15 @@ def build_texts(shared, engine):
 
 
 # ----------------------------------------------------------------------------- commands
+def write_jsonl(path, rows, what):
+    with open(path, "w", encoding="utf-8") as f:
+        for r in rows:
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+    print(f"{len(rows)} {what} -> {path}", file=sys.stderr)
+
+
 def cmd_texts(args, engine):
-    texts = build_texts(args.shared, engine)
-    with open(args.out, "w", encoding="utf-8") as f:
-        for t in texts:
-            f.write(json.dumps(t, ensure_ascii=False) + "\n")
-    print(f"{len(texts)} texts -> {args.out}", file=sys.stderr)
+    write_jsonl(args.out, build_texts(args.shared, engine), "texts")
 
 
 def cmd_vectors(args, engine):
@@ -218,10 +221,7 @@ def cmd_vectors(args, engine):
         for r, v in zip(sel, vecs):
             r["vector"] = [round(x, 7) for x in v]
             r["tokens"] = engine.tokens(r["text"], kind == "query")
-    with open(args.out, "w", encoding="utf-8") as f:
-        for r in rows:
-            f.write(json.dumps(r, ensure_ascii=False) + "\n")
-    print(f"{len(rows)} reference vectors -> {args.out}", file=sys.stderr)
+    write_jsonl(args.out, rows, "reference vectors")
 
 
 def cmd_bench(args, engine):

@@ -8,6 +8,7 @@
 //!   model/     the sentence-embedding model, when one was imported (crate::model)
 //! ```
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Default data directory, relative to the current directory.
@@ -53,4 +54,24 @@ impl Default for DataDir {
     fn default() -> Self {
         DataDir::new(DEFAULT)
     }
+}
+
+/// Writes `bytes` to `path` (its folder made if needed) through a temporary file in the same
+/// folder, synced, then renamed over it: readers see the old file or the new one, never a part.
+/// The file is readable by all (a temporary file is private, 0600; the server may run as
+/// another user than the indexer).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(bytes)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }

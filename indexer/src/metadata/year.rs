@@ -87,7 +87,7 @@ pub fn year_from_line(line: &str) -> Option<i32> {
     }
     let padded = format!(" {key} ");
     let has_city = CITIES.iter().any(|c| padded.contains(&format!(" {c} ")));
-    let dated = padded.contains(" nam ") || padded.contains(" thang ") || padded.contains(" ngay ");
+    let dated = says_date(&padded);
     // A caption (`Figure 1: Seattle Mariners at Spring Training, 2010.`) dates what it shows.
     let first = key.split(' ').next().unwrap_or("");
     let caption = ["figure", "fig", "table", "hinh", "bang"].contains(&first)
@@ -169,14 +169,19 @@ pub fn year_from_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> Option<i
         .find_map(|l| year_from_line(l))
 }
 
+/// The folded, space-padded `key` says `năm`, `tháng` or `ngày`.
+fn says_date(key: &str) -> bool {
+    [" nam ", " thang ", " ngay "]
+        .iter()
+        .any(|w| key.contains(w))
+}
+
 /// A line that continues a sentence (`ony, Germany, 2001–2002.`): its dates are what the text
 /// tells, not the work's. Vietnamese date lines may start lower-case (`tháng 6 năm 2020`).
 fn continues_sentence(line: &str) -> bool {
     let key = format!(" {} ", match_key(line));
     line.trim_start().starts_with(char::is_lowercase)
-        && ![" nam ", " thang ", " ngay "]
-            .iter()
-            .any(|w| key.contains(w))
+        && !says_date(&key)
         && !CITIES.iter().any(|c| key.contains(&format!(" {c} ")))
 }
 

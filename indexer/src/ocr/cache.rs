@@ -9,12 +9,12 @@
 //! One small file per page: an interrupted run keeps every page it finished, and a file is
 //! written under a temporary name and renamed, so a reader never sees half of one.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
 use super::OcrError;
+use crate::data_dir::write_atomic;
 
 /// One page's cached result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -71,15 +71,6 @@ impl Cache {
         write_atomic(&path, &serde_json::to_vec(value).unwrap_or_default())
             .map_err(|source| OcrError::Cache { path, source })
     }
-}
-
-fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }
 
 #[cfg(test)]
