@@ -233,11 +233,17 @@ pub fn title(cover: &[LayoutLine]) -> Option<String> {
         let journal_continuation =
             continues && is_journal_line(&format!(" {} ", match_key(&l.text)));
         let furniture = is_furniture(&l.text) && !journal_continuation;
+        // `A University of California Davis` / `Dissertation/Thesis LaTeX Class File`: an
+        // affiliation does not open with an indefinite article, and a degree line that runs on
+        // a title in its type (more words than `Master of Science Thesis`) is the title's.
+        let article = l.text.starts_with("A ") || l.text.starts_with("An ");
+        let degree =
+            is_degree_line(&l.text) && !(continues && match_key(&l.text).split(' ').count() > 4);
         if l.top > limit
             || furniture
-            || is_affiliation(&l.text)
+            || is_affiliation(&l.text) && !article
             || super::first_page::is_never_title(&l.text)
-            || is_degree_line(&l.text)
+            || degree
             || is_date_or_version(&l.text)
             || is_people_line(&l.text)
         {
@@ -394,6 +400,20 @@ mod tests {
             false,
         );
         let cases: Vec<Case<'_>> = vec![
+            (
+                "ucdavisthesis: a title that names a university and a degree",
+                vec![
+                    ("DRAFT", 43.2, 10.0, false),
+                    ("A University of California Davis", 98.1, 14.3, false),
+                    ("Dissertation/Thesis LaTeX Class File", 116.1, 14.3, false),
+                    ("By", 142.5, 12.0, false),
+                    ("First Middle Last", 168.9, 12.0, false),
+                    ("Dissertation", 224.1, 12.0, false),
+                    ("University of California", 435.4, 12.0, false),
+                    body,
+                ],
+                "A University of California Davis Dissertation/Thesis LaTeX Class File",
+            ),
             (
                 "jpsj: a title line naming a journal continues the title",
                 vec![

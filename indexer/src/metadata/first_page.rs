@@ -363,7 +363,11 @@ pub fn classify(text: &str, upper: bool) -> LineKind {
             return LineKind::Header;
         }
     }
-    if doc_type_of(text).is_some() || is_doc_type_line(&key) {
+    // A template's slot for the title (`<TIÊU ĐỀ ĐẦY ĐỦ KHÓA LUẬN>`) names the kind of work
+    // it is the title of: it stands where the title stands, and is what the file is titled.
+    let t = text.trim();
+    let slot = t.starts_with('<') && t.ends_with('>') && t[1..].find('<').is_none();
+    if !slot && (doc_type_of(text).is_some() || is_doc_type_line(&key)) {
         return LineKind::DocType;
     }
     if super::year::year_from_line(text).is_some() && text.split_whitespace().count() <= 10 {
@@ -1417,6 +1421,8 @@ mod tests {
                 LineKind::Text,
             ),
             ("TỰ NHIÊN", false, LineKind::Text),
+            // A template's title slot is the title's line, though it names the kind of work.
+            ("<TIÊU ĐỀ ĐẦY ĐỦ KHÓA LUẬN>", false, LineKind::Text),
         ];
         for (input, upper, want) in cases {
             assert_eq!(classify(input, upper), want, "{input:?}");

@@ -126,7 +126,14 @@ pub fn infer(info: &PdfInfo, layout: &[LayoutLine], pages: &[Page]) -> DocMetada
     let cover_texts = cover.iter().map(|l| l.text.as_str());
     let printed_cover = first_page::looks_like_cover(&cover);
     meta.year = if printed_cover {
-        year_from_lines(cover_texts)
+        year_from_lines(cover_texts).or_else(|| {
+            // A cover that ran over: its place-and-date line heads the next page alone.
+            let page = cover.last()?.page + 1;
+            let next = layout.iter().find(|l| l.page == page)?;
+            year::is_place_line(&next.text)
+                .then(|| year_from_line(&next.text))
+                .flatten()
+        })
     } else {
         year::first_year_from_lines(cover_texts)
     }
@@ -261,7 +268,20 @@ fn kind_from_shape(cover: &[LayoutLine], pages: &[Page], english: bool) -> DocTy
         let k = match_key(&l.text);
         (k == "project" || k.ends_with(" project")) && k.split(' ').count() <= 4
     });
-    if cover_key.contains(" report ") || key.contains(" this report ") || university && project_line
+    // A note from a national laboratory (`Mike Brown, Sandia National Labs, April 2007`) is a
+    // technical report, whatever its length.
+    let laboratory = [
+        " national laboratory ",
+        " national laboratories ",
+        " national lab ",
+        " national labs ",
+    ]
+    .iter()
+    .any(|l| cover_key.contains(l));
+    if cover_key.contains(" report ")
+        || key.contains(" this report ")
+        || university && project_line
+        || english && laboratory
     {
         return DocType::Report;
     }

@@ -82,6 +82,7 @@ pub fn year_from_line(line: &str) -> Option<i32> {
     ]
     .iter()
     .any(|w| key.contains(w))
+        || is_reference_entry(line, &key)
     {
         return None;
     }
@@ -119,11 +120,33 @@ pub fn year_from_line(line: &str) -> Option<i32> {
                 .rev()
                 .find(|c| !c.is_whitespace())
                 .is_some_and(|c| matches!(c, ',' | '-' | '–' | '—' | '.' | '|'));
-        if has_city || dated || slash || (separated && words <= 8) {
+        // `năm 2019` inside a sentence (`ước tính năm 2019 trên toàn cầu có khoảng…`) is a
+        // date the text talks about: a date line ends at its year, or nearly.
+        let words_after = chars[i..]
+            .iter()
+            .collect::<String>()
+            .split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphabetic))
+            .count();
+        let date_words = dated && (has_city || words_after <= 2);
+        if has_city || date_words || slash || (separated && words <= 8) {
             return Some(year);
         }
     }
     None
+}
+
+/// A line of a reference list: it opens with a number in brackets (`[44] "StackExchange," 2020.`)
+/// or gives pages (`Biomedical Engineering , pp. 107-119, 2020.`). Its years are the cited
+/// works', wherever the list stands (a poster has no last page for it).
+fn is_reference_entry(line: &str, key: &str) -> bool {
+    let t = line.trim_start();
+    let numbered = t.strip_prefix('[').is_some_and(|r| {
+        let digits = r.chars().take_while(char::is_ascii_digit).count();
+        digits > 0 && r[digits..].starts_with(']')
+    });
+    let padded = format!(" {key} ");
+    numbered || padded.contains(" pp ") || t.contains("pp.")
 }
 
 /// The number at `chars[start..end]` is a postal code in an address: a house number before it
@@ -450,6 +473,14 @@ mod tests {
             ),
             ("Figure 1: Seattle Mariners at Spring Training, 2010.", None),
             ("(January 10, 2022)", Some(2022)),
+            // Reference list entries, and a year inside a sentence.
+            ("Biomedical Engineering , pp. 107-119, 2020.", None),
+            ("[44] \"StackExchange,\" 2020.", None),
+            (
+                "Global Tuberculosis Control)[1] ước tính năm 2019 trên toàn cầu có khoảng 10",
+                None,
+            ),
+            ("Năm học 2019 - 2020", Some(2019)),
         ];
         for (input, want) in cases {
             assert_eq!(year_from_line(input), want, "{input:?}");
