@@ -6,6 +6,7 @@
 //!   reports/   JSON reports of ingestion runs
 //!   ocr/       OCR results by PDF content hash (crate::ocr::cache)
 //!   model/     the sentence-embedding model, when one was imported (crate::model)
+//!   vectors/   sentence vectors by content hash, when a model was imported (crate::vectors)
 //! ```
 
 use std::io::Write;
@@ -42,6 +43,11 @@ impl DataDir {
     /// Where the imported sentence-embedding model lives.
     pub fn model_dir(&self) -> PathBuf {
         self.root.join("model")
+    }
+
+    /// Where the documents' sentence vectors live (with a model imported).
+    pub fn vectors_dir(&self) -> PathBuf {
+        self.root.join("vectors")
     }
 
     /// Where ingestion reports are written.

@@ -19,6 +19,8 @@
 //! - [`ingest`]: bulk ingestion of PDF folders and catalogue records (`indexer add`), incremental.
 //! - [`harvest`]: OAI-PMH repositories into collections that follow them (`indexer harvest`).
 //! - [`model`]: the sentence-embedding model installed in a data directory (`indexer model`).
+//! - [`vectors`]: documents' sentence vectors beside the index (`indexer embed`), and their
+//!   scoring.
 
 pub mod analysis;
 pub mod data_dir;
@@ -36,3 +38,4 @@ pub mod pdf;
 pub mod query;
 pub mod schema;
 pub mod text;
+pub mod vectors;

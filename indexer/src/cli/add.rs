@@ -46,6 +46,10 @@ pub struct Args {
     /// With --prune: list what would be removed, and change nothing.
     #[arg(long, requires = "prune")]
     pub dry_run: bool,
+    /// Do not compute sentence vectors now, even with a model imported (`indexer embed`
+    /// computes them later): text search gets the documents sooner.
+    #[arg(long)]
+    pub no_embed: bool,
     #[command(flatten)]
     pub ocr: OcrArgs,
 }
@@ -60,6 +64,7 @@ pub fn run(data_dir: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
     opts.writer_memory = args.writer_mb.max(16) << 20;
     opts.extract_budget = args.extract_budget_mb << 20;
     opts.ocr = args.ocr.options()?;
+    opts.embed = !args.no_embed;
     opts.prune = match (args.prune, args.dry_run) {
         (false, _) => Prune::Off,
         (true, false) => Prune::Remove,

@@ -13,6 +13,7 @@ macro_rules! outln {
 mod add;
 mod analyze;
 mod collections;
+mod embed;
 mod extract;
 mod harvest;
 mod model;
@@ -55,6 +56,9 @@ pub enum Command {
     Stats(stats::Args),
     /// Import (verify and store) the sentence-embedding model, or show the installed one.
     Model(model::Args),
+    /// Compute the sentence vectors the index's documents lack (added before the model was
+    /// imported, or with `add --no-embed`); interrupt and rerun at will.
+    Embed(embed::Args),
 }
 
 /// Parses the command line, runs the subcommand and maps the outcome to an exit code.
@@ -71,6 +75,7 @@ pub fn main() -> ExitCode {
         Command::Collections(args) => collections::run(&data_dir, args),
         Command::Stats(args) => stats::run(&data_dir, args),
         Command::Model(args) => model::run(&data_dir, args),
+        Command::Embed(args) => embed::run(&data_dir, args),
     };
     match result {
         Ok(code) => code,

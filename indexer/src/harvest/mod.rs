@@ -78,6 +78,8 @@ pub struct HarvestOptions {
     pub writer_memory: usize,
     pub extract_budget: u64,
     pub ocr: OcrOptions,
+    /// Whether harvested documents get sentence vectors, when a model was imported.
+    pub embed: bool,
 }
 
 impl HarvestOptions {
@@ -98,6 +100,7 @@ impl HarvestOptions {
             writer_memory: 128 << 20,
             extract_budget: 6 << 20,
             ocr: OcrOptions::default(),
+            embed: true,
         }
     }
 }
@@ -345,10 +348,13 @@ fn harvest_inner(data_dir: &DataDir, opts: &HarvestOptions) -> Result<AddReport,
         writer_memory: opts.writer_memory,
     };
     let bar = progress.handle();
+    let mut embedder =
+        crate::ingest::pipeline::open_embedder(data_dir, opts.embed, &mut run.warnings)?;
+    let vectors = embedder.as_mut();
     let entries = run.take_entries();
     let outcome = std::thread::scope(|scope| {
         let writer = scope.spawn(|| {
-            let r = writer_loop(&index, rx, &write, entries, progress);
+            let r = writer_loop(&index, rx, &write, entries, progress, vectors);
             stop.store(true, Ordering::Relaxed);
             r
         });
@@ -403,6 +409,7 @@ fn harvest_inner(data_dir: &DataDir, opts: &HarvestOptions) -> Result<AddReport,
     let (entries, progress) = written?;
     progress.finish();
     walked?;
+    run.summary.vectors = embedder.map(|e| e.stats().clone());
     run.warnings.extend(early);
     run.entries = entries;
     Ok(run.finish(opts.report.as_deref())?)

@@ -47,6 +47,8 @@ pub enum IngestError {
     },
     #[error("OCR was asked for and cannot run")]
     Ocr(#[source] crate::ocr::OcrError),
+    #[error(transparent)]
+    Vectors(#[from] crate::vectors::VectorError),
     #[error("the index writer stopped unexpectedly")]
     WriterGone,
     #[error("saving the harvest's progress after a commit: {0}")]

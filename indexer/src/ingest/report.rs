@@ -93,6 +93,9 @@ pub struct Summary {
     /// Why OCR did not run (not installed, `--ocr never`); `None` when it was available.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ocr_unavailable: Option<String>,
+    /// Sentence vectors computed for added and updated documents (with a model imported).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vectors: Option<crate::vectors::EmbedStats>,
     /// Wall time in seconds.
     pub seconds: f64,
 }
@@ -338,6 +341,17 @@ impl AddReport {
                 o.failed,
                 o.mean_confidence()
                     .map_or("-".to_string(), |c| format!("{c:.0}%")),
+            ));
+        }
+        if let Some(v) = &s.vectors {
+            out.push_str(&format!(
+                "  vectors: {} documents embedded ({} vectors, {} tokens) in {:.1} s ({:.0} tokens/s); {} had them already\n",
+                v.documents,
+                v.vectors,
+                v.tokens,
+                v.seconds,
+                v.tokens_per_second(),
+                v.cached,
             ));
         }
         if let Some(why) = s.ocr_unavailable.as_deref().filter(|_| s.needs_ocr > 0) {

@@ -69,6 +69,9 @@ pub struct AddOptions {
     pub ocr: OcrOptions,
     /// Whether to remove the collection's documents that the inputs no longer hold.
     pub prune: Prune,
+    /// Whether new and changed documents get sentence vectors, when a model was imported
+    /// (`--no-embed` turns it off: `indexer embed` computes them later).
+    pub embed: bool,
 }
 
 impl AddOptions {
@@ -87,6 +90,7 @@ impl AddOptions {
             extract_budget: 6 << 20,
             ocr: OcrOptions::default(),
             prune: Prune::Off,
+            embed: true,
         }
     }
 }
@@ -176,10 +180,12 @@ fn add_inner(data_dir: &DataDir, opts: &AddOptions) -> Result<AddReport, IngestE
     };
     let mut warnings = Vec::new();
     let mut failed_files = Vec::new();
+    let mut embedder = super::open_embedder(data_dir, opts.embed, &mut run.warnings)?;
+    let vectors = embedder.as_mut();
     let entries = run.take_entries();
     let written = std::thread::scope(|scope| -> Result<_, IngestError> {
         let writer = scope.spawn(|| {
-            let r = writer_loop(&index, rx, &write, entries, progress);
+            let r = writer_loop(&index, rx, &write, entries, progress, vectors);
             // Whatever happened, stop producers from extracting for nobody.
             stop.store(true, Ordering::Relaxed);
             r
@@ -236,6 +242,7 @@ fn add_inner(data_dir: &DataDir, opts: &AddOptions) -> Result<AddReport, IngestE
     });
     let (entries, progress) = written?;
     progress.finish();
+    run.summary.vectors = embedder.map(|e| e.stats().clone());
     run.entries = entries;
     run.warnings.extend(warnings);
     run.entries.extend(failed_files)?;

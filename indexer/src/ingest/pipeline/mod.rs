@@ -25,6 +25,44 @@ pub(crate) mod write;
 
 pub use add::{add, AddOptions, Prune};
 
+/// The run's [`crate::vectors::Embedder`] when a model was imported and `embed` is asked for.
+/// Vectors being written by another process is no reason to stop an ingest: its documents
+/// are indexed without vectors, which `indexer embed` adds later (said in `warnings`).
+pub(crate) fn open_embedder(
+    data_dir: &crate::data_dir::DataDir,
+    embed: bool,
+    warnings: &mut Vec<String>,
+) -> Result<Option<crate::vectors::Embedder>, super::IngestError> {
+    use crate::vectors::{EmbedConfig, Embedder, VectorError};
+    if !embed {
+        if crate::model::installed(data_dir).ok().flatten().is_some() {
+            warnings.push(
+                "vectors not computed (--no-embed): run `indexer embed` to compute them".into(),
+            );
+        }
+        return Ok(None);
+    }
+    match Embedder::open(data_dir, EmbedConfig::default(), 0) {
+        Ok(Some(e)) => {
+            if let Some(why) = e.store().started_again() {
+                warnings.push(format!(
+                    "the vector store was started again ({why}): run `indexer embed` to compute the vectors of the documents already indexed"
+                ));
+            }
+            Ok(Some(e))
+        }
+        Ok(None) => Ok(None),
+        Err(e @ VectorError::Busy { .. }) => {
+            warnings.push(format!(
+                "{}; the documents of this run get no vectors now: run `indexer embed` when it has finished",
+                super::error::chain(&e)
+            ));
+            Ok(None)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Seconds since the Unix epoch, now: the datestamps of ingestion and deletion.
 pub fn now_secs() -> i64 {
     std::time::SystemTime::now()

@@ -1,6 +1,12 @@
 //! The write stage: one thread owns the tantivy writer, applies messages in order and commits
 //! every `commit_every` operations, `commit_bytes` of text or `commit_interval`, so a crash
 //! loses at most that much work.
+//!
+//! With a model imported it also owns the [`Embedder`]: every document it indexes is queued
+//! for vectors (unless its content hash has them), and the vectors are appended and fsynced
+//! before each commit, so they are never behind the index. Embedding here, after the channel,
+//! rather than beside extraction keeps the two from fighting over the cores: while the model
+//! is the slower stage the channel fills and extraction waits.
 
 use std::time::{Duration, Instant};
 
@@ -13,6 +19,7 @@ use super::super::IngestError;
 use super::now_secs;
 use crate::doc::Document;
 use crate::index::{self, SearchIndex};
+use crate::vectors::Embedder;
 
 /// Runs once everything sent before it is committed (see [`Msg::Checkpoint`]).
 pub(crate) type CheckpointFn = Box<dyn FnOnce() -> Result<(), IngestError> + Send>;
@@ -49,13 +56,15 @@ pub(crate) struct WriteOptions {
 }
 
 /// Applies `rx` to the index until every sender is gone; adds the entries of the written and
-/// reported inputs to `entries` and hands them back with the progress bar.
+/// reported inputs to `entries` and hands them back with the progress bar. With an
+/// `embedder`, documents written get vectors, durable before the commit that holds them.
 pub(crate) fn writer_loop(
     index: &SearchIndex,
     rx: Receiver<Msg>,
     opts: &WriteOptions,
     mut entries: Entries,
     mut progress: Progress,
+    mut embedder: Option<&mut Embedder>,
 ) -> Result<(Entries, Progress), IngestError> {
     let mut writer: IndexWriter<TantivyDocument> = index::writer(index, opts.writer_memory)
         .map_err(IngestError::tantivy("creating the index writer"))?;
@@ -66,8 +75,12 @@ pub(crate) fn writer_loop(
     let mut last_commit = Instant::now();
     let mut commits = 0u64;
     let commit = |writer: &mut IndexWriter<TantivyDocument>,
-                  checkpoint: &mut Option<CheckpointFn>|
+                  checkpoint: &mut Option<CheckpointFn>,
+                  embedder: &mut Option<&mut Embedder>|
      -> Result<(), IngestError> {
+        if let Some(e) = embedder {
+            e.sync()?;
+        }
         writer
             .commit()
             .map_err(IngestError::tantivy("committing"))?;
@@ -98,6 +111,9 @@ pub(crate) fn writer_loop(
                 // after a crash between two commits).
                 index::write_document(&writer, fields, &doc)
                     .map_err(IngestError::tantivy(format!("indexing {}", entry.path)))?;
+                if let Some(e) = embedder.as_deref_mut() {
+                    e.queue(&doc)?;
+                }
                 pending += 1;
                 pending_bytes += doc.pages.iter().map(|p| p.text.len()).sum::<usize>();
                 if pdf {
@@ -137,7 +153,7 @@ pub(crate) fn writer_loop(
                 || pending_bytes >= opts.commit_bytes
                 || last_commit.elapsed() >= opts.commit_interval)
         {
-            commit(&mut writer, &mut checkpoint)?;
+            commit(&mut writer, &mut checkpoint, &mut embedder)?;
             commits += 1;
             tracing::info!(commits, documents = pending, "committed");
             pending = 0;
@@ -148,7 +164,7 @@ pub(crate) fn writer_loop(
         }
     }
     if pending > 0 || checkpoint.is_some() {
-        commit(&mut writer, &mut checkpoint)?;
+        commit(&mut writer, &mut checkpoint, &mut embedder)?;
     }
     writer
         .wait_merging_threads()

@@ -1,0 +1,88 @@
+//! `indexer embed [--collection NAME]`: sentence vectors for the documents that lack them.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use indexer::data_dir::DataDir;
+use indexer::vectors::{backfill, BackfillOptions, EmbedConfig};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Only the documents of this collection.
+    #[arg(long, short)]
+    pub collection: Option<String>,
+    /// Threads for the model (default: one per core).
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// No progress lines.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+pub fn run(data_dir: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
+    let opts = BackfillOptions {
+        collection: args.collection,
+        config: EmbedConfig::default(),
+        threads: args.threads,
+    };
+    // A line every few seconds: on a terminal it rewrites itself, in a log it stays short.
+    let tty = std::io::stderr().is_terminal();
+    let show = !args.quiet;
+    let mut last = Instant::now();
+    let started = Instant::now();
+    let report = backfill(data_dir, &opts, |p| {
+        let finished = p.done >= p.total;
+        if !show || (!finished && last.elapsed() < Duration::from_secs(2)) {
+            return;
+        }
+        last = Instant::now();
+        let rate = p.done as f64 / started.elapsed().as_secs_f64().max(1e-3);
+        let eta = if rate > 0.0 && !finished {
+            format!(", ETA {}", hms((p.total - p.done) as f64 / rate))
+        } else {
+            String::new()
+        };
+        let line = format!(
+            "embedding: {}/{} documents, {:.0} tokens/s{eta}",
+            p.done,
+            p.total,
+            p.stats.tokens_per_second()
+        );
+        if tty {
+            eprint!("\r\x1b[2K{line}");
+            if finished {
+                eprintln!();
+            }
+        } else {
+            eprintln!("{line}");
+        }
+    })?;
+    if args.json {
+        outln!("{}", serde_json::to_string_pretty(&report)?)?;
+    } else {
+        if let Some(why) = &report.started_again {
+            outln!("the vector store was started again: {why}")?;
+        }
+        outln!(
+            "{} documents: {} embedded ({} vectors, {} tokens in {:.1} s, {:.0} tokens/s), {} had vectors already; the store holds {} documents",
+            report.documents,
+            report.embedded,
+            report.vectors,
+            report.tokens,
+            report.embed_seconds,
+            report.tokens_per_second,
+            report.had_vectors,
+            report.store_documents
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn hms(secs: f64) -> String {
+    let s = secs.round() as u64;
+    format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+}

@@ -1,0 +1,416 @@
+//! [`StoreWriter`]: appends records to the vector file, one process at a time.
+//!
+//! Appends go straight to the file (one `write` per record) and [`StoreWriter::sync`] makes
+//! them durable; ingestion syncs before each index commit, so the index never holds a document
+//! whose vectors a crash could lose. Opening repairs what a crash can leave: a torn last record
+//! is cut off (everything before it stays), and a store of another model, or a file that is not
+//! a store, is started again empty through a new file renamed over it (a reader that has the
+//! old one mapped keeps reading it undisturbed).
+
+use std::fs::{File, OpenOptions};
+use std::io::{Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use rustc_hash::FxHashSet;
+
+use super::quant::quantize;
+use super::store::{encode_record, map, scan, Header, VectorKind, FILE, HEADER_LEN};
+use super::VectorError;
+use crate::data_dir::DataDir;
+
+/// Name of the lock file beside the store.
+const LOCK_FILE: &str = "lock";
+
+/// The one appender of a data directory's vectors (an exclusive lock on `vectors/lock`).
+#[derive(Debug)]
+pub struct StoreWriter {
+    file: File,
+    path: PathBuf,
+    dim: usize,
+    hashes: FxHashSet<Box<str>>,
+    unsynced: bool,
+    /// Why the store was emptied at opening, when it was.
+    started_again: Option<String>,
+    /// Bytes of a torn last record cut off at opening.
+    torn_bytes: u64,
+    _lock: File,
+    scratch: Vec<i8>,
+}
+
+impl StoreWriter {
+    /// Opens (or creates) the store of `data_dir` for the model with BLAKE3 `model` and
+    /// vectors of `dim`. [`VectorError::Busy`] when another process holds it.
+    pub fn open(data_dir: &DataDir, model: &str, dim: usize) -> Result<StoreWriter, VectorError> {
+        let dir = data_dir.vectors_dir();
+        std::fs::create_dir_all(&dir).map_err(VectorError::io(&dir))?;
+        let lock_path = dir.join(LOCK_FILE);
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(VectorError::io(&lock_path))?;
+        if !fs4::fs_std::FileExt::try_lock_exclusive(&lock).map_err(VectorError::io(&lock_path))? {
+            return Err(VectorError::Busy { path: dir });
+        }
+        let path = dir.join(FILE);
+        let want = Header {
+            dim,
+            model: model.to_string(),
+        };
+        let mut started_again = None;
+        // Mapped rather than read: at 10⁵ documents the file is a few hundred MB.
+        let existing = match path.try_exists().map_err(VectorError::io(&path))? {
+            true => Some(map(&dir, &path)?),
+            false => None,
+        };
+        let (hashes, valid_len, file_len) = match existing {
+            None => {
+                create(&path, &want)?;
+                (FxHashSet::default(), HEADER_LEN as u64, HEADER_LEN as u64)
+            }
+            Some(bytes) => match Header::decode(&bytes, &path) {
+                Ok(h) if h == want => {
+                    let s = scan(&bytes, dim);
+                    let hashes = s.offsets.into_keys().collect();
+                    (hashes, s.valid_len, bytes.len() as u64)
+                }
+                found => {
+                    started_again = Some(match found {
+                        Ok(_) => "its vectors were computed by another model".to_string(),
+                        Err(e) => e.to_string(),
+                    });
+                    create(&path, &want)?;
+                    (FxHashSet::default(), HEADER_LEN as u64, HEADER_LEN as u64)
+                }
+            },
+        };
+        let mut file = OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .map_err(VectorError::io(&path))?;
+        let torn_bytes = file_len - valid_len;
+        if torn_bytes > 0 {
+            tracing::warn!(path = %path.display(), bytes = torn_bytes, "cutting off a torn last vector record");
+            file.set_len(valid_len).map_err(VectorError::io(&path))?;
+            file.sync_all().map_err(VectorError::io(&path))?;
+        }
+        file.seek(SeekFrom::Start(valid_len))
+            .map_err(VectorError::io(&path))?;
+        Ok(StoreWriter {
+            file,
+            path,
+            dim,
+            hashes,
+            unsynced: false,
+            started_again,
+            torn_bytes,
+            _lock: lock,
+            scratch: Vec::new(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn dim(&self) -> usize {
+        self.dim
+    }
+
+    /// Documents (content hashes) held.
+    pub fn len(&self) -> usize {
+        self.hashes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.hashes.is_empty()
+    }
+
+    pub fn contains(&self, content_hash: &str) -> bool {
+        self.hashes.contains(content_hash)
+    }
+
+    /// Why the store was emptied when it was opened (it belonged to another model, or was no
+    /// store at all), if it was.
+    pub fn started_again(&self) -> Option<&str> {
+        self.started_again.as_deref()
+    }
+
+    /// Bytes of a torn record cut off when the store was opened.
+    pub fn torn_bytes(&self) -> u64 {
+        self.torn_bytes
+    }
+
+    /// Appends the vectors of the document with `content_hash` (not yet durable: see
+    /// [`StoreWriter::sync`]). A document without vectors gets an empty record all the same,
+    /// so that it is not embedded again.
+    pub fn append(
+        &mut self,
+        content_hash: &str,
+        vectors: &[(VectorKind, Vec<f32>)],
+    ) -> Result<(), VectorError> {
+        let mut quantized = Vec::with_capacity(vectors.len());
+        for (kind, v) in vectors {
+            let scale = quantize(v, &mut self.scratch);
+            self.scratch.resize(self.dim, 0);
+            quantized.push((*kind, scale, self.scratch.clone()));
+        }
+        let record = encode_record(content_hash, &quantized, self.dim)?;
+        self.file
+            .write_all(&record)
+            .map_err(VectorError::io(&self.path))?;
+        self.unsynced = true;
+        self.hashes.insert(content_hash.into());
+        Ok(())
+    }
+
+    /// Makes every append so far durable.
+    pub fn sync(&mut self) -> Result<(), VectorError> {
+        if self.unsynced {
+            self.file.sync_data().map_err(VectorError::io(&self.path))?;
+            self.unsynced = false;
+        }
+        Ok(())
+    }
+}
+
+/// A new store holding only its header, renamed over `path`.
+fn create(path: &Path, header: &Header) -> Result<(), VectorError> {
+    crate::data_dir::write_atomic(path, &header.encode()).map_err(VectorError::io(path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::quant::tests::unit_vectors;
+    use super::super::store::VectorStore;
+    use super::*;
+
+    const MODEL: &str = "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90";
+    const OTHER: &str = "ffb2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90";
+
+    fn hash(i: usize) -> String {
+        blake3::hash(&i.to_le_bytes()).to_hex().to_string()
+    }
+
+    fn store_path(data: &DataDir) -> PathBuf {
+        data.vectors_dir().join(FILE)
+    }
+
+    #[test]
+    fn round_trip_later_record_wins_and_the_lock_excludes_a_second_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = DataDir::new(dir.path());
+        let vs = unit_vectors(6, 384, 3);
+        {
+            let mut w = StoreWriter::open(&data, MODEL, 384).unwrap();
+            assert!(matches!(
+                StoreWriter::open(&data, MODEL, 384),
+                Err(VectorError::Busy { .. })
+            ));
+            w.append(
+                &hash(0),
+                &[
+                    (VectorKind::Meta, vs[0].clone()),
+                    (VectorKind::Passage, vs[1].clone()),
+                    (VectorKind::Passage, vs[2].clone()),
+                ],
+            )
+            .unwrap();
+            w.append(&hash(1), &[(VectorKind::Passage, vs[3].clone())])
+                .unwrap();
+            w.append(&hash(2), &[]).unwrap();
+            // hash 1 again: the later record wins.
+            w.append(&hash(1), &[(VectorKind::Meta, vs[4].clone())])
+                .unwrap();
+            w.sync().unwrap();
+            assert_eq!(w.len(), 3);
+        }
+        let s = VectorStore::open_file(&store_path(&data)).unwrap();
+        assert_eq!((s.len(), s.dim()), (3, 384));
+        assert!(s.contains(&hash(2)) && !s.contains(&hash(3)));
+        let d0 = s.score(&hash(0), &vs[2]).unwrap();
+        assert!((d0.best_passage - 1.0).abs() < 0.01, "{d0:?}");
+        assert!(d0.meta < 0.5 && d0.best == d0.best_passage);
+        let d1 = s.score(&hash(1), &vs[4]).unwrap();
+        assert!(
+            (d1.meta - 1.0).abs() < 0.01 && d1.best_passage == -1.0,
+            "{d1:?}"
+        );
+        let empty = s.score(&hash(2), &vs[0]).unwrap();
+        assert_eq!((empty.meta, empty.best), (-1.0, -1.0));
+        assert!(s.score(&hash(9), &vs[0]).is_none());
+        let back = s.vectors(&hash(0)).unwrap();
+        assert_eq!(back.len(), 3);
+        let cos: f32 = back[1].1.iter().zip(&vs[1]).map(|(a, b)| a * b).sum();
+        assert!((cos - 1.0).abs() < 0.01);
+
+        // Reopening for writing keeps everything and skips what is there.
+        let w = StoreWriter::open(&data, MODEL, 384).unwrap();
+        assert_eq!(w.len(), 3);
+        assert!(w.contains(&hash(0)) && w.started_again().is_none());
+    }
+
+    #[test]
+    fn a_torn_tail_is_ignored_then_cut_and_nothing_before_it_is_lost() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = DataDir::new(dir.path());
+        let vs = unit_vectors(4, 384, 5);
+        {
+            let mut w = StoreWriter::open(&data, MODEL, 384).unwrap();
+            for (i, v) in vs.iter().enumerate() {
+                w.append(&hash(i), &[(VectorKind::Passage, v.clone())])
+                    .unwrap();
+            }
+            w.sync().unwrap();
+        }
+        let path = store_path(&data);
+        let full = std::fs::read(&path).unwrap();
+        // A crash in the middle of the last record's write.
+        std::fs::write(&path, &full[..full.len() - 100]).unwrap();
+        let s = VectorStore::open_file(&path).unwrap();
+        assert_eq!(s.len(), 3);
+        assert!(!s.contains(&hash(3)));
+        // Garbage where the last record was (the disk's old blocks): caught by the checksum.
+        let mut garbled = full.clone();
+        let n = garbled.len();
+        garbled[n - 50] ^= 0xff;
+        std::fs::write(&path, &garbled).unwrap();
+        assert_eq!(VectorStore::open_file(&path).unwrap().len(), 3);
+        drop(s);
+
+        let mut w = StoreWriter::open(&data, MODEL, 384).unwrap();
+        assert_eq!(w.len(), 3);
+        assert!(w.torn_bytes() > 0);
+        w.append(&hash(3), &[(VectorKind::Meta, vs[3].clone())])
+            .unwrap();
+        w.sync().unwrap();
+        drop(w);
+        let s = VectorStore::open_file(&path).unwrap();
+        assert_eq!(s.len(), 4);
+        assert!((s.score(&hash(3), &vs[3]).unwrap().meta - 1.0).abs() < 0.01);
+        assert!((s.score(&hash(0), &vs[0]).unwrap().best - 1.0).abs() < 0.01);
+    }
+
+    #[test]
+    fn a_store_of_another_model_is_not_used_and_is_started_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = DataDir::new(dir.path());
+        let v = unit_vectors(1, 384, 9).remove(0);
+        {
+            let mut w = StoreWriter::open(&data, OTHER, 384).unwrap();
+            w.append(&hash(0), &[(VectorKind::Meta, v.clone())])
+                .unwrap();
+            w.sync().unwrap();
+        }
+        let w = StoreWriter::open(&data, MODEL, 384).unwrap();
+        assert_eq!(w.len(), 0);
+        assert!(w.started_again().unwrap().contains("another model"));
+        drop(w);
+        // A file that is no store at all is started again too, saying why.
+        std::fs::write(store_path(&data), b"hello").unwrap();
+        let w = StoreWriter::open(&data, MODEL, 384).unwrap();
+        assert!(w.started_again().unwrap().contains("not a vector store"));
+        assert!(VectorStore::open_file(&store_path(&data))
+            .unwrap()
+            .is_empty());
+    }
+
+    #[test]
+    fn the_reader_refuses_a_store_of_another_model() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = DataDir::new(dir.path());
+        // No model installed: no store, whatever is on disk.
+        assert!(VectorStore::open(&data).unwrap().is_none());
+        let info = crate::model::Installed {
+            file: crate::model::MODEL_FILE.into(),
+            bytes: 1,
+            sha256: String::new(),
+            blake3: MODEL.into(),
+            dim: 384,
+            layers: 12,
+            vocab: 1,
+            max_tokens: 512,
+            known_as: None,
+            imported_from: String::new(),
+            member: None,
+            imported_at: String::new(),
+        };
+        std::fs::create_dir_all(data.model_dir()).unwrap();
+        std::fs::write(data.model_dir().join(crate::model::MODEL_FILE), b"x").unwrap();
+        std::fs::write(
+            data.model_dir().join(crate::model::INFO_FILE),
+            serde_json::to_vec(&info).unwrap(),
+        )
+        .unwrap();
+        assert!(
+            VectorStore::open(&data).unwrap().is_none(),
+            "no vectors yet"
+        );
+        drop(StoreWriter::open(&data, OTHER, 384).unwrap());
+        assert!(
+            VectorStore::open(&data).unwrap().is_none(),
+            "another model's"
+        );
+        drop(StoreWriter::open(&data, MODEL, 384).unwrap());
+        let s = VectorStore::open(&data).unwrap().unwrap();
+        assert!(s.is_empty());
+    }
+
+    /// Scores 100,000 documents of 5 vectors each, one query, one thread: prints the time
+    /// (run with `--release --nocapture`; the figure in README is from that).
+    #[test]
+    fn scoring_a_hundred_thousand_documents() {
+        let docs = if cfg!(debug_assertions) {
+            5_000
+        } else {
+            100_000
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let data = DataDir::new(dir.path());
+        let vs = unit_vectors(64, 384, 13);
+        let hashes: Vec<String> = (0..docs).map(hash).collect();
+        {
+            let mut w = StoreWriter::open(&data, MODEL, 384).unwrap();
+            for (i, h) in hashes.iter().enumerate() {
+                let five: Vec<_> = (0..5)
+                    .map(|j| {
+                        let kind = if j == 0 {
+                            VectorKind::Meta
+                        } else {
+                            VectorKind::Passage
+                        };
+                        (kind, vs[(i * 5 + j) % 64].clone())
+                    })
+                    .collect();
+                w.append(h, &five).unwrap();
+            }
+            w.sync().unwrap();
+        }
+        let t = std::time::Instant::now();
+        let s = VectorStore::open_file(&store_path(&data)).unwrap();
+        let open = t.elapsed();
+        assert_eq!(s.len(), docs);
+        let query = super::super::QueryVector::new(&vs[7]);
+        let t = std::time::Instant::now();
+        let mut best = (f32::MIN, 0);
+        for (i, h) in hashes.iter().enumerate() {
+            let d = s.score_query(h, &query).unwrap();
+            if d.best > best.0 {
+                best = (d.best, i);
+            }
+        }
+        let scored = t.elapsed();
+        let t = std::time::Instant::now();
+        for h in &hashes[..docs / 10] {
+            std::hint::black_box(s.score(h, &vs[7]));
+        }
+        let per_call = t.elapsed() * 10;
+        assert!((best.0 - 1.0).abs() < 0.01);
+        eprintln!(
+            "vector store, {docs} documents × 5 vectors ({:.0} MB): open {open:.1?}, score all {scored:.1?} \
+             (query quantized once), {per_call:.1?} with score() quantizing per call",
+            std::fs::metadata(store_path(&data)).unwrap().len() as f64 / 1e6
+        );
+    }
+}
