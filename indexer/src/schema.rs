@@ -134,7 +134,7 @@ pub struct Fields {
 }
 
 /// Field names, shared by the schema builder and by [`Fields::from_schema`].
-mod names {
+pub mod names {
     pub const ID: &str = "id";
     pub const COLLECTION: &str = "collection";
     pub const SOURCE_PATH: &str = "source_path";

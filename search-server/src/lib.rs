@@ -35,7 +35,7 @@
 //! |---|---|
 //! | [`routes`] | the HTTP handlers, one file per area; thin |
 //! | [`web`] | the web pages: document page rendering, error pages, embedded static files |
-//! | [`search`] | parameters, the query language, query plans, facets, proximity re-ranking, snippets, hits, more like this |
+//! | [`search`] | parameters, the query language, query plans, facets, proximity re-ranking, the model's part (hybrid, cross-lingual, other language), snippets, hits, more like this |
 //! | [`uploads`] | the `uploads/` folder of the data directory |
 //! | [`state`] | [`AppState`] and the write [`Token`] |
 //! | [`oai`] | the OAI-PMH provider: requests, lists, resumption tokens, Dublin Core and ETD-MS records |
@@ -53,6 +53,7 @@ pub mod limits;
 pub mod oai;
 pub mod routes;
 pub mod search;
+pub mod semantic;
 pub mod state;
 pub mod suggest;
 pub mod text;

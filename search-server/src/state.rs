@@ -15,6 +15,7 @@ use crate::documents::cache::DocCache;
 use crate::error::AppError;
 use crate::generation::PerGeneration;
 use crate::oai::Repository;
+use crate::semantic::Semantic;
 use crate::suggest::Suggestions;
 
 /// The write token, kept only as its blake3 digest: `blake3::Hash` compares in constant time,
@@ -67,6 +68,8 @@ pub struct Inner {
     stats: PerGeneration<CorpusStats>,
     /// How the OAI-PMH provider describes the repository.
     pub oai: Repository,
+    /// The sentence-embedding model, when one was imported (`indexer model import`).
+    pub semantic: Option<Semantic>,
     /// What to do about the index, once its files were found damaged: from then on every
     /// request but `/health` gets it as a 503 instead of reading damaged data (tantivy panics
     /// on some damaged files, which would make each search a 500).
@@ -87,6 +90,28 @@ impl std::ops::Deref for AppState {
     type Target = Inner;
     fn deref(&self) -> &Inner {
         &self.0
+    }
+}
+
+/// The imported model, if any. A model that does not load leaves search lexical (and says
+/// why in the log) rather than keeping the server from serving.
+fn load_semantic(data_dir: &DataDir) -> Option<Semantic> {
+    match Semantic::load(data_dir) {
+        Ok(s) => {
+            if s.is_some() {
+                tracing::info!(
+                    "sentence-embedding model loaded: hybrid and cross-lingual search on"
+                );
+            }
+            s
+        }
+        Err(e) => {
+            tracing::warn!(
+                "the imported model cannot be used, search stays lexical: {}",
+                crate::error::chain(&e)
+            );
+            None
+        }
     }
 }
 
@@ -116,6 +141,7 @@ impl AppState {
             .reload_policy(ReloadPolicy::OnCommitWithDelay)
             .try_into()
             .map_err(StateError::Reader)?;
+        let semantic = load_semantic(&data_dir);
         Ok(AppState(Arc::new(Inner {
             index,
             reader,
@@ -127,6 +153,7 @@ impl AppState {
             suggest: PerGeneration::default(),
             stats: PerGeneration::default(),
             oai: Repository::default(),
+            semantic,
             damaged: std::sync::OnceLock::new(),
         })))
     }

@@ -141,6 +141,19 @@
     $("hits").appendChild(d);
   }
 
+  // With a language model on the server, the nearest documents in the other language
+  // (other_language): "Tài liệu tiếng Anh liên quan" under a Vietnamese query, and back.
+  function renderRelated(r) {
+    var list = r.other_language || [];
+    var box = $("related");
+    $("related-hits").textContent = "";
+    box.hidden = !list.length;
+    if (!list.length) { return; }
+    $("related-title").textContent = t(list[0].lang === "en" ? "related_en" : "related_vi");
+    $("related-help").textContent = t("related_help");
+    list.forEach(function (h) { $("related-hits").appendChild(renderHit(h)); });
+  }
+
   function render(r, page) {
     lastResponse = { r: r, page: page };
     var p = params();
@@ -156,6 +169,7 @@
       showMessage("empty", t("empty", { q: p.get("q") || "" }), t("empty_help"));
     }
     r.hits.forEach(function (h) { $("hits").appendChild(renderHit(h)); });
+    renderRelated(r);
     renderFacets(r);
     renderPager(r, page);
   }

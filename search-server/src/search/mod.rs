@@ -8,6 +8,7 @@
 //! pages and `<mark>`ed text of [`snippets`]. [`similar`] (more like this) is a search too: a
 //! query made of one document's terms, answered with the same [`Hit`]s.
 
+pub mod blend;
 mod excluded;
 pub mod facets;
 pub mod hits;
@@ -20,6 +21,8 @@ pub mod similar;
 pub mod snippets;
 pub mod units;
 
+use std::collections::HashSet;
+use std::sync::Arc;
 use std::time::Instant;
 
 use indexer::schema::{Fields, Unit};
@@ -27,6 +30,7 @@ use serde::Serialize;
 use tantivy::Searcher;
 
 use crate::error::AppError;
+use crate::semantic::vectors::Vectors;
 use crate::state::AppState;
 use facets::{facet_list, Facet, FacetCollector, FacetFruit, FACETS};
 use hits::make_hit;
@@ -51,6 +55,22 @@ pub struct SearchResponse {
     /// What the parser reinterpreted in the query (unclosed quote, stray OR...), in the page's
     /// language.
     pub notes: Vec<String>,
+    /// With a model imported and no `lang` filter: the works nearest to the query in the other
+    /// language than its own (absent otherwise).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub other_language: Vec<Hit>,
+}
+
+/// The model's view of one search: the documents' vectors and the query's.
+struct ModelView {
+    vectors: Arc<Option<Vectors>>,
+    query: Arc<Vec<f32>>,
+}
+
+impl ModelView {
+    fn vectors(&self) -> Option<&Vectors> {
+        self.vectors.as_ref().as_ref().filter(|v| !v.is_empty())
+    }
 }
 
 /// What one plan found: the page of hits, the total, facet counts, and how many works hold
@@ -84,14 +104,48 @@ pub fn run(state: &AppState, req: &SearchRequest) -> Result<SearchResponse, AppE
         )?,
         _ => None,
     };
-    let found = execute(state, &searcher, &plan, req, sort, proximity.as_ref())?;
+    // The model takes part in relevance-ranked searches with words, when one was imported.
+    let model = match (&state.semantic, sort, &plan.ranking) {
+        (Some(semantic), Sort::Relevance, Some(_)) => {
+            let text: Vec<&str> = plan.parsed.positive().map(query::Atom::text).collect();
+            Some(ModelView {
+                vectors: semantic.vectors(&searcher)?,
+                query: semantic.query_vector(&text.join(" "))?,
+            })
+        }
+        _ => None,
+    };
+    let found = execute(
+        state,
+        &searcher,
+        &plan,
+        req,
+        sort,
+        proximity.as_ref(),
+        model.as_ref(),
+    )?;
     if found.total > 0 && found.complete == 0 && plan.plain >= 2 {
         plan.parsed.notes.push(Note::NoDocumentHasEveryWord);
     }
+    let listed: HashSet<_> = found.hits.iter().map(|r| r.addr).collect();
     let mut out_hits = Vec::with_capacity(found.hits.len());
     for r in found.hits {
         let cached = state.doc_cache.load(&searcher, fields, r.addr)?;
         out_hits.push(make_hit(&cached, r.score, r.page, &plan.terms));
+    }
+    let mut other_language = Vec::new();
+    if let Some(vectors) = model
+        .as_ref()
+        .filter(|_| req.lang.is_none() && req.offset == 0)
+    {
+        if let Some(v) = vectors.vectors() {
+            let lang = blend::other_language(blend::query_language(plan.analyzed.vietnamese));
+            let filter = plan.filter_query(fields, Some(lang));
+            for r in blend::other_language_hits(&searcher, v, &vectors.query, &*filter, &listed)? {
+                let cached = state.doc_cache.load(&searcher, fields, r.addr)?;
+                other_language.push(make_hit(&cached, r.score, r.page, &plan.terms));
+            }
+        }
     }
     let counts = found.counts;
     let facets = Facets {
@@ -108,6 +162,7 @@ pub fn run(state: &AppState, req: &SearchRequest) -> Result<SearchResponse, AppE
         hits: out_hits,
         facets,
         notes: plan.parsed.notes.iter().map(|n| n.text(req.hl)).collect(),
+        other_language,
     })
 }
 
@@ -118,6 +173,7 @@ fn execute(
     req: &SearchRequest,
     sort: Sort,
     rerank: Option<&Proximity>,
+    model: Option<&ModelView>,
 ) -> Result<Found, AppError> {
     let fields: &Fields = &state.index.fields;
     let query = plan.works_query(fields, None);
@@ -133,6 +189,8 @@ fn execute(
     );
     let (matches, mut counts) = searcher.search(&query, &collector)?;
     let wanted = req.offset + req.limit;
+    // Works the model found that the words did not (cross-lingual search).
+    let mut extra = 0;
     let hits = match (sort, &plan.ranking) {
         (Sort::Relevance, Some(ranking)) => {
             // Re-ranking reorders the first proximity::DEPTH hits, so every page is cut from
@@ -158,6 +216,25 @@ fn execute(
             if let Some(proximity) = rerank {
                 proximity.rerank(searcher, &mut ranked)?;
             }
+            if let Some((view, vectors)) = model.and_then(|m| Some((m, m.vectors()?))) {
+                let own = blend::query_language(plan.analyzed.vietnamese);
+                match req.lang.as_deref() {
+                    Some(target) if target != own => {
+                        let filter = plan.filter_query(fields, None);
+                        let (fused, added) = blend::cross_lingual(
+                            searcher,
+                            vectors,
+                            &view.query,
+                            &*filter,
+                            &ranked,
+                            &matches,
+                        )?;
+                        ranked = fused;
+                        extra = added;
+                    }
+                    _ => blend::hybrid(searcher, vectors, &view.query, &mut ranked)?,
+                }
+            }
             ranked
         }
         (Sort::Relevance, None) | (Sort::Newest, _) => {
@@ -175,7 +252,7 @@ fn execute(
     }
     Ok(Found {
         hits,
-        total: matches.total,
+        total: matches.total + extra,
         counts,
         complete: matches.complete,
     })

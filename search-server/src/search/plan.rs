@@ -407,6 +407,26 @@ impl Plan {
         })
     }
 
+    /// The works the request's filters admit, whatever their words; with `lang` instead of
+    /// the request's language filter when given. What the model ranks on its own.
+    pub(super) fn filter_query(&self, fields: &Fields, lang: Option<&str>) -> Box<dyn Query> {
+        let without = lang.map(|_| Facet::Lang);
+        let mut must: Clauses = vec![(Occur::Must, Box::new(fields.works()))];
+        for f in self.filters.clauses(fields, without) {
+            must.push((Occur::Must, f));
+        }
+        if let Some(l) = lang {
+            must.push((Occur::Must, term_q(fields.lang, l)));
+        }
+        // Excluded words and phrases still exclude.
+        for (occur, q) in &self.constraints {
+            if *occur == Occur::MustNot {
+                must.push((Occur::MustNot, q.box_clone()));
+            }
+        }
+        Box::new(BooleanQuery::new(must))
+    }
+
     /// The works query with every filter except `without`: matching works, scored with their
     /// coverage (a constant 1 when the query has no words).
     pub(super) fn works_query(&self, fields: &Fields, without: Option<Facet>) -> Box<dyn Query> {

@@ -32,6 +32,13 @@ pub struct Matches {
 }
 
 impl Matches {
+    /// True when the work at `addr` matched.
+    pub fn contains(&self, addr: DocAddress) -> bool {
+        self.segment(addr.segment_ord)
+            .and_then(|c| c.get(addr.doc_id as usize))
+            .is_some_and(|&c| c != NO_MATCH)
+    }
+
     fn segment(&self, ord: SegmentOrdinal) -> Option<&[f32]> {
         self.segments
             .iter()

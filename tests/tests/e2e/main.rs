@@ -9,4 +9,5 @@ mod oai;
 mod ocr;
 mod ranking;
 mod security;
+mod semantic;
 mod server;

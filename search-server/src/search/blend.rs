@@ -1,0 +1,136 @@
+//! The model's part in a search (see `crate::semantic`), when one was imported:
+//! - **hybrid**: the lexical ranking's best works re-ranked with the model's similarity;
+//! - **cross-lingual**: a query in another language than the `lang` filter is answered by the
+//!   model's nearest works of that language fused with the lexical ranking there;
+//! - **the other language**: without a `lang` filter, the model's nearest works in the other
+//!   language than the query's, listed apart.
+//!
+//! Each constant was chosen with `bench/relevance` (the hybrid column and the cross-lingual
+//! table); the figures are in its RESULTS.md.
+
+use std::collections::HashSet;
+
+use tantivy::query::Query;
+use tantivy::{DocAddress, Searcher};
+
+use super::units::{Matches, Ranked};
+use crate::error::AppError;
+use crate::semantic::fuse::{mix_scaled, reciprocal_rank, RRF_K};
+use crate::semantic::vectors::Vectors;
+
+/// How many of the lexical ranking's best works the model re-ranks.
+pub const HYBRID_DEPTH: usize = 20;
+/// The model's share of a hybrid score (both scaled over those works).
+pub const HYBRID_WEIGHT: f32 = 0.5;
+/// How many of the model's nearest works a cross-lingual search fuses.
+pub const CROSS_DEPTH: usize = 100;
+/// The weight of the model's list in a cross-lingual fusion (the lexical list weighs 1).
+pub const CROSS_MODEL_WEIGHT: f32 = 1.0;
+/// How many works of the other language a response lists.
+pub const OTHER_LANGUAGE_HITS: usize = 5;
+
+/// The language a query is in, for choosing the mode: Vietnamese or (anything else) English.
+pub fn query_language(vietnamese: bool) -> &'static str {
+    if vietnamese {
+        "vi"
+    } else {
+        "en"
+    }
+}
+
+/// The other language of the two the library holds.
+pub fn other_language(lang: &str) -> &'static str {
+    if lang == "vi" {
+        "en"
+    } else {
+        "vi"
+    }
+}
+
+/// Re-ranks the first [`HYBRID_DEPTH`] works of `ranked` with the model.
+pub fn hybrid(
+    searcher: &Searcher,
+    vectors: &Vectors,
+    query: &[f32],
+    ranked: &mut [Ranked],
+) -> Result<(), AppError> {
+    let n = ranked.len().min(HYBRID_DEPTH);
+    let head = &mut ranked[..n];
+    if head.len() < 2 {
+        return Ok(());
+    }
+    let addrs: Vec<DocAddress> = head.iter().map(|r| r.addr).collect();
+    let cosines = vectors.cosines(searcher, &addrs, query)?;
+    let lexical: Vec<f32> = head.iter().map(|r| r.score).collect();
+    // Mixed scores lie in 0..=1; the works below the head keep their order after them.
+    let mixed = mix_scaled(&lexical, &cosines, HYBRID_WEIGHT);
+    for (r, m) in head.iter_mut().zip(mixed) {
+        r.score = m;
+    }
+    head.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.addr.cmp(&b.addr)));
+    Ok(())
+}
+
+/// The lexical ranking of the target language fused with the model's nearest works there
+/// (`filter`: the request's filters, the `lang` one included). Returns the fused ranking and
+/// how many of its works the lexical search had not matched (they add to the total).
+pub fn cross_lingual(
+    searcher: &Searcher,
+    vectors: &Vectors,
+    query: &[f32],
+    filter: &dyn Query,
+    lexical: &[Ranked],
+    matches: &Matches,
+) -> Result<(Vec<Ranked>, usize), AppError> {
+    let nearest = vectors.nearest(searcher, filter, query, CROSS_DEPTH)?;
+    let lex: Vec<DocAddress> = lexical.iter().map(|r| r.addr).collect();
+    let model: Vec<DocAddress> = nearest.iter().map(|(a, _)| *a).collect();
+    let fused = reciprocal_rank(&[(&lex, 1.0), (&model, CROSS_MODEL_WEIGHT)], RRF_K);
+    let pages: std::collections::HashMap<DocAddress, Option<u32>> =
+        lexical.iter().map(|r| (r.addr, r.page)).collect();
+    let added = model.iter().filter(|a| !matches.contains(**a)).count();
+    let out = fused
+        .into_iter()
+        .map(|(addr, score)| Ranked {
+            score,
+            addr,
+            page: pages.get(&addr).copied().flatten(),
+        })
+        .collect();
+    Ok((out, added))
+}
+
+/// The model's nearest works that `filter` admits (the request's filters with `lang` the
+/// other language), leaving out those already listed.
+pub fn other_language_hits(
+    searcher: &Searcher,
+    vectors: &Vectors,
+    query: &[f32],
+    filter: &dyn Query,
+    listed: &HashSet<DocAddress>,
+) -> Result<Vec<Ranked>, AppError> {
+    let nearest = vectors.nearest(searcher, filter, query, OTHER_LANGUAGE_HITS + listed.len())?;
+    Ok(nearest
+        .into_iter()
+        .filter(|(a, _)| !listed.contains(a))
+        .take(OTHER_LANGUAGE_HITS)
+        .map(|(addr, score)| Ranked {
+            score,
+            addr,
+            page: None,
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn languages() {
+        assert_eq!(query_language(true), "vi");
+        assert_eq!(query_language(false), "en");
+        assert_eq!(other_language("vi"), "en");
+        assert_eq!(other_language("en"), "vi");
+    }
+}

