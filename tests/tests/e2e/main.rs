@@ -10,3 +10,4 @@ mod ocr;
 mod ranking;
 mod security;
 mod server;
+mod vectors;
