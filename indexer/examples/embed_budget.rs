@@ -63,7 +63,7 @@ fn main() -> anyhow::Result<()> {
         })
         .collect();
     eprintln!("extracted {} PDFs in {:.0?}", texts.len(), t.elapsed());
-    let t = std::time::Instant::now();
+    let started = std::time::Instant::now();
     let mut docs = Vec::new();
     let mut tokens = 0usize;
     for (i, (key, t)) in texts.iter().enumerate() {
@@ -96,11 +96,11 @@ fn main() -> anyhow::Result<()> {
                 "embedded {}/{} documents, {:.0} tokens/s",
                 i + 1,
                 texts.len(),
-                tokens as f64 / t_secs(&t)
+                tokens as f64 / t_secs(&started)
             );
         }
     }
-    eprintln!("embedded {tokens} tokens in {:.0?}", t.elapsed());
+    eprintln!("embedded {tokens} tokens in {:.0?}", started.elapsed());
 
     let mut queries = Vec::new();
     for lang in ["vi", "en"] {

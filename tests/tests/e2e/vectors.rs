@@ -14,10 +14,6 @@ use tantivy::TantivyDocument;
 
 use crate::faults::{copy_into, corpus_pdfs, indexer, stderr};
 
-fn stdout(o: &std::process::Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
 fn wheel() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("E5_WHEEL") {
         return Some(PathBuf::from(p));
