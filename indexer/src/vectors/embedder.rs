@@ -15,7 +15,7 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::chunks::{texts_of, EmbedConfig, Texts};
-use super::store::VectorKind;
+use super::store::{DocVectors, VectorKind};
 use super::writer::StoreWriter;
 use super::VectorError;
 use crate::data_dir::DataDir;
@@ -156,10 +156,7 @@ impl Embedder {
     }
 
     /// Embeds `doc` at once and appends its vectors; `None` when it had vectors already.
-    pub fn embed_document(
-        &mut self,
-        doc: &Document,
-    ) -> Result<Option<Vec<(VectorKind, Vec<f32>)>>, VectorError> {
+    pub fn embed_document(&mut self, doc: &Document) -> Result<Option<DocVectors>, VectorError> {
         self.flush()?;
         if self.has(&doc.content_hash) {
             self.stats.cached += 1;
@@ -195,10 +192,7 @@ impl Embedder {
     }
 
     /// The vectors of each document's texts, from one call of the model for all of them.
-    fn embed_texts(
-        &mut self,
-        docs: &[Texts],
-    ) -> Result<Vec<Vec<(VectorKind, Vec<f32>)>>, VectorError> {
+    fn embed_texts(&mut self, docs: &[Texts]) -> Result<Vec<DocVectors>, VectorError> {
         let all: Vec<&str> = docs.iter().flat_map(Texts::all).collect();
         let started = Instant::now();
         let model = &self.model;

@@ -39,6 +39,9 @@ pub(crate) const RECORD_HEAD: usize = 8;
 /// Per vector, before its bytes: kind, padding, scale.
 pub(crate) const VECTOR_HEAD: usize = 8;
 
+/// A document's vectors with their kinds, as the model gave them (unit f32).
+pub type DocVectors = Vec<(VectorKind, Vec<f32>)>;
+
 /// What a vector was computed from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VectorKind {

@@ -11,3 +11,4 @@ mod ranking;
 mod security;
 mod semantic;
 mod server;
+mod vectors;
