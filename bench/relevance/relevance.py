@@ -8,6 +8,7 @@ Subcommands (run.sh drives them):
                               twin in the other, sent with lang= the target language)
   bm25lang RECDIR SETDIR      plain BM25 (k1 1.2, b 0.75, \\w+) over RECDIR's records in each
                               query's `lang` only
+  d2ltable OUT                the "Across languages (d2l)" table from OUT/runs/
   prepare SHARED OUT          records.jsonl + queries.jsonl per set under OUT/sets/<set>/, and the
                               known-item sets (bench/relevance/known-items/*.jsonl) under
                               OUT/sets/Known-*; record ids carry their set's prefix, so every set
@@ -325,6 +326,28 @@ def bm25lang(recdir, setdir):
     index = {lang: Bm25(docs, 1.2, 0.75) for lang, docs in by_lang.items()}
     queries = load_queries(setdir, False)
     return metrics([index[q["lang"]].rank(q["q"]) for q in queries], queries)
+
+
+def d2ltable(out):
+    """The "Across languages (d2l)" table from OUT/runs/<set>.{ours,bm25}.json."""
+    lines = [
+        "### Across languages (d2l)",
+        "",
+        "Heading of a d2l section in one language, gold its twin in the other; one index of both",
+        "languages, each query sent with lang= the target language. MRR@10 (%).",
+        "",
+        "| queries | n | plain BM25 (target language only) | **ours** | target |",
+        "|---|---|---|---|---|",
+    ]
+    for name, label, target in (("D2L-vi-en", "Vietnamese heading → English section", 40),
+                                ("D2L-en-vi", "English heading → Vietnamese section", 45)):
+        runs = os.path.join(out, "runs")
+        ours = json.load(open(os.path.join(runs, name + ".ours.json"), encoding="utf-8"))
+        base = json.load(open(os.path.join(runs, name + ".bm25.json"), encoding="utf-8"))
+        mark = " ✓" if ours["MRR@10"] >= target else " ✗"
+        lines.append(f"| {label} | {ours['queries']} | {fmt(base['MRR@10'])} | "
+                     f"**{fmt(ours['MRR@10'])}** | {target}{mark} |")
+    print("\n".join(lines))
 
 
 def prepare(shared, out):
@@ -646,6 +669,8 @@ def main(argv):
         prepare(argv[2], argv[3])
     elif cmd == "d2l":
         prepare_d2l(argv[2], argv[3])
+    elif cmd == "d2ltable":
+        d2ltable(argv[2])
     elif cmd == "bm25lang":
         print(json.dumps(bm25lang(argv[2], argv[3])))
     elif cmd == "pdftext":
