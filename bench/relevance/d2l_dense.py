@@ -14,6 +14,13 @@ model and the recipe of D2L.md:
              all normalised
   dense      0.3 cos(q, meta) + 0.7 max over passages cos(q, p)
   hybrid     min-max over each list's top 100: 0.3 BM25 (target language) + 0.7 dense
+  bridge     (pseudo-relevance feedback through the query's own language) the same dense score
+             over the query-language sections; the centred first-510-token vectors of its top 3,
+             weighted 1, 0.5, 0.25, summed and normalised, are a second query, and each
+             target-language section gains 0.8 x the cosine of its centred first-510-token vector
+             with it; then the hybrid fusion. It leans on the library holding sections in the
+             query's language close to the target (here: the query's own section, the
+             translation of the gold one), see D2L.md
 
 Vectors are cached by text in an SQLite file, so nothing is embedded twice. Needs numpy.
 Usage: OMP_NUM_THREADS=2 python d2l_dense.py --wheel W --workdir DIR --sets OUT --cache F
@@ -164,8 +171,12 @@ def main():
         for group in ps:
             mats.append(flat[i:i + len(group)])
             i += len(group)
+        first = vec.get([passages(r["text"], vec.ntok, 510)[0] for r in rs], False)
+        mu = flat.mean(0)
         lib[lang] = {"ids": [r["id"] for r in rs], "mats": mats, "meta": vec.get(meta, False),
-                     "mu": flat.mean(0), "bm25": R.Bm25([(r["id"], r["text"]) for r in rs], 1.2, 0.75)}
+                     "mu": mu, "first_c": norm(first - mu),
+                     "mats_c": [norm(m - mu) for m in mats], "meta_c": norm(vec.get(meta, False) - mu),
+                     "bm25": R.Bm25([(r["id"], r["text"]) for r in rs], 1.2, 0.75)}
     print(f"| run | vi→en | en→vi |   (passages <= {a.passage} tokens, budget {a.budget})")
     print("|---|---|---|")
     runs = defaultdict(list)
@@ -189,6 +200,15 @@ def main():
             out["dense, 0.3 meta + 0.7 MaxP, centred"].append([L["ids"][i] for i in order[:10]])
             dd = {L["ids"][i]: float(dense[i]) for i in order[:100]}
             out["hybrid, min-max 0.3 BM25 + 0.7 dense"].append(minmax([bm, dd], [0.3, 0.7])[:10])
+            S = lib[src]
+            ds = 0.3 * (S["meta_c"] @ qc) + 0.7 * np.array([(m @ qc).max() for m in S["mats_c"]])
+            top = np.argsort(-ds)[:3]
+            pivot = norm((S["first_c"][top] * np.array([[1.0], [0.5], [0.25]])).sum(0))
+            bridged = dense + 0.8 * (L["first_c"] @ pivot)
+            order = np.argsort(-bridged)
+            out["dense, bridged"].append([L["ids"][i] for i in order[:10]])
+            dd = {L["ids"][i]: float(bridged[i]) for i in order[:100]}
+            out["hybrid, bridged"].append(minmax([bm, dd], [0.3, 0.7])[:10])
         for run, rankings in out.items():
             runs[run].append(R.metrics(rankings, qs)["MRR@10"])
     for run, (vi_en, en_vi) in runs.items():
