@@ -2,6 +2,13 @@
 """Relevance benchmark: the real indexer and /api/search against published figures and a plain BM25.
 
 Subcommands (run.sh drives them):
+  d2l SHARED OUT              across languages (issue 17): OUT/D2L (records of d2l-vi and
+                              d2l-en `##` sections, both languages), OUT/D2L-vi-en and
+                              D2L-en-vi (queries: a section's heading in one language, gold its
+                              twin in the other, sent with lang= the target language)
+  bm25lang RECDIR SETDIR      plain BM25 (k1 1.2, b 0.75, \\w+) over RECDIR's records in each
+                              query's `lang` only
+  d2ltable OUT                the "Across languages (d2l)" table from OUT/runs/
   prepare SHARED OUT          records.jsonl + queries.jsonl per set under OUT/sets/<set>/, and the
                               known-item sets (bench/relevance/known-items/*.jsonl) under
                               OUT/sets/Known-*; record ids carry their set's prefix, so every set
@@ -200,6 +207,149 @@ def prepare_known(shared, out):
         write_set(out, name, [], queries)
 
 
+# ------------------------------------------------------------------ across languages (d2l)
+# Dive into Deep Learning in Vietnamese (d2l-vi) and, for half its chapters, the English original
+# (d2l-en-origin/<chapter>/<name>_origin.md beside d2l-vi/<chapter>/<name>.md). Both files of a
+# pair have the same headings in the same order (checked), so their sections align one to one.
+D2L_GENERIC = {"summary", "exercises", "discussions", "tóm tắt", "bài tập", "thảo luận"}
+D2L_MIN_WORDS = 30
+D2L_MIN_VI_SHARE = 0.3
+VI_LETTER = re.compile("[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
+
+
+def d2l_heading(line):
+    """A Markdown heading as a reader sees it: no #, no d2l's (** **) or [ ] marks."""
+    h = line.lstrip("#").strip()
+    h = re.sub(r"\*+", "", h)
+    h = re.sub(r"\[(.*?)\]\(.*?\)", r"\1", h)
+    h = h.replace("[", "").replace("]", "").strip()
+    if h.startswith("(") and h.endswith(")"):
+        h = h[1:-1]
+    return " ".join(unicodedata.normalize("NFC", h).split())
+
+
+def d2l_sections(path):
+    """The `##` sections of a d2l Markdown file: the text before the first `##` (under the `#`
+    title) is section 0. Each is (heading, paragraphs): prose only (no code, display maths,
+    tables, figures or directives such as :label:; inline :numref:/:cite: roles dropped), with
+    the headings of its `###` subsections kept as lines of text."""
+    text = open(path, encoding="utf-8").read()
+    text = re.sub(r"```.*?```", "\n\n", text, flags=re.S)
+    text = re.sub(r"\$\$.*?\$\$", "\n\n", text, flags=re.S)
+    secs = []
+    for block in re.split(r"\n\s*\n", text):
+        prose = []
+        for line in block.splitlines():
+            s = line.strip()
+            m = re.match(r"^(#{1,6})\s", s)
+            if m:
+                if prose and secs:
+                    secs[-1][1].append(" ".join(prose))
+                prose = []
+                if len(m.group(1)) <= 2 or not secs:
+                    secs.append((d2l_heading(s), []))
+                else:
+                    secs[-1][1].append(d2l_heading(s))
+            elif s and not s.startswith((":", "|", "!", "<", "$$")):
+                prose.append(s)
+        if prose and secs:
+            secs[-1][1].append(" ".join(prose))
+    out = []
+    for heading, paras in secs:
+        paras = [re.sub(r":(numref|cite|eqref|ref|label):`[^`]*`", " ", p).replace("**", "")
+                 for p in paras]
+        paras = [" ".join(unicodedata.normalize("NFC", p).split()) for p in paras]
+        out.append((heading, [p for p in paras if p]))
+    return out
+
+
+def vi_share(text):
+    words = WORD.findall(text.lower())
+    return sum(1 for w in words if VI_LETTER.search(w)) / max(1, len(words))
+
+
+def prepare_d2l(shared, out):
+    """Across languages: every `##` section of d2l-vi and of the English originals as a record
+    (its text without its heading; language set), and two query sets: the Vietnamese heading of
+    an aligned section must find the English section (D2L-vi-en, sent with lang=en), and the
+    English heading the Vietnamese one (D2L-en-vi, lang=vi). A section is kept when its heading
+    is not Summary/Exercises/Discussions and its text has at least 30 words; a pair is queried
+    when both sides are kept, the texts differ and at least 30% of the Vietnamese words carry
+    Vietnamese letters (untranslated passages are left out)."""
+    en_root = os.path.join(shared, "vi_text", "d2l-en-origin")
+    vi_root = os.path.join(shared, "vi_text", "d2l-vi")
+
+    def rid(lang, chapter, name, i):
+        return f"d2l-{lang}.{chapter.removeprefix('chapter_')}.{name}.{i}"
+
+    def kept(heading, paras):
+        return heading.lower() not in D2L_GENERIC and len(" ".join(paras).split()) >= D2L_MIN_WORDS
+
+    docs, vi_en, en_vi = [], [], []
+    for chapter in sorted(os.listdir(vi_root)):
+        if not os.path.isdir(os.path.join(vi_root, chapter)):
+            continue
+        for f in sorted(os.listdir(os.path.join(vi_root, chapter))):
+            if not f.endswith(".md"):
+                continue
+            name = f[: -len(".md")]
+            vi = d2l_sections(os.path.join(vi_root, chapter, f))
+            en_path = os.path.join(en_root, chapter, name + "_origin.md")
+            en = d2l_sections(en_path) if os.path.exists(en_path) else []
+            if en and len(en) != len(vi):
+                print(f"warning: {chapter}/{name}: sections differ, English left out", file=sys.stderr)
+                en = []
+            for lang, secs in (("vi", vi), ("en", en)):
+                for i, (heading, paras) in enumerate(secs):
+                    if kept(heading, paras):
+                        docs.append({"id": rid(lang, chapter, name, i), "text": "\n\n".join(paras),
+                                     "language": lang})
+            for i, ((he, pe), (hv, pv)) in enumerate(zip(en, vi)):
+                te, tv = " ".join(pe), " ".join(pv)
+                if not (kept(he, pe) and kept(hv, pv)) or te == tv or vi_share(tv) < D2L_MIN_VI_SHARE:
+                    continue
+                qid = f"{chapter.removeprefix('chapter_')}.{name}.{i}"
+                vi_en.append({"qid": qid, "q": hv, "lang": "en", "gold": {rid("en", chapter, name, i): 1}})
+                en_vi.append({"qid": qid, "q": he, "lang": "vi", "gold": {rid("vi", chapter, name, i): 1}})
+    write_set(out, "D2L", docs, [])
+    write_set(out, "D2L-vi-en", [], vi_en)
+    write_set(out, "D2L-en-vi", [], en_vi)
+
+
+def bm25lang(recdir, setdir):
+    """Plain BM25 (k1 1.2, b 0.75, \\w+) over the records in the query's language only."""
+    by_lang = defaultdict(list)
+    with open(os.path.join(recdir, "records.jsonl"), encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            by_lang[r.get("language")].append((r["id"], r.get("title", "") + " " + r["text"]))
+    index = {lang: Bm25(docs, 1.2, 0.75) for lang, docs in by_lang.items()}
+    queries = load_queries(setdir, False)
+    return metrics([index[q["lang"]].rank(q["q"]) for q in queries], queries)
+
+
+def d2ltable(out):
+    """The "Across languages (d2l)" table from OUT/runs/<set>.{ours,bm25}.json."""
+    lines = [
+        "### Across languages (d2l)",
+        "",
+        "Heading of a d2l section in one language, gold its twin in the other; one index of both",
+        "languages, each query sent with lang= the target language. MRR@10 (%).",
+        "",
+        "| queries | n | plain BM25 (target language only) | **ours** | target |",
+        "|---|---|---|---|---|",
+    ]
+    for name, label, target in (("D2L-vi-en", "Vietnamese heading → English section", 40),
+                                ("D2L-en-vi", "English heading → Vietnamese section", 45)):
+        runs = os.path.join(out, "runs")
+        ours = json.load(open(os.path.join(runs, name + ".ours.json"), encoding="utf-8"))
+        base = json.load(open(os.path.join(runs, name + ".bm25.json"), encoding="utf-8"))
+        mark = " ✓" if ours["MRR@10"] >= target else " ✗"
+        lines.append(f"| {label} | {ours['queries']} | {fmt(base['MRR@10'])} | "
+                     f"**{fmt(ours['MRR@10'])}** | {target}{mark} |")
+    print("\n".join(lines))
+
+
 def prepare(shared, out):
     for name in VIRE_SETS:
         prepare_vire(shared, out, name)
@@ -270,7 +420,10 @@ def search(addr, setdir, strip, out_path=None):
     took = []
     errors = 0
     for q in queries:
-        path = "/api/search?" + urllib.parse.urlencode({"q": cut(q["q"]), "limit": 10})
+        params = {"q": cut(q["q"]), "limit": 10}
+        if q.get("lang"):
+            params["lang"] = q["lang"]
+        path = "/api/search?" + urllib.parse.urlencode(params)
         conn.request("GET", path)
         resp = conn.getresponse()
         body = resp.read()
@@ -514,6 +667,12 @@ def main(argv):
     strip = "--strip" in argv
     if cmd == "prepare":
         prepare(argv[2], argv[3])
+    elif cmd == "d2l":
+        prepare_d2l(argv[2], argv[3])
+    elif cmd == "d2ltable":
+        d2ltable(argv[2])
+    elif cmd == "bm25lang":
+        print(json.dumps(bm25lang(argv[2], argv[3])))
     elif cmd == "pdftext":
         pdftext(argv[2], argv[3])
     elif cmd == "search":

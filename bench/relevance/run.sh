@@ -13,6 +13,10 @@
 #        REUSE=1 bench/relevance/run.sh ...       keeps the indexes of the last run (query-side
 #                                                  changes only; rebuild after an ingest change)
 #        BIN=DIR OUT=DIR bench/relevance/run.sh   measures the binaries in DIR (a baseline)
+#        bench/relevance/run.sh --d2l             only the table "Across languages (d2l)" (issue 17,
+#                                                  bench/relevance/D2L.md): d2l-vi and d2l-en
+#                                                  sections in one index, each heading sent with
+#                                                  lang= the other language (~1 minute)
 # Needs: ../shared (or SHARED_DIR), python3, pdftotext (poppler-utils). Loopback only.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -22,7 +26,9 @@ OUT=${OUT:-$ROOT/target/bench-relevance}
 PY="python3 $ROOT/bench/relevance/relevance.py"
 REUSE=${REUSE:-0}
 MIXED_ONLY=0
+D2L_ONLY=0
 [ "${1:-}" = "--mixed-only" ] && MIXED_ONLY=1
+[ "${1:-}" = "--d2l" ] && D2L_ONLY=1
 [ -d "$SHARED/ir" ] && [ -d "$SHARED/corpus" ] || { echo "error: $SHARED/ir or corpus not found (set SHARED_DIR)" >&2; exit 1; }
 command -v pdftotext >/dev/null || { echo "error: pdftotext not found (apt-get install poppler-utils)" >&2; exit 1; }
 
@@ -36,6 +42,29 @@ if [ -z "${BIN:-}" ]; then
   BIN=$ROOT/target/release
 fi
 mkdir -p "$OUT/data"
+
+if [ "$D2L_ONLY" = 1 ]; then
+  # Across languages: its own index (the d2l records alone), queries sent with lang=.
+  rm -rf "$OUT/d2l"
+  mkdir -p "$OUT/d2l/runs"
+  $PY d2l "$SHARED" "$OUT/d2l"
+  "$BIN/indexer" --data-dir "$OUT/d2l/data" add --quiet --collection d2l "$OUT/d2l/D2L/records.jsonl" \
+    >"$OUT/d2l/ingest.log"
+  SERVER=
+  trap '[ -z "$SERVER" ] || kill "$SERVER" 2>/dev/null || true' EXIT
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  RUST_LOG=warn "$BIN/search-server" --data-dir "$OUT/d2l/data" --bind "127.0.0.1:$port" --no-ingest \
+    2>"$OUT/d2l/server.log" &
+  SERVER=$!
+  for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.2; done
+  for set in D2L-vi-en D2L-en-vi; do
+    $PY search "127.0.0.1:$port" "$OUT/d2l/$set" --out "$OUT/d2l/runs/$set.ranked.jsonl" >"$OUT/d2l/runs/$set.ours.json"
+    $PY bm25lang "$OUT/d2l/D2L" "$OUT/d2l/$set" >"$OUT/d2l/runs/$set.bm25.json"
+  done
+  $PY d2ltable "$OUT/d2l" | tee "$OUT/d2l/RESULTS.md"
+  exit 0
+fi
+
 rm -rf "$OUT/sets" "$OUT/runs"
 mkdir -p "$OUT/runs"
 $PY prepare "$SHARED" "$OUT/sets"
