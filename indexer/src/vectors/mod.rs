@@ -40,7 +40,7 @@ pub use backfill::{backfill, BackfillOptions, BackfillReport};
 pub use chunks::{EmbedConfig, Texts, BUDGET_TOKENS, CHUNK_TOKENS};
 pub use embedder::{EmbedStats, Embedder};
 pub use quant::QueryVector;
-pub use store::{DocScore, DocVectors, VectorKind, VectorStore};
+pub use store::{Centre, DocScore, DocVectors, VectorKind, VectorStore};
 pub use writer::StoreWriter;
 
 /// Why reading or writing vectors failed. Errors about a file name it.

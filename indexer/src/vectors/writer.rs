@@ -56,6 +56,7 @@ impl StoreWriter {
         let path = dir.join(FILE);
         let want = Header {
             dim,
+            recipe: super::chunks::RECIPE,
             model: model.to_string(),
         };
         let mut started_again = None;
@@ -77,6 +78,9 @@ impl StoreWriter {
                 }
                 found => {
                     started_again = Some(match found {
+                        Ok(h) if h.model == want.model && h.dim == want.dim => {
+                            "its vectors were computed from other parts of the documents (an earlier indexer)".to_string()
+                        }
                         Ok(_) => "its vectors were computed by another model".to_string(),
                         Err(e) => e.to_string(),
                     });
@@ -314,6 +318,84 @@ mod tests {
         assert!(VectorStore::open_file(&store_path(&data))
             .unwrap()
             .is_empty());
+    }
+
+    #[test]
+    fn centred_scores_equal_f32_centring() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = DataDir::new(dir.path());
+        let vs = unit_vectors(8, 384, 21);
+        {
+            let mut w = StoreWriter::open(&data, MODEL, 384).unwrap();
+            w.append(
+                &hash(0),
+                &[
+                    (VectorKind::Meta, vs[0].clone()),
+                    (VectorKind::Passage, vs[1].clone()),
+                    (VectorKind::Passage, vs[2].clone()),
+                ],
+            )
+            .unwrap();
+            w.sync().unwrap();
+        }
+        let s = VectorStore::open_file(&store_path(&data)).unwrap();
+        // A language's mean: a third of the way to one vector, plus a little of another.
+        let mean: Vec<f32> = vs[5]
+            .iter()
+            .zip(&vs[6])
+            .map(|(a, b)| 0.3 * a + 0.1 * b)
+            .collect();
+        let q = &vs[7];
+        let unit = |v: Vec<f32>| {
+            let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+            v.into_iter().map(|x| x / n).collect::<Vec<f32>>()
+        };
+        let centred = |v: &[f32]| unit(v.iter().zip(&mean).map(|(a, m)| a - m).collect());
+        let dot = |a: &[f32], b: &[f32]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f32>();
+        let want_meta = dot(q, &centred(&vs[0]));
+        let want_passage = dot(q, &centred(&vs[1])).max(dot(q, &centred(&vs[2])));
+        let centre = super::super::Centre::new(&mean, q);
+        let got = s
+            .score_centred(&hash(0), &super::super::QueryVector::new(q), &centre)
+            .unwrap();
+        assert!((got.meta - want_meta).abs() < 0.01, "{got:?} {want_meta}");
+        assert!(
+            (got.best_passage - want_passage).abs() < 0.01,
+            "{got:?} {want_passage}"
+        );
+        let combined = got.combined(0.3);
+        assert!((combined - (0.3 * got.meta + 0.7 * got.best_passage)).abs() < 1e-6);
+    }
+
+    #[test]
+    fn a_store_of_an_earlier_recipe_is_started_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = DataDir::new(dir.path());
+        let path = store_path(&data);
+        {
+            let mut w = StoreWriter::open(&data, MODEL, 384).unwrap();
+            w.append(
+                &hash(0),
+                &[(VectorKind::Meta, unit_vectors(1, 384, 2).remove(0))],
+            )
+            .unwrap();
+            w.sync().unwrap();
+        }
+        // The header of a store written before recipes were numbered (recipe 0).
+        let mut bytes = std::fs::read(&path).unwrap();
+        let old = Header {
+            dim: 384,
+            recipe: 0,
+            model: MODEL.to_string(),
+        };
+        bytes[..HEADER_LEN].copy_from_slice(&old.encode());
+        std::fs::write(&path, bytes).unwrap();
+        let w = StoreWriter::open(&data, MODEL, 384).unwrap();
+        assert_eq!(w.len(), 0);
+        assert!(w
+            .started_again()
+            .unwrap()
+            .contains("other parts of the documents"));
     }
 
     #[test]

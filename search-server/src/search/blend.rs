@@ -15,17 +15,18 @@ use tantivy::{DocAddress, Searcher};
 
 use super::units::{Matches, Ranked};
 use crate::error::AppError;
-use crate::semantic::fuse::{mix_scaled, reciprocal_rank, RRF_K};
+use crate::semantic::fuse::{mix_lists, mix_scaled};
 use crate::semantic::vectors::Vectors;
 
 /// How many of the lexical ranking's best works the model re-ranks.
 pub const HYBRID_DEPTH: usize = 20;
 /// The model's share of a hybrid score (both scaled over those works).
 pub const HYBRID_WEIGHT: f32 = 0.5;
-/// How many of the model's nearest works a cross-lingual search fuses.
+/// How many of the model's nearest works, and of the lexical ranking's best, a cross-lingual
+/// search fuses.
 pub const CROSS_DEPTH: usize = 100;
-/// The weight of the model's list in a cross-lingual fusion (the lexical list weighs 1).
-pub const CROSS_MODEL_WEIGHT: f32 = 1.0;
+/// The model's share of a cross-lingual score (each list scaled over its own works).
+pub const CROSS_MODEL_WEIGHT: f32 = 0.7;
 /// How many works of the other language a response lists.
 pub const OTHER_LANGUAGE_HITS: usize = 5;
 
@@ -52,6 +53,7 @@ pub fn hybrid(
     searcher: &Searcher,
     vectors: &Vectors,
     query: &[f32],
+    query_lang: &str,
     ranked: &mut [Ranked],
 ) -> Result<(), AppError> {
     let n = ranked.len().min(HYBRID_DEPTH);
@@ -60,7 +62,7 @@ pub fn hybrid(
         return Ok(());
     }
     let addrs: Vec<DocAddress> = head.iter().map(|r| r.addr).collect();
-    let cosines = vectors.cosines(searcher, &addrs, query)?;
+    let cosines = vectors.cosines(searcher, &addrs, query, query_lang)?;
     let lexical: Vec<f32> = head.iter().map(|r| r.score).collect();
     // Mixed scores lie in 0..=1; the works below the head keep their order after them.
     let mixed = mix_scaled(&lexical, &cosines, HYBRID_WEIGHT);
@@ -74,21 +76,30 @@ pub fn hybrid(
 /// The lexical ranking of the target language fused with the model's nearest works there
 /// (`filter`: the request's filters, the `lang` one included). Returns the fused ranking and
 /// how many of its works the lexical search had not matched (they add to the total).
+#[allow(clippy::too_many_arguments)]
 pub fn cross_lingual(
     searcher: &Searcher,
     vectors: &Vectors,
     query: &[f32],
+    query_lang: &str,
+    target: &str,
     filter: &dyn Query,
     lexical: &[Ranked],
     matches: &Matches,
 ) -> Result<(Vec<Ranked>, usize), AppError> {
-    let nearest = vectors.nearest(searcher, filter, query, CROSS_DEPTH)?;
-    let lex: Vec<DocAddress> = lexical.iter().map(|r| r.addr).collect();
-    let model: Vec<DocAddress> = nearest.iter().map(|(a, _)| *a).collect();
-    let fused = reciprocal_rank(&[(&lex, 1.0), (&model, CROSS_MODEL_WEIGHT)], RRF_K);
+    let nearest = vectors.nearest(searcher, filter, query, query_lang, target, CROSS_DEPTH)?;
+    let lex: Vec<(DocAddress, f32)> = lexical
+        .iter()
+        .take(CROSS_DEPTH)
+        .map(|r| (r.addr, r.score))
+        .collect();
+    let fused = mix_lists(&lex, &nearest, CROSS_MODEL_WEIGHT);
     let pages: std::collections::HashMap<DocAddress, Option<u32>> =
         lexical.iter().map(|r| (r.addr, r.page)).collect();
-    let added = model.iter().filter(|a| !matches.contains(**a)).count();
+    let added = nearest
+        .iter()
+        .filter(|(a, _)| !matches.contains(*a))
+        .count();
     let out = fused
         .into_iter()
         .map(|(addr, score)| Ranked {
@@ -106,10 +117,13 @@ pub fn other_language_hits(
     searcher: &Searcher,
     vectors: &Vectors,
     query: &[f32],
+    query_lang: &str,
     filter: &dyn Query,
     listed: &HashSet<DocAddress>,
 ) -> Result<Vec<Ranked>, AppError> {
-    let nearest = vectors.nearest(searcher, filter, query, OTHER_LANGUAGE_HITS + listed.len())?;
+    let other = other_language(query_lang);
+    let k = OTHER_LANGUAGE_HITS + listed.len();
+    let nearest = vectors.nearest(searcher, filter, query, query_lang, other, k)?;
     Ok(nearest
         .into_iter()
         .filter(|(a, _)| !listed.contains(a))

@@ -139,9 +139,10 @@ pub fn run(state: &AppState, req: &SearchRequest) -> Result<SearchResponse, AppE
         .filter(|_| req.lang.is_none() && req.offset == 0)
     {
         if let Some(v) = vectors.vectors() {
-            let lang = blend::other_language(blend::query_language(plan.analyzed.vietnamese));
-            let filter = plan.filter_query(fields, Some(lang));
-            for r in blend::other_language_hits(&searcher, v, &vectors.query, &*filter, &listed)? {
+            let own = blend::query_language(plan.analyzed.vietnamese);
+            let filter = plan.filter_query(fields, Some(blend::other_language(own)));
+            let query = &vectors.query;
+            for r in blend::other_language_hits(&searcher, v, query, own, &*filter, &listed)? {
                 let cached = state.doc_cache.load(&searcher, fields, r.addr)?;
                 other_language.push(make_hit(&cached, r.score, r.page, &plan.terms));
             }
@@ -195,7 +196,16 @@ fn execute(
         (Sort::Relevance, Some(ranking)) => {
             // Re-ranking reorders the first proximity::DEPTH hits, so every page is cut from
             // the same re-ranked list.
-            let depth = wanted.max(proximity::DEPTH);
+            // A cross-lingual search fuses the lexical ranking's best blend::CROSS_DEPTH.
+            let cross = model.is_some()
+                && req
+                    .lang
+                    .as_deref()
+                    .is_some_and(|l| l != blend::query_language(plan.analyzed.vietnamese));
+            let depth =
+                wanted
+                    .max(proximity::DEPTH)
+                    .max(if cross { blend::CROSS_DEPTH } else { 0 });
             let w = &state.weights;
             let scoring = Scoring {
                 soft_and: if plan.analyzed.is_keywords() {
@@ -225,6 +235,8 @@ fn execute(
                             searcher,
                             vectors,
                             &view.query,
+                            own,
+                            target,
                             &*filter,
                             &ranked,
                             &matches,
@@ -232,7 +244,7 @@ fn execute(
                         ranked = fused;
                         extra = added;
                     }
-                    _ => blend::hybrid(searcher, vectors, &view.query, &mut ranked)?,
+                    _ => blend::hybrid(searcher, vectors, &view.query, own, &mut ranked)?,
                 }
             }
             ranked

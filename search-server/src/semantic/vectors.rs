@@ -1,14 +1,22 @@
 //! The documents' vectors of one index generation, reachable from tantivy's document
-//! addresses.
+//! addresses, and scored the way that measured best across languages (bench/relevance/D2L.md).
 //!
 //! Vectors are kept by content hash (`indexer::vectors`), works are found by address: the
 //! `content_hash` fast field joins them. Its dictionary is read once per generation into one
 //! table per segment (term ordinal → hash), so looking a work up is two array reads and a
 //! hash-map probe in the store.
+//!
+//! Scoring: every vector is centred on the mean passage vector of its document's language (the
+//! model puts all texts of one language near one point; without it, any text in the query's
+//! language outranks the translation it is looking for), the query on half the mean of its own
+//! language; a document scores [`META_WEIGHT`] of its meta vector's cosine and the rest of its
+//! best passage's.
+
+use std::collections::HashMap;
 
 use indexer::data_dir::DataDir;
 use indexer::schema::names;
-use indexer::vectors::VectorStore;
+use indexer::vectors::{Centre, QueryVector, VectorKind, VectorStore};
 use tantivy::collector::DocSetCollector;
 use tantivy::columnar::StrColumn;
 use tantivy::query::Query;
@@ -16,28 +24,59 @@ use tantivy::{DocAddress, Searcher};
 
 use crate::error::AppError;
 
+/// The meta vector's share of a document's score (title, keywords and abstract, or the
+/// opening of a text without them), the best passage's the rest.
+pub const META_WEIGHT: f32 = 0.3;
+/// How much of the mean of its own language a query loses.
+const QUERY_CENTRING: f32 = 0.5;
+
 /// The vectors of one generation.
 pub struct Vectors {
     store: VectorStore,
     /// Per segment (by ordinal): the content hash of each term ordinal of its column.
     hashes: Vec<Vec<Box<str>>>,
+    /// Per language of the library: the mean of its documents' passage vectors.
+    means: HashMap<String, Vec<f32>>,
 }
 
 impl std::fmt::Debug for Vectors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Vectors")
             .field("documents", &self.store.len())
+            .field("languages", &self.means.keys().collect::<Vec<_>>())
             .finish_non_exhaustive()
     }
 }
 
-/// The `content_hash` column of each segment of `searcher`.
-fn columns(searcher: &Searcher) -> Result<Vec<Option<StrColumn>>, AppError> {
+/// The `name` column of each segment of `searcher`.
+fn columns(searcher: &Searcher, name: &str) -> Result<Vec<Option<StrColumn>>, AppError> {
     searcher
         .segment_readers()
         .iter()
-        .map(|seg| Ok(seg.fast_fields().str(names::CONTENT_HASH)?))
+        .map(|seg| Ok(seg.fast_fields().str(name)?))
         .collect()
+}
+
+fn str_of(column: Option<&StrColumn>, doc: u32, out: &mut String) -> bool {
+    out.clear();
+    column
+        .and_then(|c| c.term_ords(doc).next().map(|o| (c, o)))
+        .is_some_and(|(c, o)| c.ord_to_str(o, out).unwrap_or(false))
+}
+
+fn normalised(mut v: Vec<f32>) -> Vec<f32> {
+    let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    if n > 0.0 {
+        v.iter_mut().for_each(|x| *x /= n);
+    }
+    v
+}
+
+/// A query prepared for scoring documents of one language.
+#[derive(Debug)]
+pub struct Prepared {
+    query: QueryVector,
+    centre: Option<Centre>,
 }
 
 impl Vectors {
@@ -52,7 +91,7 @@ impl Vectors {
             return Ok(None);
         };
         let mut hashes = Vec::new();
-        for column in columns(searcher)? {
+        for column in columns(searcher, names::CONTENT_HASH)? {
             let mut table = Vec::new();
             if let Some(col) = column {
                 let mut s = String::new();
@@ -65,7 +104,52 @@ impl Vectors {
             }
             hashes.push(table);
         }
-        Ok(Some(Vectors { store, hashes }))
+        let mut v = Vectors {
+            store,
+            hashes,
+            means: HashMap::new(),
+        };
+        v.means = v.language_means(searcher)?;
+        Ok(Some(v))
+    }
+
+    /// The mean passage vector of each language's live works.
+    fn language_means(&self, searcher: &Searcher) -> Result<HashMap<String, Vec<f32>>, AppError> {
+        let dim = self.store.dim();
+        let mut sums: HashMap<String, (Vec<f64>, usize)> = HashMap::new();
+        let langs = columns(searcher, names::LANG)?;
+        let hashes = columns(searcher, names::CONTENT_HASH)?;
+        let mut lang = String::new();
+        for (ord, seg) in searcher.segment_readers().iter().enumerate() {
+            for doc in seg.doc_ids_alive() {
+                let addr = DocAddress::new(ord as u32, doc);
+                let Some(hash) = self.hash(&hashes, addr) else {
+                    continue;
+                };
+                if !str_of(langs[ord].as_ref(), doc, &mut lang) {
+                    continue;
+                }
+                let Some(vectors) = self.store.vectors(hash) else {
+                    continue;
+                };
+                let (sum, n) = sums
+                    .entry(lang.clone())
+                    .or_insert_with(|| (vec![0.0; dim], 0));
+                for (kind, x) in vectors {
+                    if kind == VectorKind::Passage {
+                        sum.iter_mut()
+                            .zip(&x)
+                            .for_each(|(s, v)| *s += f64::from(*v));
+                        *n += 1;
+                    }
+                }
+            }
+        }
+        Ok(sums
+            .into_iter()
+            .filter(|(_, (_, n))| *n > 0)
+            .map(|(l, (sum, n))| (l, sum.iter().map(|s| (s / n as f64) as f32).collect()))
+            .collect())
     }
 
     /// Documents (content hashes) with vectors.
@@ -83,44 +167,82 @@ impl Vectors {
         self.hashes.get(seg)?.get(ord as usize).map(|h| &**h)
     }
 
-    /// The model's similarity of `query` (a unit vector) to each work of `addrs`: the best
-    /// over the work's vectors (its metadata and its passages); `None` for a work without any.
+    /// `query` (in `query_lang`) made ready to score documents in `doc_lang`.
+    pub fn prepare(&self, query: &[f32], query_lang: &str, doc_lang: &str) -> Prepared {
+        let q = match self.means.get(query_lang) {
+            Some(m) => normalised(
+                query
+                    .iter()
+                    .zip(m)
+                    .map(|(q, m)| q - QUERY_CENTRING * m)
+                    .collect(),
+            ),
+            None => query.to_vec(),
+        };
+        Prepared {
+            centre: self.means.get(doc_lang).map(|m| Centre::new(m, &q)),
+            query: QueryVector::new(&q),
+        }
+    }
+
+    fn score(&self, hash: &str, p: &Prepared) -> Option<f32> {
+        let s = match &p.centre {
+            Some(c) => self.store.score_centred(hash, &p.query, c)?,
+            None => self.store.score_query(hash, &p.query)?,
+        };
+        Some(s.combined(META_WEIGHT))
+    }
+
+    /// The model's similarity of `query` (a unit vector in `query_lang`) to each work of
+    /// `addrs`, each scored against its own language's centre; `None` for a work without
+    /// vectors.
     pub fn cosines(
         &self,
         searcher: &Searcher,
         addrs: &[DocAddress],
         query: &[f32],
+        query_lang: &str,
     ) -> Result<Vec<Option<f32>>, AppError> {
-        let columns = columns(searcher)?;
+        let hashes = columns(searcher, names::CONTENT_HASH)?;
+        let langs = columns(searcher, names::LANG)?;
+        let mut prepared: HashMap<String, Prepared> = HashMap::new();
+        let mut lang = String::new();
         Ok(addrs
             .iter()
             .map(|a| {
-                self.hash(&columns, *a)
-                    .and_then(|h| self.store.score(h, query))
-                    .map(|s| s.best)
+                let hash = self.hash(&hashes, *a)?;
+                str_of(langs[a.segment_ord as usize].as_ref(), a.doc_id, &mut lang);
+                let p = prepared
+                    .entry(lang.clone())
+                    .or_insert_with(|| self.prepare(query, query_lang, &lang));
+                self.score(hash, p)
             })
             .collect())
     }
 
-    /// The `k` works that `filter` admits nearest to `query`, best first. Exact: every
-    /// admitted work with vectors is scored (int8 dot products over memory-mapped vectors).
+    /// The `k` works that `filter` admits nearest to `query` (a unit vector in `query_lang`;
+    /// the works all in `doc_lang`), best first. Exact: every admitted work with vectors is
+    /// scored (int8 dot products over memory-mapped vectors).
     pub fn nearest(
         &self,
         searcher: &Searcher,
         filter: &dyn Query,
         query: &[f32],
+        query_lang: &str,
+        doc_lang: &str,
         k: usize,
     ) -> Result<Vec<(DocAddress, f32)>, AppError> {
         if k == 0 {
             return Ok(Vec::new());
         }
         let admitted = searcher.search(filter, &DocSetCollector)?;
-        let columns = columns(searcher)?;
+        let hashes = columns(searcher, names::CONTENT_HASH)?;
+        let prepared = self.prepare(query, query_lang, doc_lang);
         let mut scored: Vec<(DocAddress, f32)> = admitted
             .into_iter()
             .filter_map(|a| {
-                let h = self.hash(&columns, a)?;
-                Some((a, self.store.score(h, query)?.best))
+                let h = self.hash(&hashes, a)?;
+                Some((a, self.score(h, &prepared)?))
             })
             .collect();
         let by_score =
