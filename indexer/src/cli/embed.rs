@@ -36,7 +36,7 @@ pub fn run(data_dir: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let report = backfill(data_dir, &opts, |p| {
         let finished = p.done >= p.total;
-        if !show || (!finished && last.elapsed() < Duration::from_secs(2)) {
+        if !show || p.total == 0 || (!finished && last.elapsed() < Duration::from_secs(2)) {
             return;
         }
         last = Instant::now();

@@ -145,7 +145,7 @@ pub fn backfill(
                 first(f.abstract_text.exact).as_deref(),
                 pages.into_iter(),
                 &opts.config,
-                embedder.model(),
+                embedder.model()?,
             );
             let before = embedder.stats().documents;
             embedder.queue_texts(&hash, texts)?;

@@ -10,6 +10,7 @@
 //! workers block on the writer's channel when it is full; were the writer to embed on that
 //! same pool, its matrix products would queue behind workers that wait for the writer.
 
+use std::path::PathBuf;
 use std::time::Instant;
 
 use serde::Serialize;
@@ -47,7 +48,10 @@ impl EmbedStats {
 
 /// The model, the configuration and the store writer of one run.
 pub struct Embedder {
-    model: embed::Model,
+    /// Loaded when the first document needs vectors: a run that finds every document
+    /// unchanged (a nightly `add --prune`, an upload of known files) never pays for it.
+    model: Option<embed::Model>,
+    model_file: PathBuf,
     config: EmbedConfig,
     store: StoreWriter,
     pool: rayon::ThreadPool,
@@ -75,16 +79,30 @@ impl Embedder {
         config: EmbedConfig,
         threads: usize,
     ) -> Result<Option<Embedder>, VectorError> {
-        let Some(model) = crate::model::load(data_dir)? else {
+        let Some(installed) = crate::model::installed(data_dir)? else {
             return Ok(None);
         };
-        let store = StoreWriter::open(data_dir, &model.info().blake3, model.dim())?;
-        Ok(Some(Embedder::new(model, store, config, threads)))
+        let store = StoreWriter::open(data_dir, &installed.blake3, installed.dim)?;
+        let model_file = data_dir.model_dir().join(&installed.file);
+        Ok(Some(Embedder::with_model(
+            None, model_file, store, config, threads,
+        )))
     }
 
     /// An embedder over a loaded model and an open store (of that model).
     pub fn new(
         model: embed::Model,
+        store: StoreWriter,
+        config: EmbedConfig,
+        threads: usize,
+    ) -> Embedder {
+        let file = PathBuf::new();
+        Embedder::with_model(Some(model), file, store, config, threads)
+    }
+
+    fn with_model(
+        model: Option<embed::Model>,
+        model_file: PathBuf,
         store: StoreWriter,
         config: EmbedConfig,
         threads: usize,
@@ -101,6 +119,7 @@ impl Embedder {
             .expect("a thread pool for the model");
         Embedder {
             model,
+            model_file,
             config,
             store,
             pool,
@@ -114,8 +133,13 @@ impl Embedder {
         &self.store
     }
 
-    pub fn model(&self) -> &embed::Model {
-        &self.model
+    /// The model, loaded now if it was not yet.
+    pub fn model(&mut self) -> Result<&embed::Model, VectorError> {
+        let model = match self.model.take() {
+            Some(m) => m,
+            None => embed::Model::load(&self.model_file)?,
+        };
+        Ok(self.model.insert(model))
     }
 
     pub fn stats(&self) -> &EmbedStats {
@@ -128,8 +152,9 @@ impl Embedder {
     }
 
     /// What of `doc` would be embedded.
-    pub fn texts(&self, doc: &Document) -> Texts {
-        texts_of(doc, &self.config, &self.model)
+    pub fn texts(&mut self, doc: &Document) -> Result<Texts, VectorError> {
+        let config = self.config;
+        Ok(texts_of(doc, &config, self.model()?))
     }
 
     /// Queues `doc` for embedding unless its content hash has vectors already (then `false`);
@@ -139,7 +164,7 @@ impl Embedder {
             self.stats.cached += 1;
             return Ok(false);
         }
-        let texts = self.texts(doc);
+        let texts = self.texts(doc)?;
         self.queue_texts(&doc.content_hash, texts)?;
         Ok(true)
     }
@@ -162,7 +187,7 @@ impl Embedder {
             self.stats.cached += 1;
             return Ok(None);
         }
-        let texts = self.texts(doc);
+        let texts = self.texts(doc)?;
         let mut done = self.embed_texts(std::slice::from_ref(&texts))?;
         let vectors = done.pop().unwrap_or_default();
         self.store.append(&doc.content_hash, &vectors)?;
@@ -195,10 +220,11 @@ impl Embedder {
     fn embed_texts(&mut self, docs: &[Texts]) -> Result<Vec<DocVectors>, VectorError> {
         let all: Vec<&str> = docs.iter().flat_map(Texts::all).collect();
         let started = Instant::now();
-        let model = &self.model;
         let mut vectors = if all.is_empty() {
             Vec::new()
         } else {
+            self.model()?;
+            let model = self.model.as_ref().expect("loaded just now");
             self.pool
                 .install(|| model.embed(&all, embed::Kind::Passage))?
         }

@@ -500,7 +500,7 @@ mod tests {
         assert!((best.0 - 1.0).abs() < 0.01);
         eprintln!(
             "vector store, {docs} documents × 5 vectors ({:.0} MB): open {open:.1?}, score all {scored:.1?} \
-             (query quantized once), {per_call:.1?} with score() quantizing per call, \
+             (query quantized once), {per_call:.1?} with score() (f32 query), \
              {hot_time:.1?} for as many documents in the cache",
             std::fs::metadata(store_path(&data)).unwrap().len() as f64 / 1e6
         );
