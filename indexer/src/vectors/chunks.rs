@@ -484,8 +484,16 @@ mod tests {
         let t = texts_of(&doc, &EmbedConfig::default(), &Words);
         let meta = t.meta.as_deref().unwrap();
         assert!(text.starts_with(meta.trim()), "{meta}");
-        assert!(Words.tokens(meta) <= OPENING_TOKENS, "{}", Words.tokens(meta));
+        assert!(
+            Words.tokens(meta) <= OPENING_TOKENS,
+            "{}",
+            Words.tokens(meta)
+        );
         // The passages still cover the text from its start.
-        assert!(t.passages[0].starts_with("Học máy là"), "{:?}", t.passages[0]);
+        assert!(
+            t.passages[0].starts_with("Học máy là"),
+            "{:?}",
+            t.passages[0]
+        );
     }
 }
