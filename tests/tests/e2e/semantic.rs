@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
+use crate::browser::{browser_available, Driver};
 use crate::faults::{indexer, stderr};
 use crate::model::wheel;
 use crate::security::enc;
@@ -220,7 +221,27 @@ fn queries_find_the_other_languages_sections_with_the_model_only() {
             .all(|h| h["lang"] == "vi"),
         "{r}"
     );
-    // A later page, and a sort by year, carry no such list.
+    // A later page carries no such list.
     let r = search(&server, &vi.heading, "&offset=10");
     assert!(r.get("other_language").is_none(), "{r}");
+
+    // The page shows the list under the results, titled in the page's language.
+    if !browser_available() {
+        return;
+    }
+    let d = Driver::start();
+    d.goto(&format!("http://{}/?q={}", server.addr, enc(&vi.heading)));
+    d.wait_for(
+        "!document.querySelector('#related').hidden && document.querySelectorAll('#related-hits li').length > 0",
+        "the related documents in English",
+    );
+    assert_eq!(
+        d.js("return document.querySelector('#related-title').textContent"),
+        "Tài liệu tiếng Anh liên quan"
+    );
+    d.goto(&format!("http://{}/?q={}", server.addr, enc(&en.heading)));
+    d.wait_for(
+        "document.querySelector('#related-title').textContent === 'Tài liệu tiếng Việt liên quan'",
+        "the related documents in Vietnamese",
+    );
 }
