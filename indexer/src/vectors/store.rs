@@ -354,30 +354,10 @@ impl VectorStore {
     /// [`VectorStore::score`] with the query quantized once ([`QueryVector::new`]), for
     /// scoring many documents with one query.
     pub fn score_query(&self, content_hash: &str, query: &QueryVector) -> Option<DocScore> {
-        let at = *self.offsets.get(content_hash)? as usize;
         if query.dim() != self.dim {
             return None;
         }
-        let body = &self.bytes[at + RECORD_HEAD..];
-        let hash_len = usize::from(body[0]);
-        let count = usize::from(u16::from_le_bytes([body[1 + hash_len], body[2 + hash_len]]));
-        let mut meta = -1f32;
-        let mut passage = -1f32;
-        let stride = VECTOR_HEAD + self.dim;
-        let vectors = &body[3 + hash_len..3 + hash_len + count * stride];
-        for v in vectors.chunks_exact(stride) {
-            let c = cosine(f32_at(v, 4), &v[VECTOR_HEAD..], query);
-            if v[0] == VectorKind::Meta as u8 {
-                meta = meta.max(c);
-            } else {
-                passage = passage.max(c);
-            }
-        }
-        Some(DocScore {
-            meta,
-            best_passage: passage,
-            best: meta.max(passage),
-        })
+        self.best_by_kind(content_hash, |scale, v| cosine(scale, v, query))
     }
 
     /// [`VectorStore::score_query`] after centring: every vector of the document less
@@ -394,24 +374,43 @@ impl VectorStore {
         query: &QueryVector,
         centre: &Centre,
     ) -> Option<DocScore> {
-        let at = *self.offsets.get(content_hash)? as usize;
         if query.dim() != self.dim || centre.mean.dim() != self.dim {
             return None;
         }
+        self.best_by_kind(content_hash, |scale, v| {
+            let qp = cosine(scale, v, query);
+            let pm = cosine(scale, v, &centre.mean);
+            let norm = (1.0 - 2.0 * pm + centre.mean_norm2).max(1e-6).sqrt();
+            (qp - centre.query_dot_mean) / norm
+        })
+    }
+
+    /// The record of `content_hash`: each vector's kind byte, scale and quantized bytes.
+    fn record(&self, content_hash: &str) -> Option<impl Iterator<Item = (u8, f32, &[u8])>> {
+        let at = *self.offsets.get(content_hash)? as usize;
         let body = &self.bytes[at + RECORD_HEAD..];
         let hash_len = usize::from(body[0]);
         let count = usize::from(u16::from_le_bytes([body[1 + hash_len], body[2 + hash_len]]));
-        let mut meta = -1f32;
-        let mut passage = -1f32;
         let stride = VECTOR_HEAD + self.dim;
         let vectors = &body[3 + hash_len..3 + hash_len + count * stride];
-        for v in vectors.chunks_exact(stride) {
-            let scale = f32_at(v, 4);
-            let qp = cosine(scale, &v[VECTOR_HEAD..], query);
-            let pm = cosine(scale, &v[VECTOR_HEAD..], &centre.mean);
-            let norm = (1.0 - 2.0 * pm + centre.mean_norm2).max(1e-6).sqrt();
-            let c = (qp - centre.query_dot_mean) / norm;
-            if v[0] == VectorKind::Meta as u8 {
+        Some(
+            vectors
+                .chunks_exact(stride)
+                .map(|v| (v[0], f32_at(v, 4), &v[VECTOR_HEAD..])),
+        )
+    }
+
+    /// The best `score` of the document's meta vector and of its passages.
+    fn best_by_kind(
+        &self,
+        content_hash: &str,
+        score: impl Fn(f32, &[u8]) -> f32,
+    ) -> Option<DocScore> {
+        let mut meta = -1f32;
+        let mut passage = -1f32;
+        for (kind, scale, v) in self.record(content_hash)? {
+            let c = score(scale, v);
+            if kind == VectorKind::Meta as u8 {
                 meta = meta.max(c);
             } else {
                 passage = passage.max(c);
@@ -426,27 +425,18 @@ impl VectorStore {
 
     /// The vectors of a document, dequantized, with their kinds (tests and tools).
     pub fn vectors(&self, content_hash: &str) -> Option<Vec<(VectorKind, Vec<f32>)>> {
-        let at = *self.offsets.get(content_hash)? as usize;
-        let body = &self.bytes[at + RECORD_HEAD..];
-        let hash_len = usize::from(body[0]);
-        let count = usize::from(u16::from_le_bytes([body[1 + hash_len], body[2 + hash_len]]));
-        let stride = VECTOR_HEAD + self.dim;
-        let vectors = &body[3 + hash_len..3 + hash_len + count * stride];
         Some(
-            vectors
-                .chunks_exact(stride)
-                .map(|v| {
-                    let kind = if v[0] == VectorKind::Meta as u8 {
+            self.record(content_hash)?
+                .map(|(kind, scale, v)| {
+                    let kind = if kind == VectorKind::Meta as u8 {
                         VectorKind::Meta
                     } else {
                         VectorKind::Passage
                     };
-                    let scale = f32_at(v, 4);
-                    let x = v[VECTOR_HEAD..]
-                        .iter()
-                        .map(|&b| f32::from(b as i8) * scale)
-                        .collect();
-                    (kind, x)
+                    (
+                        kind,
+                        v.iter().map(|&b| f32::from(b as i8) * scale).collect(),
+                    )
                 })
                 .collect(),
         )
