@@ -105,13 +105,27 @@ pub fn run(state: &AppState, req: &SearchRequest) -> Result<SearchResponse, AppE
         _ => None,
     };
     // The model takes part in relevance-ranked searches with words, when one was imported.
+    // When it fails (a damaged vector file), the search goes on lexical and the log says why:
+    // the words alone still answer.
     let model = match (&state.semantic, sort, &plan.ranking) {
         (Some(semantic), Sort::Relevance, Some(_)) => {
             let text: Vec<&str> = plan.parsed.positive().map(query::Atom::text).collect();
-            Some(ModelView {
-                vectors: semantic.vectors(&searcher)?,
-                query: semantic.query_vector(&text.join(" "))?,
-            })
+            let view = semantic.vectors(&searcher).and_then(|vectors| {
+                Ok(ModelView {
+                    vectors,
+                    query: semantic.query_vector(&text.join(" "))?,
+                })
+            });
+            match view {
+                Ok(v) => Some(v),
+                Err(e) => {
+                    tracing::warn!(
+                        "the model's part of a search failed, lexical only: {}",
+                        crate::error::chain(&e)
+                    );
+                    None
+                }
+            }
         }
         _ => None,
     };
