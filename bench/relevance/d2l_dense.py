@@ -93,23 +93,21 @@ def passages(text, ntok, limit):
             if ntok(s) <= limit:
                 sents.append(s)
                 continue
-            cur = []
-            for w in s.split():
-                if cur and ntok(" ".join(cur + [w])) > limit:
-                    sents.append(" ".join(cur))
-                    cur = []
-                cur.append(w)
-            if cur:
-                sents.append(" ".join(cur))
+            sents.extend(pack(s.split(), ntok, limit))
+    return pack(sents, ntok, limit) or [text[:200]]
+
+
+def pack(pieces, ntok, limit):
+    """Pieces (words or sentences) joined greedily into runs of at most `limit` tokens."""
     out, cur = [], []
-    for s in sents:
-        if cur and ntok(" ".join(cur + [s])) > limit:
+    for p in pieces:
+        if cur and ntok(" ".join(cur + [p])) > limit:
             out.append(" ".join(cur))
             cur = []
-        cur.append(s)
+        cur.append(p)
     if cur:
         out.append(" ".join(cur))
-    return out or [text[:200]]
+    return out
 
 
 def budgeted(ps, ntok, budget):

@@ -187,7 +187,7 @@ fn create(path: &Path, header: &Header) -> Result<(), VectorError> {
 #[cfg(test)]
 mod tests {
     use super::super::quant::tests::unit_vectors;
-    use super::super::store::VectorStore;
+    use super::super::store::{DocVectors, VectorStore};
     use super::*;
 
     const MODEL: &str = "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90";
@@ -199,6 +199,15 @@ mod tests {
 
     fn store_path(data: &DataDir) -> PathBuf {
         data.vectors_dir().join(FILE)
+    }
+
+    /// A store of `model` holding `records` (hash, vectors), synced and closed.
+    fn write_store(data: &DataDir, model: &str, records: &[(String, DocVectors)]) {
+        let mut w = StoreWriter::open(data, model, 384).unwrap();
+        for (h, v) in records {
+            w.append(h, v).unwrap();
+        }
+        w.sync().unwrap();
     }
 
     #[test]
@@ -301,12 +310,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let data = DataDir::new(dir.path());
         let v = unit_vectors(1, 384, 9).remove(0);
-        {
-            let mut w = StoreWriter::open(&data, OTHER, 384).unwrap();
-            w.append(&hash(0), &[(VectorKind::Meta, v.clone())])
-                .unwrap();
-            w.sync().unwrap();
-        }
+        write_store(
+            &data,
+            OTHER,
+            &[(hash(0), vec![(VectorKind::Meta, v.clone())])],
+        );
         let w = StoreWriter::open(&data, MODEL, 384).unwrap();
         assert_eq!(w.len(), 0);
         assert!(w.started_again().unwrap().contains("another model"));
@@ -325,19 +333,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let data = DataDir::new(dir.path());
         let vs = unit_vectors(8, 384, 21);
-        {
-            let mut w = StoreWriter::open(&data, MODEL, 384).unwrap();
-            w.append(
-                &hash(0),
-                &[
+        write_store(
+            &data,
+            MODEL,
+            &[(
+                hash(0),
+                vec![
                     (VectorKind::Meta, vs[0].clone()),
                     (VectorKind::Passage, vs[1].clone()),
                     (VectorKind::Passage, vs[2].clone()),
                 ],
-            )
-            .unwrap();
-            w.sync().unwrap();
-        }
+            )],
+        );
         let s = VectorStore::open_file(&store_path(&data)).unwrap();
         // A language's mean: a third of the way to one vector, plus a little of another.
         let mean: Vec<f32> = vs[5]
@@ -372,15 +379,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let data = DataDir::new(dir.path());
         let path = store_path(&data);
-        {
-            let mut w = StoreWriter::open(&data, MODEL, 384).unwrap();
-            w.append(
-                &hash(0),
-                &[(VectorKind::Meta, unit_vectors(1, 384, 2).remove(0))],
-            )
-            .unwrap();
-            w.sync().unwrap();
-        }
+        let v = unit_vectors(1, 384, 2).remove(0);
+        write_store(&data, MODEL, &[(hash(0), vec![(VectorKind::Meta, v)])]);
         // The header of a store written before recipes were numbered (recipe 0).
         let mut bytes = std::fs::read(&path).unwrap();
         let old = Header {

@@ -61,15 +61,40 @@ pub struct SearchResponse {
     pub other_language: Vec<Hit>,
 }
 
-/// The model's view of one search: the documents' vectors and the query's.
+/// The model's view of one search: the documents' vectors (some), the query's vector and
+/// language, and whether the search crosses to another language (`lang=` not the query's).
 struct ModelView {
     vectors: Arc<Option<Vectors>>,
     query: Arc<Vec<f32>>,
+    own: &'static str,
+    cross: bool,
 }
 
 impl ModelView {
+    /// The view of `plan`'s search, or `None` while no document has vectors (the query is
+    /// then not embedded: a search the model cannot help pays nothing for it).
+    fn new(
+        semantic: &crate::semantic::Semantic,
+        searcher: &Searcher,
+        plan: &Plan,
+        req: &SearchRequest,
+    ) -> Result<Option<ModelView>, AppError> {
+        let vectors = semantic.vectors(searcher)?;
+        if vectors.as_ref().as_ref().is_none_or(Vectors::is_empty) {
+            return Ok(None);
+        }
+        let text: Vec<&str> = plan.parsed.positive().map(query::Atom::text).collect();
+        let own = blend::query_language(plan.analyzed.vietnamese);
+        Ok(Some(ModelView {
+            vectors,
+            query: semantic.query_vector(&text.join(" "))?,
+            own,
+            cross: req.lang.as_deref().is_some_and(|l| l != own),
+        }))
+    }
+
     fn vectors(&self) -> Option<&Vectors> {
-        self.vectors.as_ref().as_ref().filter(|v| !v.is_empty())
+        self.vectors.as_ref().as_ref()
     }
 }
 
@@ -109,15 +134,8 @@ pub fn run(state: &AppState, req: &SearchRequest) -> Result<SearchResponse, AppE
     // the words alone still answer.
     let model = match (&state.semantic, sort, &plan.ranking) {
         (Some(semantic), Sort::Relevance, Some(_)) => {
-            let text: Vec<&str> = plan.parsed.positive().map(query::Atom::text).collect();
-            let view = semantic.vectors(&searcher).and_then(|vectors| {
-                Ok(ModelView {
-                    vectors,
-                    query: semantic.query_vector(&text.join(" "))?,
-                })
-            });
-            match view {
-                Ok(v) => Some(v),
+            match ModelView::new(semantic, &searcher, &plan, req) {
+                Ok(v) => v,
                 Err(e) => {
                     tracing::warn!(
                         "the model's part of a search failed, lexical only: {}",
@@ -148,18 +166,17 @@ pub fn run(state: &AppState, req: &SearchRequest) -> Result<SearchResponse, AppE
         out_hits.push(make_hit(&cached, r.score, r.page, &plan.terms));
     }
     let mut other_language = Vec::new();
-    if let Some(vectors) = model
+    let first_page_unfiltered = req.lang.is_none() && req.offset == 0;
+    if let Some((view, v)) = model
         .as_ref()
-        .filter(|_| req.lang.is_none() && req.offset == 0)
+        .filter(|_| first_page_unfiltered)
+        .and_then(|m| Some((m, m.vectors()?)))
     {
-        if let Some(v) = vectors.vectors() {
-            let own = blend::query_language(plan.analyzed.vietnamese);
-            let filter = plan.filter_query(fields, Some(blend::other_language(own)));
-            let query = &vectors.query;
-            for r in blend::other_language_hits(&searcher, v, query, own, &*filter, &listed)? {
-                let cached = state.doc_cache.load(&searcher, fields, r.addr)?;
-                other_language.push(make_hit(&cached, r.score, r.page, &plan.terms));
-            }
+        let filter = plan.filter_query(fields, Some(blend::other_language(view.own)));
+        for r in blend::other_language_hits(&searcher, v, &view.query, view.own, &*filter, &listed)?
+        {
+            let cached = state.doc_cache.load(&searcher, fields, r.addr)?;
+            other_language.push(make_hit(&cached, r.score, r.page, &plan.terms));
         }
     }
     let counts = found.counts;
@@ -211,11 +228,7 @@ fn execute(
             // Re-ranking reorders the first proximity::DEPTH hits, so every page is cut from
             // the same re-ranked list.
             // A cross-lingual search fuses the lexical ranking's best blend::CROSS_DEPTH.
-            let cross = model.is_some()
-                && req
-                    .lang
-                    .as_deref()
-                    .is_some_and(|l| l != blend::query_language(plan.analyzed.vietnamese));
+            let cross = model.is_some_and(|m| m.cross);
             let depth =
                 wanted
                     .max(proximity::DEPTH)
@@ -241,9 +254,9 @@ fn execute(
                 proximity.rerank(searcher, &mut ranked)?;
             }
             if let Some((view, vectors)) = model.and_then(|m| Some((m, m.vectors()?))) {
-                let own = blend::query_language(plan.analyzed.vietnamese);
+                let own = view.own;
                 match req.lang.as_deref() {
-                    Some(target) if target != own => {
+                    Some(target) if view.cross => {
                         let filter = plan.filter_query(fields, None);
                         let (fused, added) = blend::cross_lingual(
                             searcher,

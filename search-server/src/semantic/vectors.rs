@@ -90,8 +90,9 @@ impl Vectors {
         else {
             return Ok(None);
         };
+        let hash_columns = columns(searcher, names::CONTENT_HASH)?;
         let mut hashes = Vec::new();
-        for column in columns(searcher, names::CONTENT_HASH)? {
+        for column in &hash_columns {
             let mut table = Vec::new();
             if let Some(col) = column {
                 let mut s = String::new();
@@ -109,21 +110,24 @@ impl Vectors {
             hashes,
             means: HashMap::new(),
         };
-        v.means = v.language_means(searcher)?;
+        v.means = v.language_means(searcher, &hash_columns)?;
         Ok(Some(v))
     }
 
     /// The mean passage vector of each language's live works.
-    fn language_means(&self, searcher: &Searcher) -> Result<HashMap<String, Vec<f32>>, AppError> {
+    fn language_means(
+        &self,
+        searcher: &Searcher,
+        hashes: &[Option<StrColumn>],
+    ) -> Result<HashMap<String, Vec<f32>>, AppError> {
         let dim = self.store.dim();
         let mut sums: HashMap<String, (Vec<f64>, usize)> = HashMap::new();
         let langs = columns(searcher, names::LANG)?;
-        let hashes = columns(searcher, names::CONTENT_HASH)?;
         let mut lang = String::new();
         for (ord, seg) in searcher.segment_readers().iter().enumerate() {
             for doc in seg.doc_ids_alive() {
                 let addr = DocAddress::new(ord as u32, doc);
-                let Some(hash) = self.hash(&hashes, addr) else {
+                let Some(hash) = self.hash(hashes, addr) else {
                     continue;
                 };
                 if !str_of(langs[ord].as_ref(), doc, &mut lang) {
@@ -212,10 +216,10 @@ impl Vectors {
             .map(|a| {
                 let hash = self.hash(&hashes, *a)?;
                 str_of(langs[a.segment_ord as usize].as_ref(), a.doc_id, &mut lang);
-                let p = prepared
-                    .entry(lang.clone())
-                    .or_insert_with(|| self.prepare(query, query_lang, &lang));
-                self.score(hash, p)
+                if !prepared.contains_key(&lang) {
+                    prepared.insert(lang.clone(), self.prepare(query, query_lang, &lang));
+                }
+                self.score(hash, &prepared[&lang])
             })
             .collect())
     }

