@@ -202,7 +202,8 @@ pub fn has_affiliation(cover: &[LayoutLine]) -> bool {
 /// A block is a run of lines in nearly the same type (at least 0.9 of its largest line), all
 /// bold or all regular: subtitles in smaller type, author lines and the date under a title stay
 /// out of it. Furniture, affiliations, front-matter and chapter headings, author lines and
-/// date or version lines are never candidates.
+/// date or version lines are never candidates. A subtitle right under the block follows it
+/// after a colon ([`subtitle`]).
 pub fn title(cover: &[LayoutLine]) -> Option<String> {
     if let Some(t) = labelled_title(cover) {
         return Some(t);
@@ -264,7 +265,70 @@ pub fn title(cover: &[LayoutLine]) -> Option<String> {
             best = Some(b);
         }
     }
-    join_title(best?)
+    let best = best?;
+    let title = join_title(best)?;
+    match subtitle(cover, best) {
+        Some(sub) if title.ends_with([':', '-', '–', '—']) => Some(format!("{title} {sub}")),
+        Some(sub) => Some(format!("{title}: {sub}")),
+        None => Some(title),
+    }
+}
+
+/// The subtitle: the line (or two) right under the title block in smaller type, as a
+/// librarian records it after a colon (`An Introduction to R: Notes on R: A Programming
+/// Environment for Data Analysis and Graphics`). It says what the work is about in the words
+/// readers recall, so it belongs to the title that search weighs. Author, affiliation, date and
+/// version lines, furniture and sentences are not subtitles.
+fn subtitle(cover: &[LayoutLine], title: &[&LayoutLine]) -> Option<String> {
+    let last = *title.last()?;
+    let title_size = title.iter().map(|l| l.font_size).fold(0.0f32, f32::max);
+    let at = cover.iter().position(|l| std::ptr::eq(l, last))?;
+    // Lines that are something else by what they say.
+    let other_kind = |l: &LayoutLine| {
+        is_furniture(&l.text)
+            || is_affiliation(&l.text)
+            || super::first_page::is_never_title(&l.text)
+            || is_degree_line(&l.text)
+            || is_date_or_version(&l.text)
+            || is_people_line(&l.text)
+            || is_heading_not_title(&l.text)
+            || !split_names(l.names_text()).is_empty()
+            || format!(" {} ", match_key(&l.text)).contains(" version ")
+    };
+    // A subtitle's shape: a few words, capitalised, not a sentence.
+    let shaped = |l: &LayoutLine| {
+        (2..=16).contains(&l.text.split_whitespace().count())
+            && l.text.chars().next().is_some_and(char::is_uppercase)
+            && !l.text.trim_end().ends_with(['.', ',', ';'])
+    };
+    let mut lines: Vec<&LayoutLine> = Vec::new();
+    let mut above = last;
+    for l in &cover[at + 1..] {
+        let first = lines.first().copied();
+        let fits = l.page == above.page
+            && l.top > above.top
+            && l.top - above.top <= 2.5 * above.font_size.max(8.0)
+            && l.font_size < 0.9 * title_size
+            && l.font_size >= 0.45 * title_size
+            && first.is_none_or(|f| (l.font_size - f.font_size).abs() <= 0.5 && l.bold == f.bold);
+        if !fits || other_kind(l) {
+            break;
+        }
+        // A line in the subtitle's type that is not one: the lines are a paragraph.
+        if !shaped(l) || lines.len() == 2 {
+            return None;
+        }
+        lines.push(l);
+        above = l;
+    }
+    let words: usize = lines
+        .iter()
+        .map(|l| l.text.split_whitespace().count())
+        .sum();
+    if lines.is_empty() || words > 20 {
+        return None;
+    }
+    join_title(&lines)
 }
 
 /// A paragraph, not a title: more words than the longest titles have, or lines of code. Where
@@ -426,14 +490,58 @@ mod tests {
                 "Instructions for the Preparation of a Manuscript for the Journal of the Physical Society of Japan",
             ),
             (
-                "lammps CG-DNA: the subtitle in smaller type and the author stay out",
+                "lammps CG-DNA: the subtitle in smaller type joins after a colon, the author not",
                 vec![
                     ("Coarse-Grained Simulation of DNA using LAMMPS", 80.8, 14.3, true),
                     ("An implementation of the oxDNA model", 94.8, 12.0, true),
                     ("Oliver Henrich∗", 118.7, 10.0, false),
                     body,
                 ],
-                "Coarse-Grained Simulation of DNA using LAMMPS",
+                "Coarse-Grained Simulation of DNA using LAMMPS: An implementation of the oxDNA model",
+            ),
+            (
+                "R-intro: a subtitle, then the version and the authors",
+                vec![
+                    ("An Introduction to R", 230.2, 20.7, true),
+                    ("Notes on R: A Programming Environment for Data Analysis and Graphics", 249.7, 10.9, false),
+                    ("Version 4.2.2 Patched (2022-11-10)", 262.7, 10.9, false),
+                    ("W. N. Venables, D. M. Smith", 666.0, 14.3, true),
+                    body,
+                ],
+                "An Introduction to R: Notes on R: A Programming Environment for Data Analysis and Graphics",
+            ),
+            (
+                "genetics: a subtitle, then a `by` line",
+                vec![
+                    ("THE GENETICS PACKAGE", 52.0, 10.0, false),
+                    ("The genetics package", 98.4, 24.8, true),
+                    ("Utilities for handling genetic data", 122.7, 14.3, true),
+                    ("by Gregory R. Warnes", 150.5, 10.0, false),
+                    ("Introduction", 184.6, 14.3, true),
+                    body,
+                ],
+                "The genetics package: Utilities for handling genetic data",
+            ),
+            (
+                "numDeriv: a paragraph under the title is no subtitle",
+                vec![
+                    ("Functions to calculate Numerical Derivatives", 134.8, 14.3, true),
+                    ("and Hessian Matrix", 152.7, 14.3, true),
+                    ("In R, the functions in this package are made available with", 174.5, 10.0, false),
+                    ("> library(\"numDeriv\")", 195.6, 10.0, false),
+                    body,
+                ],
+                "Functions to calculate Numerical Derivatives and Hessian Matrix",
+            ),
+            (
+                "actuar: the author's name under the title is no subtitle",
+                vec![
+                    ("Credibility theory features of actuar", 120.0, 17.2, false),
+                    ("Christophe Dutang", 150.0, 12.0, false),
+                    ("Université du Mans", 165.0, 12.0, false),
+                    body,
+                ],
+                "Credibility theory features of actuar",
             ),
             (
                 "mpich: a bold title, then regular lines in the same size",
