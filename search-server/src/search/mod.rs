@@ -69,11 +69,12 @@ struct ModelView {
     query: Arc<Vec<f32>>,
     own: &'static str,
     cross: bool,
-    /// Whether the hybrid re-ranking applies: to queries typed with Vietnamese diacritics, where
-    /// it measured better (ViMedAQA 83.86 → 86.96, Known-vi 98.41 → 98.80), not to queries
-    /// without them. Vietnamese typed without diacritics the model reads poorly (re-ranked,
-    /// Known-vi without diacritics fell from 97.17 to 94.93, ALQAC from 96.53 to 92.85), and
-    /// English known items lost a little (98.30 → 98.17; bench/relevance/HYBRID.md).
+    /// Whether the hybrid re-ranking applies: to queries typed with Vietnamese diacritics and
+    /// to English ones, where it measured better (ViMedAQA 83.86 → 86.96, Known-vi 98.41 →
+    /// 98.88; NFCorpus 34.70 → 36.54, Known-en 98.66 → 99.01 with English's own weight, see
+    /// [`blend::hybrid_weight`]), not to Vietnamese typed without diacritics, which the model
+    /// reads poorly (re-ranked, Known-vi without diacritics fell from 97.17 to 94.93, ALQAC
+    /// from 96.53 to 92.85; bench/relevance/HYBRID.md).
     hybrid: bool,
 }
 
@@ -102,7 +103,7 @@ impl ModelView {
             vectors,
             own,
             cross: req.lang.as_deref().is_some_and(|l| l != own),
-            hybrid: has_diacritics(&text),
+            hybrid: has_diacritics(&text) || !plan.analyzed.vietnamese,
         }))
     }
 
