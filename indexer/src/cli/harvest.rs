@@ -8,6 +8,7 @@ use std::time::Duration;
 use indexer::data_dir::DataDir;
 use indexer::harvest::{self, HarvestOptions};
 
+use super::embed_args::EmbedArgs;
 use super::ocr_args::OcrArgs;
 
 #[derive(Debug, clap::Args)]
@@ -62,10 +63,8 @@ pub struct Args {
     /// Index writer memory budget in MB.
     #[arg(long, default_value_t = 128)]
     pub writer_mb: usize,
-    /// Do not compute sentence vectors now, even with a model imported (`indexer embed`
-    /// computes them later).
-    #[arg(long)]
-    pub no_embed: bool,
+    #[command(flatten)]
+    pub embed: EmbedArgs,
     #[command(flatten)]
     pub ocr: OcrArgs,
 }
@@ -86,7 +85,7 @@ pub fn run(data_dir: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
     opts.commit_interval = Duration::from_secs(args.commit_seconds.max(1));
     opts.writer_memory = args.writer_mb.max(16) << 20;
     opts.ocr = args.ocr.options()?;
-    opts.embed = !args.no_embed;
+    opts.embed = args.embed.config();
     let report = harvest::harvest(data_dir, &opts)?;
     let s = &report.summary;
     let records = s.added + s.updated + s.unchanged + s.failed + s.removed;

@@ -14,6 +14,7 @@ mod add;
 mod analyze;
 mod collections;
 mod embed;
+mod embed_args;
 mod extract;
 mod harvest;
 mod model;

@@ -78,8 +78,9 @@ pub struct HarvestOptions {
     pub writer_memory: usize,
     pub extract_budget: u64,
     pub ocr: OcrOptions,
-    /// Whether harvested documents get sentence vectors, when a model was imported.
-    pub embed: bool,
+    /// What of harvested documents gets sentence vectors, when a model was imported; `None`:
+    /// none now (`indexer embed` computes them later).
+    pub embed: Option<crate::vectors::EmbedConfig>,
 }
 
 impl HarvestOptions {
@@ -100,7 +101,7 @@ impl HarvestOptions {
             writer_memory: 128 << 20,
             extract_budget: 6 << 20,
             ocr: OcrOptions::default(),
-            embed: true,
+            embed: Some(crate::vectors::EmbedConfig::default()),
         }
     }
 }

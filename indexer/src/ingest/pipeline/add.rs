@@ -69,9 +69,9 @@ pub struct AddOptions {
     pub ocr: OcrOptions,
     /// Whether to remove the collection's documents that the inputs no longer hold.
     pub prune: Prune,
-    /// Whether new and changed documents get sentence vectors, when a model was imported
-    /// (`--no-embed` turns it off: `indexer embed` computes them later).
-    pub embed: bool,
+    /// What of new and changed documents gets sentence vectors, when a model was imported;
+    /// `None` (`--no-embed`): none now, `indexer embed` computes them later.
+    pub embed: Option<crate::vectors::EmbedConfig>,
 }
 
 impl AddOptions {
@@ -90,7 +90,7 @@ impl AddOptions {
             extract_budget: 6 << 20,
             ocr: OcrOptions::default(),
             prune: Prune::Off,
-            embed: true,
+            embed: Some(crate::vectors::EmbedConfig::default()),
         }
     }
 }

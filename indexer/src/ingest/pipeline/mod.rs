@@ -30,19 +30,19 @@ pub use add::{add, AddOptions, Prune};
 /// are indexed without vectors, which `indexer embed` adds later (said in `warnings`).
 pub(crate) fn open_embedder(
     data_dir: &crate::data_dir::DataDir,
-    embed: bool,
+    embed: Option<crate::vectors::EmbedConfig>,
     warnings: &mut Vec<String>,
 ) -> Result<Option<crate::vectors::Embedder>, super::IngestError> {
-    use crate::vectors::{EmbedConfig, Embedder, VectorError};
-    if !embed {
+    use crate::vectors::{Embedder, VectorError};
+    let Some(config) = embed else {
         if crate::model::installed(data_dir).ok().flatten().is_some() {
             warnings.push(
                 "vectors not computed (--no-embed): run `indexer embed` to compute them".into(),
             );
         }
         return Ok(None);
-    }
-    match Embedder::open(data_dir, EmbedConfig::default(), 0) {
+    };
+    match Embedder::open(data_dir, config, 0) {
         Ok(Some(e)) => {
             if let Some(why) = e.store().started_again() {
                 warnings.push(format!(
