@@ -385,6 +385,32 @@ impl VectorStore {
         })
     }
 
+    /// [`VectorStore::score_centred`] of the document's meta vector alone (`None` when it has
+    /// none): a fifth of the work, for a first pass over many documents whose best are then
+    /// scored in full.
+    pub fn meta_centred(
+        &self,
+        content_hash: &str,
+        query: &QueryVector,
+        centre: Option<&Centre>,
+    ) -> Option<f32> {
+        if query.dim() != self.dim {
+            return None;
+        }
+        let (_, scale, v) = self
+            .record(content_hash)?
+            .find(|(kind, _, _)| *kind == VectorKind::Meta as u8)?;
+        let qp = cosine(scale, v, query);
+        Some(match centre {
+            Some(c) if c.mean.dim() == self.dim => {
+                let pm = cosine(scale, v, &c.mean);
+                let norm = (1.0 - 2.0 * pm + c.mean_norm2).max(1e-6).sqrt();
+                (qp - c.query_dot_mean) / norm
+            }
+            _ => qp,
+        })
+    }
+
     /// The record of `content_hash`: each vector's kind byte, scale and quantized bytes.
     fn record(&self, content_hash: &str) -> Option<impl Iterator<Item = (u8, f32, &[u8])>> {
         let at = *self.offsets.get(content_hash)? as usize;
