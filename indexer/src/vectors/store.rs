@@ -85,6 +85,16 @@ pub struct Centre {
 }
 
 impl Centre {
+    /// `q·m`: what centring takes from every cosine of this query.
+    pub fn query_dot_mean(&self) -> f32 {
+        self.query_dot_mean
+    }
+
+    /// |p − m| for a stored unit vector `p` whose cosine with the mean is `p_dot_mean`.
+    pub fn norm_after(&self, p_dot_mean: f32) -> f32 {
+        (1.0 - 2.0 * p_dot_mean + self.mean_norm2).max(1e-6).sqrt()
+    }
+
     /// The centre `mean` for `query` (a unit vector).
     pub fn new(mean: &[f32], query: &[f32]) -> Centre {
         Centre {
@@ -93,6 +103,14 @@ impl Centre {
             query_dot_mean: mean.iter().zip(query).map(|(a, b)| a * b).sum(),
         }
     }
+}
+
+/// Where a document's meta vector is in the store, for scoring many of them in a tight loop
+/// ([`VectorStore::meta_ref`], [`VectorStore::meta_cosine`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MetaRef {
+    at: usize,
+    scale: f32,
 }
 
 /// The store's identity: which model wrote it, and its vectors' length.
@@ -385,30 +403,28 @@ impl VectorStore {
         })
     }
 
-    /// [`VectorStore::score_centred`] of the document's meta vector alone (`None` when it has
-    /// none): a fifth of the work, for a first pass over many documents whose best are then
-    /// scored in full.
-    pub fn meta_centred(
-        &self,
-        content_hash: &str,
-        query: &QueryVector,
-        centre: Option<&Centre>,
-    ) -> Option<f32> {
-        if query.dim() != self.dim {
-            return None;
-        }
-        let (_, scale, v) = self
-            .record(content_hash)?
-            .find(|(kind, _, _)| *kind == VectorKind::Meta as u8)?;
-        let qp = cosine(scale, v, query);
-        Some(match centre {
-            Some(c) if c.mean.dim() == self.dim => {
-                let pm = cosine(scale, v, &c.mean);
-                let norm = (1.0 - 2.0 * pm + c.mean_norm2).max(1e-6).sqrt();
-                (qp - c.query_dot_mean) / norm
-            }
-            _ => qp,
+    /// Where the document's meta vector is (`None` without one).
+    pub fn meta_ref(&self, content_hash: &str) -> Option<MetaRef> {
+        let at = *self.offsets.get(content_hash)? as usize + RECORD_HEAD;
+        let hash_len = usize::from(self.bytes[at]);
+        let count = usize::from(u16::from_le_bytes([
+            self.bytes[at + 1 + hash_len],
+            self.bytes[at + 2 + hash_len],
+        ]));
+        let stride = VECTOR_HEAD + self.dim;
+        let first = at + 3 + hash_len;
+        (0..count).map(|i| first + i * stride).find_map(|v| {
+            (self.bytes[v] == VectorKind::Meta as u8).then(|| MetaRef {
+                at: v + VECTOR_HEAD,
+                scale: f32_at(&self.bytes[v..v + VECTOR_HEAD], 4),
+            })
         })
+    }
+
+    /// The cosine of a meta vector with `query` (of this store's length).
+    #[inline]
+    pub fn meta_cosine(&self, meta: MetaRef, query: &QueryVector) -> f32 {
+        cosine(meta.scale, &self.bytes[meta.at..meta.at + self.dim], query)
     }
 
     /// The record of `content_hash`: each vector's kind byte, scale and quantized bytes.

@@ -336,14 +336,24 @@ mod tests {
         write_store(
             &data,
             MODEL,
-            &[(
-                hash(0),
-                vec![
-                    (VectorKind::Meta, vs[0].clone()),
-                    (VectorKind::Passage, vs[1].clone()),
-                    (VectorKind::Passage, vs[2].clone()),
-                ],
-            )],
+            &[
+                (
+                    hash(0),
+                    vec![
+                        (VectorKind::Meta, vs[0].clone()),
+                        (VectorKind::Passage, vs[1].clone()),
+                        (VectorKind::Passage, vs[2].clone()),
+                    ],
+                ),
+                (
+                    hash(1),
+                    vec![
+                        (VectorKind::Passage, vs[3].clone()),
+                        (VectorKind::Meta, vs[0].clone()),
+                    ],
+                ),
+                (hash(2), vec![(VectorKind::Passage, vs[4].clone())]),
+            ],
         );
         let s = VectorStore::open_file(&store_path(&data)).unwrap();
         // A language's mean: a third of the way to one vector, plus a little of another.
@@ -372,6 +382,20 @@ mod tests {
         );
         let combined = got.combined(0.3);
         assert!((combined - (0.3 * got.meta + 0.7 * got.best_passage)).abs() < 1e-6);
+        // The meta vector alone, found wherever it is in the record and scored through its
+        // MetaRef with the mean's cosine as a generation's table keeps it, scores the same.
+        let qv = super::super::QueryVector::new(q);
+        let mean_q = super::super::QueryVector::new(&mean);
+        for h in [hash(0), hash(1)] {
+            let r = s.meta_ref(&h).unwrap();
+            let from_ref = (s.meta_cosine(r, &qv) - centre.query_dot_mean())
+                / centre.norm_after(s.meta_cosine(r, &mean_q));
+            assert!(
+                (from_ref - got.meta).abs() < 1e-5,
+                "{h}: {from_ref} {got:?}"
+            );
+        }
+        assert_eq!(s.meta_ref(&hash(2)), None, "passages only");
     }
 
     #[test]

@@ -16,11 +16,12 @@ use std::collections::HashMap;
 
 use indexer::data_dir::DataDir;
 use indexer::schema::names;
+use indexer::vectors::store::MetaRef;
 use indexer::vectors::{Centre, QueryVector, VectorKind, VectorStore};
-use tantivy::collector::DocSetCollector;
+use tantivy::collector::{Collector, DocSetCollector, SegmentCollector};
 use tantivy::columnar::StrColumn;
 use tantivy::query::Query;
-use tantivy::{DocAddress, Searcher};
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader};
 
 use crate::error::AppError;
 
@@ -45,6 +46,83 @@ pub struct Vectors {
     hashes: Vec<Vec<Box<str>>>,
     /// Per language of the library: the mean of its documents' passage vectors.
     means: HashMap<String, Vec<f32>>,
+    /// Per language: its live works' meta vectors, for the first pass of [`Vectors::nearest`].
+    metas: HashMap<String, MetaTable>,
+}
+
+/// One language's live works with a meta vector (every work with vectors has one: its title,
+/// keywords and abstract, or its opening): where it is in the store and what centring
+/// on the language's mean divides its cosines by, which depends on the generation, not on the
+/// query. The first pass of a search over 10⁵ works is then one dot product a work, read in
+/// a tight loop (24 bytes a work here; the vectors stay in the store's map).
+#[derive(Default)]
+struct MetaTable {
+    addrs: Vec<DocAddress>,
+    refs: Vec<MetaRef>,
+    /// 1 / |p − m| (1 without a mean).
+    inv_norms: Vec<f32>,
+}
+
+/// Per segment, the documents a filter admits, as bits: what the first pass checks each work
+/// of a language's table against.
+struct Admitted;
+
+struct SegmentAdmitted {
+    segment: u32,
+    bits: Vec<u64>,
+}
+
+impl Collector for Admitted {
+    type Fruit = Vec<Vec<u64>>;
+    type Child = SegmentAdmitted;
+
+    fn for_segment(
+        &self,
+        segment: u32,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentAdmitted> {
+        Ok(SegmentAdmitted {
+            segment,
+            bits: vec![0; (reader.max_doc() as usize).div_ceil(64)],
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<(u32, Vec<u64>)>) -> tantivy::Result<Vec<Vec<u64>>> {
+        let mut out = vec![
+            Vec::new();
+            fruits
+                .iter()
+                .map(|(s, _)| *s as usize + 1)
+                .max()
+                .unwrap_or(0)
+        ];
+        for (segment, bits) in fruits {
+            out[segment as usize] = bits;
+        }
+        Ok(out)
+    }
+}
+
+impl SegmentCollector for SegmentAdmitted {
+    type Fruit = (u32, Vec<u64>);
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        self.bits[doc as usize / 64] |= 1 << (doc % 64);
+    }
+
+    fn harvest(self) -> (u32, Vec<u64>) {
+        (self.segment, self.bits)
+    }
+}
+
+fn admitted(bits: &[Vec<u64>], addr: DocAddress) -> bool {
+    bits.get(addr.segment_ord as usize)
+        .and_then(|b| b.get(addr.doc_id as usize / 64))
+        .is_some_and(|w| w & (1 << (addr.doc_id % 64)) != 0)
 }
 
 impl std::fmt::Debug for Vectors {
@@ -117,9 +195,48 @@ impl Vectors {
             store,
             hashes,
             means: HashMap::new(),
+            metas: HashMap::new(),
         };
         v.means = v.language_means(searcher, &hash_columns)?;
+        v.metas = v.meta_tables(searcher, &hash_columns)?;
         Ok(Some(v))
+    }
+
+    /// Each language's [`MetaTable`] (after [`Vectors::language_means`]).
+    fn meta_tables(
+        &self,
+        searcher: &Searcher,
+        hashes: &[Option<StrColumn>],
+    ) -> Result<HashMap<String, MetaTable>, AppError> {
+        let langs = columns(searcher, names::LANG)?;
+        let mut tables: HashMap<String, MetaTable> = HashMap::new();
+        let means: HashMap<&str, (QueryVector, Centre)> = self
+            .means
+            .iter()
+            // A centre for any query: only its norm_after is used here.
+            .map(|(l, m)| (l.as_str(), (QueryVector::new(m), Centre::new(m, m))))
+            .collect();
+        let mut lang = String::new();
+        for (ord, seg) in searcher.segment_readers().iter().enumerate() {
+            for doc in seg.doc_ids_alive() {
+                let addr = DocAddress::new(ord as u32, doc);
+                let Some(meta) = self.hash(hashes, addr).and_then(|h| self.store.meta_ref(h))
+                else {
+                    continue;
+                };
+                if !str_of(langs[ord].as_ref(), doc, &mut lang) {
+                    continue;
+                }
+                let inv_norm = means.get(lang.as_str()).map_or(1.0, |(mean, centre)| {
+                    1.0 / centre.norm_after(self.store.meta_cosine(meta, mean))
+                });
+                let t = tables.entry(lang.clone()).or_default();
+                t.addrs.push(addr);
+                t.refs.push(meta);
+                t.inv_norms.push(inv_norm);
+            }
+        }
+        Ok(tables)
     }
 
     /// The mean passage vector of each language's live works.
@@ -247,34 +364,43 @@ impl Vectors {
         if k == 0 {
             return Ok(Vec::new());
         }
-        let admitted = searcher.search(filter, &DocSetCollector)?;
         let hashes = columns(searcher, names::CONTENT_HASH)?;
         let prepared = self.prepare(query, query_lang, doc_lang);
-        let mut works: Vec<(DocAddress, &str)> = admitted
-            .into_iter()
-            .filter_map(|a| Some((a, self.hash(&hashes, a)?)))
-            .collect();
         let shortlist = k.saturating_mul(SHORTLIST_PER_HIT).max(SHORTLIST_MIN);
-        if works.len() > shortlist {
-            // A work without a meta vector is always scored in full.
-            let mut first: Vec<(f32, DocAddress, &str)> = works
-                .iter()
-                .map(|&(a, h)| {
-                    let s = self
-                        .store
-                        .meta_centred(h, &prepared.query, prepared.centre.as_ref());
-                    (s.unwrap_or(f32::INFINITY), a, h)
-                })
-                .collect();
-            first.select_nth_unstable_by(shortlist - 1, |x, y| {
-                y.0.total_cmp(&x.0).then(x.1.cmp(&y.1))
-            });
-            first.truncate(shortlist);
-            works = first.into_iter().map(|(_, a, h)| (a, h)).collect();
-        }
+        let works: Vec<DocAddress> = match self.metas.get(doc_lang) {
+            Some(table) if table.addrs.len() > shortlist => {
+                let bits = searcher.search(filter, &Admitted)?;
+                let qm = prepared.centre.as_ref().map_or(0.0, Centre::query_dot_mean);
+                let mut first: Vec<(f32, DocAddress)> = table
+                    .addrs
+                    .iter()
+                    .zip(&table.refs)
+                    .zip(&table.inv_norms)
+                    .filter(|((a, _), _)| admitted(&bits, **a))
+                    .map(|((a, r), inv)| {
+                        let s = (self.store.meta_cosine(*r, &prepared.query) - qm) * inv;
+                        (s, *a)
+                    })
+                    .collect();
+                if first.len() > shortlist {
+                    first.select_nth_unstable_by(shortlist - 1, |x, y| {
+                        y.0.total_cmp(&x.0).then(x.1.cmp(&y.1))
+                    });
+                    first.truncate(shortlist);
+                }
+                first.into_iter().map(|(_, a)| a).collect()
+            }
+            _ => searcher
+                .search(filter, &DocSetCollector)?
+                .into_iter()
+                .collect(),
+        };
         let mut scored: Vec<(DocAddress, f32)> = works
             .into_iter()
-            .filter_map(|(a, h)| Some((a, self.score(h, &prepared)?)))
+            .filter_map(|a| {
+                let h = self.hash(&hashes, a)?;
+                Some((a, self.score(h, &prepared)?))
+            })
             .collect();
         let by_score =
             |x: &(DocAddress, f32), y: &(DocAddress, f32)| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0));
