@@ -424,7 +424,13 @@ impl VectorStore {
     /// The cosine of a meta vector with `query` (of this store's length).
     #[inline]
     pub fn meta_cosine(&self, meta: MetaRef, query: &QueryVector) -> f32 {
-        cosine(meta.scale, &self.bytes[meta.at..meta.at + self.dim], query)
+        let (scale, bytes) = self.meta_vector(meta);
+        cosine(scale, bytes, query)
+    }
+
+    /// A meta vector as stored: its scale and quantized bytes (for [`super::quant::cosine`]).
+    pub fn meta_vector(&self, meta: MetaRef) -> (f32, &[u8]) {
+        (meta.scale, &self.bytes[meta.at..meta.at + self.dim])
     }
 
     /// The record of `content_hash`: each vector's kind byte, scale and quantized bytes.
