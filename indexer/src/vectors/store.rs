@@ -471,6 +471,23 @@ impl VectorStore {
         })
     }
 
+    /// Adds the document's passage vectors, dequantized, to `sum` (of this store's length);
+    /// returns how many it added (`None` for a document without vectors). What a language's
+    /// mean is made of, without a vector allocated per passage.
+    pub fn add_passages(&self, content_hash: &str, sum: &mut [f64]) -> Option<usize> {
+        let mut n = 0;
+        for (kind, scale, v) in self.record(content_hash)? {
+            if kind == VectorKind::Passage as u8 {
+                let scale = f64::from(scale);
+                sum.iter_mut()
+                    .zip(v)
+                    .for_each(|(s, &b)| *s += scale * f64::from(b as i8));
+                n += 1;
+            }
+        }
+        Some(n)
+    }
+
     /// The vectors of a document, dequantized, with their kinds (tests and tools).
     pub fn vectors(&self, content_hash: &str) -> Option<Vec<(VectorKind, Vec<f32>)>> {
         Some(

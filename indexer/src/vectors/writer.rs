@@ -396,6 +396,22 @@ mod tests {
             );
         }
         assert_eq!(s.meta_ref(&hash(2)), None, "passages only");
+        // A language's mean is summed from the quantized passages as `vectors` reads them.
+        let mut sum = vec![0f64; 384];
+        assert_eq!(s.add_passages(&hash(0), &mut sum), Some(2));
+        let want: Vec<f64> = s
+            .vectors(&hash(0))
+            .unwrap()
+            .into_iter()
+            .filter(|(k, _)| *k == VectorKind::Passage)
+            .fold(vec![0f64; 384], |mut acc, (_, v)| {
+                acc.iter_mut()
+                    .zip(&v)
+                    .for_each(|(a, x)| *a += f64::from(*x));
+                acc
+            });
+        assert!(sum.iter().zip(&want).all(|(a, b)| (a - b).abs() < 1e-6));
+        assert_eq!(s.add_passages("missing", &mut sum), None);
     }
 
     #[test]

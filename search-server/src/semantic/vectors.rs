@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use indexer::data_dir::DataDir;
 use indexer::schema::names;
 use indexer::vectors::quant;
-use indexer::vectors::{Centre, QueryVector, VectorKind, VectorStore};
+use indexer::vectors::{Centre, QueryVector, VectorStore};
 use tantivy::collector::{Collector, DocSetCollector, SegmentCollector};
 use tantivy::columnar::StrColumn;
 use tantivy::query::Query;
@@ -264,20 +264,11 @@ impl Vectors {
                 if !str_of(langs[ord].as_ref(), doc, &mut lang) {
                     continue;
                 }
-                let Some(vectors) = self.store.vectors(hash) else {
-                    continue;
-                };
-                let (sum, n) = sums
-                    .entry(lang.clone())
-                    .or_insert_with(|| (vec![0.0; dim], 0));
-                for (kind, x) in vectors {
-                    if kind == VectorKind::Passage {
-                        sum.iter_mut()
-                            .zip(&x)
-                            .for_each(|(s, v)| *s += f64::from(*v));
-                        *n += 1;
-                    }
+                if !sums.contains_key(lang.as_str()) {
+                    sums.insert(lang.clone(), (vec![0.0; dim], 0));
                 }
+                let (sum, n) = sums.get_mut(lang.as_str()).expect("inserted above");
+                *n += self.store.add_passages(hash, sum).unwrap_or(0);
             }
         }
         Ok(sums
@@ -426,6 +417,7 @@ mod tests {
     use super::*;
     use indexer::ingest::{self, AddOptions};
     use indexer::vectors::writer::StoreWriter;
+    use indexer::vectors::VectorKind;
     use tantivy::query::AllQuery;
 
     /// A library of `n` Vietnamese records cut from the bundled d2l-vi sections (real text),
