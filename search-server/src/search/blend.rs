@@ -62,20 +62,14 @@ pub fn other_language(lang: &str) -> &'static str {
 }
 
 /// Re-ranks the first [`HYBRID_DEPTH`] works of `ranked` with the model.
-pub fn hybrid(
-    searcher: &Searcher,
-    vectors: &Vectors,
-    query: &[f32],
-    query_lang: &str,
-    ranked: &mut [Ranked],
-) -> Result<(), AppError> {
+pub fn hybrid(vectors: &Vectors, query: &[f32], query_lang: &str, ranked: &mut [Ranked]) {
     let n = ranked.len().min(HYBRID_DEPTH);
     let head = &mut ranked[..n];
     if head.len() < 2 {
-        return Ok(());
+        return;
     }
     let addrs: Vec<DocAddress> = head.iter().map(|r| r.addr).collect();
-    let cosines = vectors.cosines(searcher, &addrs, query, query_lang)?;
+    let cosines = vectors.cosines(&addrs, query, query_lang);
     let lexical: Vec<f32> = head.iter().map(|r| r.score).collect();
     // Mixed scores lie in 0..=1; the works below the head keep their order after them.
     let mixed = mix_scaled(&lexical, &cosines, hybrid_weight(query_lang));
@@ -83,7 +77,6 @@ pub fn hybrid(
         r.score = m;
     }
     head.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.addr.cmp(&b.addr)));
-    Ok(())
 }
 
 /// The lexical ranking of the target language fused with the model's nearest works there

@@ -62,6 +62,12 @@ pub struct SearchResponse {
     pub other_language: Vec<Hit>,
 }
 
+/// Whether a search crosses languages: its `lang` filter is not the query's language.
+fn crosses_languages(plan: &Plan, req: &SearchRequest) -> bool {
+    let own = blend::query_language(plan.analyzed.vietnamese);
+    req.lang.as_deref().is_some_and(|l| l != own)
+}
+
 /// The model's view of one search: the documents' vectors (some), the query's vector and
 /// language, and whether the search crosses to another language (`lang=` not the query's).
 struct ModelView {
@@ -102,7 +108,7 @@ impl ModelView {
             query: semantic.query_vector(&text)?,
             vectors,
             own,
-            cross: req.lang.as_deref().is_some_and(|l| l != own),
+            cross: crosses_languages(plan, req),
             hybrid: has_diacritics(&text) || !plan.analyzed.vietnamese,
         }))
     }
@@ -290,11 +296,7 @@ fn execute(
             // A cross-lingual search fuses the lexical ranking's best blend::CROSS_DEPTH.
             // Whether the search crosses languages is known from the request and the query's
             // words, before the model's view is ready.
-            let cross = model.started()
-                && req
-                    .lang
-                    .as_deref()
-                    .is_some_and(|l| l != blend::query_language(plan.analyzed.vietnamese));
+            let cross = model.started() && crosses_languages(plan, req);
             let depth =
                 wanted
                     .max(proximity::DEPTH)
@@ -337,9 +339,7 @@ fn execute(
                         ranked = fused;
                         extra = added;
                     }
-                    _ if view.hybrid => {
-                        blend::hybrid(searcher, vectors, &view.query, own, &mut ranked)?
-                    }
+                    _ if view.hybrid => blend::hybrid(vectors, &view.query, own, &mut ranked),
                     _ => {}
                 }
             }

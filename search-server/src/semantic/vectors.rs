@@ -42,8 +42,12 @@ const SHORTLIST_MIN: usize = 300;
 /// The vectors of one generation.
 pub struct Vectors {
     store: VectorStore,
-    /// Per segment (by ordinal): the content hash of each term ordinal of its column.
+    /// Per segment (by ordinal): its `content_hash` column, and the hash of each term ordinal
+    /// of it, read once per generation.
+    hash_columns: Vec<Option<StrColumn>>,
     hashes: Vec<Vec<Box<str>>>,
+    /// Each work's language.
+    langs: Languages,
     /// Per language of the library: the mean of its documents' passage vectors.
     means: HashMap<String, Vec<f32>>,
     /// Per language: its live works' meta vectors, for the first pass of [`Vectors::nearest`].
@@ -186,13 +190,6 @@ impl Languages {
     }
 }
 
-fn str_of(column: Option<&StrColumn>, doc: u32, out: &mut String) -> bool {
-    out.clear();
-    column
-        .and_then(|c| c.term_ords(doc).next().map(|o| (c, o)))
-        .is_some_and(|(c, o)| c.ord_to_str(o, out).unwrap_or(false))
-}
-
 fn normalised(mut v: Vec<f32>) -> Vec<f32> {
     let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
     if n > 0.0 {
@@ -236,22 +233,19 @@ impl Vectors {
         }
         let mut v = Vectors {
             store,
+            hash_columns,
             hashes,
+            langs: Languages::new(searcher)?,
             means: HashMap::new(),
             metas: HashMap::new(),
         };
-        v.means = v.language_means(searcher, &hash_columns)?;
-        v.metas = v.meta_tables(searcher, &hash_columns)?;
+        v.means = v.language_means(searcher);
+        v.metas = v.meta_tables(searcher);
         Ok(Some(v))
     }
 
     /// Each language's [`MetaTable`] (after [`Vectors::language_means`]).
-    fn meta_tables(
-        &self,
-        searcher: &Searcher,
-        hashes: &[Option<StrColumn>],
-    ) -> Result<HashMap<String, MetaTable>, AppError> {
-        let langs = Languages::new(searcher)?;
+    fn meta_tables(&self, searcher: &Searcher) -> HashMap<String, MetaTable> {
         let mut tables: HashMap<String, MetaTable> = HashMap::new();
         let means: HashMap<&str, (QueryVector, Centre)> = self
             .means
@@ -262,11 +256,10 @@ impl Vectors {
         for (ord, seg) in searcher.segment_readers().iter().enumerate() {
             for doc in seg.doc_ids_alive() {
                 let addr = DocAddress::new(ord as u32, doc);
-                let Some(meta) = self.hash(hashes, addr).and_then(|h| self.store.meta_ref(h))
-                else {
+                let Some(meta) = self.hash(addr).and_then(|h| self.store.meta_ref(h)) else {
                     continue;
                 };
-                let Some(lang) = langs.of(addr) else {
+                let Some(lang) = self.langs.of(addr) else {
                     continue;
                 };
                 let inv_norm = means.get(lang).map_or(1.0, |(mean, centre)| {
@@ -283,25 +276,20 @@ impl Vectors {
                 t.bytes.extend_from_slice(bytes);
             }
         }
-        Ok(tables)
+        tables
     }
 
     /// The mean passage vector of each language's live works.
-    fn language_means(
-        &self,
-        searcher: &Searcher,
-        hashes: &[Option<StrColumn>],
-    ) -> Result<HashMap<String, Vec<f32>>, AppError> {
+    fn language_means(&self, searcher: &Searcher) -> HashMap<String, Vec<f32>> {
         let dim = self.store.dim();
         let mut sums: HashMap<String, (Vec<f64>, usize)> = HashMap::new();
-        let langs = Languages::new(searcher)?;
         for (ord, seg) in searcher.segment_readers().iter().enumerate() {
             for doc in seg.doc_ids_alive() {
                 let addr = DocAddress::new(ord as u32, doc);
-                let Some(hash) = self.hash(hashes, addr) else {
+                let Some(hash) = self.hash(addr) else {
                     continue;
                 };
-                let Some(lang) = langs.of(addr) else {
+                let Some(lang) = self.langs.of(addr) else {
                     continue;
                 };
                 if !sums.contains_key(lang) {
@@ -311,11 +299,10 @@ impl Vectors {
                 *n += self.store.add_passages(hash, sum).unwrap_or(0);
             }
         }
-        Ok(sums
-            .into_iter()
+        sums.into_iter()
             .filter(|(_, (_, n))| *n > 0)
             .map(|(l, (sum, n))| (l, sum.iter().map(|s| (s / n as f64) as f32).collect()))
-            .collect())
+            .collect()
     }
 
     /// Documents (content hashes) with vectors.
@@ -327,9 +314,14 @@ impl Vectors {
         self.store.len() == 0
     }
 
-    fn hash(&self, columns: &[Option<StrColumn>], addr: DocAddress) -> Option<&str> {
+    fn hash(&self, addr: DocAddress) -> Option<&str> {
         let seg = addr.segment_ord as usize;
-        let ord = columns.get(seg)?.as_ref()?.term_ords(addr.doc_id).next()?;
+        let ord = self
+            .hash_columns
+            .get(seg)?
+            .as_ref()?
+            .term_ords(addr.doc_id)
+            .next()?;
         self.hashes.get(seg)?.get(ord as usize).map(|h| &**h)
     }
 
@@ -364,26 +356,22 @@ impl Vectors {
     /// vectors.
     pub fn cosines(
         &self,
-        searcher: &Searcher,
         addrs: &[DocAddress],
         query: &[f32],
         query_lang: &str,
-    ) -> Result<Vec<Option<f32>>, AppError> {
-        let hashes = columns(searcher, names::CONTENT_HASH)?;
-        let langs = columns(searcher, names::LANG)?;
-        let mut prepared: HashMap<String, Prepared> = HashMap::new();
-        let mut lang = String::new();
-        Ok(addrs
+    ) -> Vec<Option<f32>> {
+        let mut prepared: HashMap<&str, Prepared> = HashMap::new();
+        addrs
             .iter()
             .map(|a| {
-                let hash = self.hash(&hashes, *a)?;
-                str_of(langs[a.segment_ord as usize].as_ref(), a.doc_id, &mut lang);
-                if !prepared.contains_key(&lang) {
-                    prepared.insert(lang.clone(), self.prepare(query, query_lang, &lang));
-                }
-                self.score(hash, &prepared[&lang])
+                let hash = self.hash(*a)?;
+                let lang = self.langs.of(*a).unwrap_or("");
+                let p = prepared
+                    .entry(lang)
+                    .or_insert_with(|| self.prepare(query, query_lang, lang));
+                self.score(hash, p)
             })
-            .collect())
+            .collect()
     }
 
     /// The `k` works that `filter` admits nearest to `query` (a unit vector in `query_lang`;
@@ -401,7 +389,6 @@ impl Vectors {
         if k == 0 {
             return Ok(Vec::new());
         }
-        let hashes = columns(searcher, names::CONTENT_HASH)?;
         let prepared = self.prepare(query, query_lang, doc_lang);
         let shortlist = k.saturating_mul(SHORTLIST_PER_HIT).max(SHORTLIST_MIN);
         let works: Vec<DocAddress> = match self.metas.get(doc_lang) {
@@ -437,7 +424,7 @@ impl Vectors {
         let mut scored: Vec<(DocAddress, f32)> = works
             .into_iter()
             .filter_map(|a| {
-                let h = self.hash(&hashes, a)?;
+                let h = self.hash(a)?;
                 Some((a, self.score(h, &prepared)?))
             })
             .collect();
