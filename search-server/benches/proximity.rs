@@ -57,6 +57,7 @@ fn main() {
     let on = state(Weights::default());
     let off = state(Weights {
         proximity: 0.0,
+        lead: 0.0,
         ..Weights::default()
     });
     let mut queries: Vec<String> = questions.clone();

@@ -37,7 +37,7 @@ use facets::{facet_list, Facet, FacetCollector, FacetFruit, FACETS};
 use hits::make_hit;
 use notes::Note;
 use plan::Plan;
-use proximity::Proximity;
+use proximity::{Proximity, ProximityWeights};
 use units::{MatchCollector, Ranked, Scoring};
 
 pub use facets::{FacetValue, Facets};
@@ -203,7 +203,10 @@ pub fn run(state: &AppState, req: &SearchRequest) -> Result<SearchResponse, AppE
             &searcher,
             fields.text_folded,
             &plan.analyzed.folded,
-            state.weights.proximity,
+            ProximityWeights {
+                window: state.weights.proximity,
+                lead: state.weights.lead,
+            },
             stats.units_in(Unit::Work, plan.analyzed.vietnamese),
         )?,
         _ => None,

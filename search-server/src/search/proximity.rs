@@ -10,6 +10,12 @@
 //! the work's folded text hold (0 to 1), and the score becomes `score × (1 + weight ×
 //! coverage)`.
 //!
+//! The same positions say whether the query's words *open* the work: the IDF share of them in
+//! its first window (a record's opening sentence names its subject, a PDF's first page holds its
+//! title) multiplies the score once more, by `1 + lead × share`. A passage that begins `Men răng
+//! là lớp mô...` answers `Men răng có tác dụng gì?` better than one that mentions enamel in
+//! passing, with the same words.
+//!
 //! Positions come from the index (the folded fields keep them for phrase queries), so no stored
 //! text is read or tokenised again: a 300-page thesis costs what its query-word occurrences cost.
 //! Measured with bench/relevance (MRR@10 of the ViRE question sets, nDCG@10 of NFCorpus), the
@@ -32,11 +38,19 @@ pub const DEPTH: usize = 20;
 /// Width of the window, in word positions: a sentence or two.
 pub const WINDOW: u32 = 12;
 
+/// How much the two signals weigh: `window` the best window anywhere, `lead` the first.
+#[derive(Debug, Clone, Copy)]
+pub struct ProximityWeights {
+    pub window: f32,
+    pub lead: f32,
+}
+
 /// The query's distinct words on one field, with their IDF, and how much coverage weighs.
 #[derive(Debug)]
 pub struct Proximity {
     field: Field,
     weight: f32,
+    lead: f32,
     terms: Vec<Term>,
     idf: Vec<f32>,
     total_idf: f32,
@@ -44,16 +58,16 @@ pub struct Proximity {
 
 impl Proximity {
     /// The words of `words` (folded syllables) that occur in `field` of `documents` works, for
-    /// re-ranking with `weight`; `None` when fewer than two do, since one word has no
-    /// proximity, or when the weight is not positive.
+    /// re-ranking with `weights`; `None` when fewer than two do, since one word has no
+    /// proximity, or when neither weight is positive.
     pub fn new(
         searcher: &Searcher,
         field: Field,
         words: &[String],
-        weight: f32,
+        weights: ProximityWeights,
         documents: u64,
     ) -> tantivy::Result<Option<Proximity>> {
-        if weight <= 0.0 {
+        if weights.window <= 0.0 && weights.lead <= 0.0 {
             return Ok(None);
         }
         let mut seen = HashSet::new();
@@ -78,16 +92,22 @@ impl Proximity {
         let total_idf = idf.iter().sum();
         Ok(Some(Proximity {
             field,
-            weight,
+            weight: weights.window.max(0.0),
+            lead: weights.lead.max(0.0),
             terms,
             idf,
             total_idf,
         }))
     }
 
-    /// The coverage (0 to 1) of each document of `docs`, in the order given.
-    pub fn coverages(&self, searcher: &Searcher, docs: &[DocAddress]) -> tantivy::Result<Vec<f32>> {
-        let mut out = vec![0.0; docs.len()];
+    /// The coverage of each document of `docs`, in the order given: (best window, first
+    /// window), each 0 to 1.
+    pub fn coverages(
+        &self,
+        searcher: &Searcher,
+        docs: &[DocAddress],
+    ) -> tantivy::Result<Vec<(f32, f32)>> {
+        let mut out = vec![(0.0, 0.0); docs.len()];
         // Postings only move forward: visit each segment's documents in increasing order.
         let mut order: Vec<usize> = (0..docs.len()).collect();
         order.sort_by_key(|&i| (docs[i].segment_ord, docs[i].doc_id));
@@ -116,7 +136,10 @@ impl Proximity {
                     }
                 }
                 occurrences.sort_unstable();
-                out[i] = self.best_window(&occurrences);
+                out[i] = (
+                    self.best_window(&occurrences),
+                    self.lead_window(&occurrences),
+                );
             }
         }
         Ok(out)
@@ -147,14 +170,28 @@ impl Proximity {
         (best / self.total_idf).min(1.0)
     }
 
+    /// The IDF share of distinct terms in the first [`WINDOW`] positions, over `occurrences`
+    /// sorted by position.
+    fn lead_window(&self, occurrences: &[(u32, usize)]) -> f32 {
+        let mut seen = vec![false; self.terms.len()];
+        let mut inside = 0.0f32;
+        for &(_, k) in occurrences.iter().take_while(|(pos, _)| *pos < WINDOW) {
+            if !std::mem::replace(&mut seen[k], true) {
+                inside += self.idf[k];
+            }
+        }
+        (inside / self.total_idf).min(1.0)
+    }
+
     /// Re-ranks the first [`DEPTH`] of `hits` (best first) by `score × (1 + weight ×
-    /// coverage)`; equal scores keep their order, and hits past the depth keep their place.
+    /// coverage) × (1 + lead × opening)`; equal scores keep their order, and hits past the
+    /// depth keep their place.
     pub fn rerank(&self, searcher: &Searcher, hits: &mut [Ranked]) -> tantivy::Result<()> {
         let head = hits.len().min(DEPTH);
         let docs: Vec<DocAddress> = hits[..head].iter().map(|h| h.addr).collect();
         let coverages = self.coverages(searcher, &docs)?;
-        for (hit, c) in hits[..head].iter_mut().zip(coverages) {
-            hit.score *= 1.0 + self.weight * c;
+        for (hit, (window, lead)) in hits[..head].iter_mut().zip(coverages) {
+            hit.score *= (1.0 + self.weight * window) * (1.0 + self.lead * lead);
         }
         hits[..head].sort_by(|a, b| b.score.total_cmp(&a.score));
         Ok(())
@@ -205,6 +242,12 @@ mod tests {
         searcher.search(works, &tantivy::collector::Count).unwrap() as u64
     }
 
+    /// The window alone, as measured before the lead.
+    const WINDOW_ONLY: ProximityWeights = ProximityWeights {
+        window: 0.15,
+        lead: 0.0,
+    };
+
     fn hit(score: f32, addr: DocAddress) -> Ranked {
         Ranked {
             score,
@@ -246,12 +289,17 @@ mod tests {
             &searcher,
             field,
             &words("Cà phê sữa có đắng không?"),
-            0.15,
+            WINDOW_ONLY,
             n,
         )
         .unwrap()
         .unwrap();
-        let c = p.coverages(&searcher, &all(&searcher, &w)).unwrap();
+        let c: Vec<f32> = p
+            .coverages(&searcher, &all(&searcher, &w))
+            .unwrap()
+            .into_iter()
+            .map(|(window, _)| window)
+            .collect();
         assert_eq!(c[0], 1.0);
         assert!(c[1] > 0.0 && c[1] < 1.0, "{c:?}");
         assert!(c[2] > 0.0 && c[2] < c[1], "{c:?}");
@@ -294,9 +342,15 @@ mod tests {
                 .unwrap(),
             4
         );
-        let p = Proximity::new(&searcher, field, &words("cà phê sữa đắng"), 0.15, live)
-            .unwrap()
-            .unwrap();
+        let p = Proximity::new(
+            &searcher,
+            field,
+            &words("cà phê sữa đắng"),
+            WINDOW_ONLY,
+            live,
+        )
+        .unwrap()
+        .unwrap();
         let hits = searcher
             .search(
                 &tantivy::query::TermQuery::new(
@@ -307,7 +361,7 @@ mod tests {
             )
             .unwrap();
         assert_eq!(hits.len(), 1);
-        assert_eq!(p.coverages(&searcher, &[hits[0].1]).unwrap(), [1.0]);
+        assert_eq!(p.coverages(&searcher, &[hits[0].1]).unwrap(), [(1.0, 1.0)]);
     }
 
     #[test]
@@ -315,7 +369,7 @@ mod tests {
         let (searcher, field, _) = index(&[ANSWER.to_string()]);
         for q in ["đắng", "đắng đắng", "bingsu ổi", ""] {
             assert!(
-                Proximity::new(&searcher, field, &words(q), 0.15, 1)
+                Proximity::new(&searcher, field, &words(q), WINDOW_ONLY, 1)
                     .unwrap()
                     .is_none(),
                 "{q}"
@@ -336,7 +390,7 @@ mod tests {
             &searcher,
             field,
             &words("cà phê sữa đắng"),
-            0.15,
+            WINDOW_ONLY,
             works(&searcher, &w),
         )
         .unwrap()
@@ -361,5 +415,45 @@ mod tests {
         let mut hits = vec![hit(2.0, docs[0]), hit(1.0, docs[1])];
         p.rerank(&searcher, &mut hits).unwrap();
         assert_eq!(hits[0].addr, docs[0]);
+    }
+
+    #[test]
+    fn words_that_open_the_work_count_again() {
+        // Two ViMedAQA passages (`../shared/ir/vire-vi`) for `Men răng có tác dụng gì?`: the
+        // one about enamel names it first; the next has `men` in its first window and `răng`
+        // just past it (its 13th word), and a third names it only further on.
+        let texts = [
+            "Men răng là lớp mô vô bào mỏng bao phủ bên ngoài của răng".to_string(),
+            "Thiểu sản men là sự hình thành không hoàn toàn của men răng".to_string(),
+            format!("{OTHER} , men răng"),
+        ];
+        let (searcher, field, w) = index(&texts);
+        let docs = all(&searcher, &w);
+        let weights = ProximityWeights {
+            window: 0.0,
+            lead: 0.1,
+        };
+        let p = Proximity::new(
+            &searcher,
+            field,
+            &words("Men răng có tác dụng gì?"),
+            weights,
+            works(&searcher, &w),
+        )
+        .unwrap()
+        .unwrap();
+        let c = p.coverages(&searcher, &docs).unwrap();
+        // Only `men răng` of the query's words is in any text, each in all three.
+        assert_eq!(c[0].1, 1.0, "{c:?}");
+        assert!((c[1].1 - 0.5).abs() < 1e-6, "{c:?}");
+        assert_eq!(c[2].1, 0.0, "{c:?}");
+        let mut hits: Vec<Ranked> = [2, 0].iter().map(|&i| hit(1.0, docs[i])).collect();
+        p.rerank(&searcher, &mut hits).unwrap();
+        assert_eq!(hits[0].addr, docs[0]);
+        assert!(
+            (hits[0].score - 1.1).abs() < 1e-6 && hits[1].score == 1.0,
+            "{:?}",
+            hits[0].score
+        );
     }
 }
