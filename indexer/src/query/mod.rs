@@ -110,7 +110,7 @@ pub struct Weights {
 /// left out of long queries at 14% and repeats at their square root (NFCorpus +1.2 without
 /// costing Cranfield alone, which lost 3.5 points when words in 6% of passages were dropped),
 /// the query's words at the opening of a work at 0.1 (ViMedAQA +0.2 alone and
-/// mixed, ViRE4MRC +0.3, ALQAC −0.2 alone and −0.3 mixed; a lead of 6 words lost 0.2 of English
+/// mixed, ViRe4MRC +0.3, ALQAC −0.2 alone and −0.3 mixed; a lead of 6 words lost 0.2 of English
 /// known items), a question's frame at a quarter (ALQAC +0.8: `Theo Bộ luật Dân sự 2015, ...` no longer
 /// ranks the court rulings that cite the code above its articles; 0 measured about the same,
 /// but a frame can name the subject too: `Theo liệu pháp oxy, ...`).
