@@ -75,8 +75,8 @@ pub struct Weights {
     pub proximity: f32,
     /// How much the best hits gain when the query's words open the work (its first window of
     /// words, where a record or a page states its subject: `Men răng là lớp mô...` answers
-    /// `Men răng có tác dụng gì?`): the multiplier above gains `lead × share`, the IDF share of
-    /// the query's words in that window (search-server's `proximity` module).
+    /// `Men răng có tác dụng gì?`): a score is multiplied again, by `1 + lead × share`, the IDF
+    /// share of the query's words in that window (search-server's `proximity` module).
     pub lead: f32,
     /// The soft AND of keyword queries ([`AnalyzedQuery::is_keywords`]): a work's score is
     /// multiplied by `1 - soft_and × (1 - share)`, where share is the IDF share of the query's

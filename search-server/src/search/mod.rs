@@ -37,7 +37,7 @@ use facets::{facet_list, Facet, FacetCollector, FacetFruit, FACETS};
 use hits::make_hit;
 use notes::Note;
 use plan::Plan;
-use proximity::{Proximity, ProximityWeights};
+use proximity::Proximity;
 use units::{MatchCollector, Ranked, Scoring};
 
 pub use facets::{FacetValue, Facets};
@@ -203,10 +203,7 @@ pub fn run(state: &AppState, req: &SearchRequest) -> Result<SearchResponse, AppE
             &searcher,
             fields.text_folded,
             &plan.analyzed.folded,
-            ProximityWeights {
-                window: state.weights.proximity,
-                lead: state.weights.lead,
-            },
+            &state.weights,
             stats.units_in(Unit::Work, plan.analyzed.vietnamese),
         )?,
         _ => None,

@@ -23,7 +23,7 @@
 
 use std::collections::HashSet;
 
-use indexer::query::stats;
+use indexer::query::{stats, Weights};
 
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::schema::{Field, IndexRecordOption};
@@ -38,13 +38,6 @@ pub const DEPTH: usize = 20;
 /// Width of the window, in word positions: a sentence or two.
 pub const WINDOW: u32 = 12;
 
-/// How much the two signals weigh: `window` the best window anywhere, `lead` the first.
-#[derive(Debug, Clone, Copy)]
-pub struct ProximityWeights {
-    pub window: f32,
-    pub lead: f32,
-}
-
 /// The query's distinct words on one field, with their IDF, and how much coverage weighs.
 #[derive(Debug)]
 pub struct Proximity {
@@ -58,16 +51,17 @@ pub struct Proximity {
 
 impl Proximity {
     /// The words of `words` (folded syllables) that occur in `field` of `documents` works, for
-    /// re-ranking with `weights`; `None` when fewer than two do, since one word has no
-    /// proximity, or when neither weight is positive.
+    /// re-ranking with `weights.proximity` (the best window) and `weights.lead` (the first);
+    /// `None` when fewer than two do, since one word has no proximity, or when neither weight
+    /// is positive.
     pub fn new(
         searcher: &Searcher,
         field: Field,
         words: &[String],
-        weights: ProximityWeights,
+        weights: &Weights,
         documents: u64,
     ) -> tantivy::Result<Option<Proximity>> {
-        if weights.window <= 0.0 && weights.lead <= 0.0 {
+        if weights.proximity <= 0.0 && weights.lead <= 0.0 {
             return Ok(None);
         }
         let mut seen = HashSet::new();
@@ -92,7 +86,7 @@ impl Proximity {
         let total_idf = idf.iter().sum();
         Ok(Some(Proximity {
             field,
-            weight: weights.window.max(0.0),
+            weight: weights.proximity.max(0.0),
             lead: weights.lead.max(0.0),
             terms,
             idf,
@@ -136,27 +130,29 @@ impl Proximity {
                     }
                 }
                 occurrences.sort_unstable();
-                out[i] = (
-                    self.best_window(&occurrences),
-                    self.lead_window(&occurrences),
-                );
+                out[i] = self.windows(&occurrences);
             }
         }
         Ok(out)
     }
 
-    /// The largest IDF share of distinct terms within [`WINDOW`] positions, over `occurrences`
+    /// The largest IDF share of distinct terms within [`WINDOW`] positions, and the share in
+    /// the first [`WINDOW`] positions (the window before it first slides), over `occurrences`
     /// (position, term) sorted by position.
-    fn best_window(&self, occurrences: &[(u32, usize)]) -> f32 {
+    fn windows(&self, occurrences: &[(u32, usize)]) -> (f32, f32) {
         let mut count = vec![0u32; self.terms.len()];
         let mut inside = 0.0f32;
         let mut best = 0.0f32;
+        let mut lead = 0.0f32;
         let mut start = 0;
         for &(pos, k) in occurrences {
             if count[k] == 0 {
                 inside += self.idf[k];
             }
             count[k] += 1;
+            if pos < WINDOW {
+                lead = inside;
+            }
             while occurrences[start].0 + WINDOW <= pos {
                 let j = occurrences[start].1;
                 count[j] -= 1;
@@ -167,20 +163,8 @@ impl Proximity {
             }
             best = best.max(inside);
         }
-        (best / self.total_idf).min(1.0)
-    }
-
-    /// The IDF share of distinct terms in the first [`WINDOW`] positions, over `occurrences`
-    /// sorted by position.
-    fn lead_window(&self, occurrences: &[(u32, usize)]) -> f32 {
-        let mut seen = vec![false; self.terms.len()];
-        let mut inside = 0.0f32;
-        for &(_, k) in occurrences.iter().take_while(|(pos, _)| *pos < WINDOW) {
-            if !std::mem::replace(&mut seen[k], true) {
-                inside += self.idf[k];
-            }
-        }
-        (inside / self.total_idf).min(1.0)
+        let share = |x: f32| (x / self.total_idf).min(1.0);
+        (share(best), share(lead))
     }
 
     /// Re-ranks the first [`DEPTH`] of `hits` (best first) by `score × (1 + weight ×
@@ -243,10 +227,26 @@ mod tests {
     }
 
     /// The window alone, as measured before the lead.
-    const WINDOW_ONLY: ProximityWeights = ProximityWeights {
-        window: 0.15,
-        lead: 0.0,
-    };
+    fn window_only() -> Weights {
+        Weights {
+            proximity: 0.15,
+            lead: 0.0,
+            ..Weights::default()
+        }
+    }
+
+    /// The re-ranking of `q` over the works of `searcher`, which must have one.
+    fn proximity(
+        searcher: &Searcher,
+        field: Field,
+        q: &str,
+        weights: &Weights,
+        n: u64,
+    ) -> Proximity {
+        Proximity::new(searcher, field, &words(q), weights, n)
+            .unwrap()
+            .unwrap()
+    }
 
     fn hit(score: f32, addr: DocAddress) -> Ranked {
         Ranked {
@@ -285,15 +285,13 @@ mod tests {
         ];
         let (searcher, field, w) = index(&texts);
         let n = works(&searcher, &w);
-        let p = Proximity::new(
+        let p = proximity(
             &searcher,
             field,
-            &words("Cà phê sữa có đắng không?"),
-            WINDOW_ONLY,
+            "Cà phê sữa có đắng không?",
+            &window_only(),
             n,
-        )
-        .unwrap()
-        .unwrap();
+        );
         let c: Vec<f32> = p
             .coverages(&searcher, &all(&searcher, &w))
             .unwrap()
@@ -342,15 +340,7 @@ mod tests {
                 .unwrap(),
             4
         );
-        let p = Proximity::new(
-            &searcher,
-            field,
-            &words("cà phê sữa đắng"),
-            WINDOW_ONLY,
-            live,
-        )
-        .unwrap()
-        .unwrap();
+        let p = proximity(&searcher, field, "cà phê sữa đắng", &window_only(), live);
         let hits = searcher
             .search(
                 &tantivy::query::TermQuery::new(
@@ -369,7 +359,7 @@ mod tests {
         let (searcher, field, _) = index(&[ANSWER.to_string()]);
         for q in ["đắng", "đắng đắng", "bingsu ổi", ""] {
             assert!(
-                Proximity::new(&searcher, field, &words(q), WINDOW_ONLY, 1)
+                Proximity::new(&searcher, field, &words(q), &window_only(), 1)
                     .unwrap()
                     .is_none(),
                 "{q}"
@@ -386,15 +376,13 @@ mod tests {
         texts.insert(1, close);
         let (searcher, field, w) = index(&texts);
         let docs = all(&searcher, &w);
-        let p = Proximity::new(
+        let p = proximity(
             &searcher,
             field,
-            &words("cà phê sữa đắng"),
-            WINDOW_ONLY,
+            "cà phê sữa đắng",
+            &window_only(),
             works(&searcher, &w),
-        )
-        .unwrap()
-        .unwrap();
+        );
         // Equal scores: only proximity can order them.
         let mut hits: Vec<Ranked> = docs.iter().map(|a| hit(1.0, *a)).collect();
         p.rerank(&searcher, &mut hits).unwrap();
@@ -429,19 +417,13 @@ mod tests {
         ];
         let (searcher, field, w) = index(&texts);
         let docs = all(&searcher, &w);
-        let weights = ProximityWeights {
-            window: 0.0,
+        let weights = Weights {
+            proximity: 0.0,
             lead: 0.1,
+            ..Weights::default()
         };
-        let p = Proximity::new(
-            &searcher,
-            field,
-            &words("Men răng có tác dụng gì?"),
-            weights,
-            works(&searcher, &w),
-        )
-        .unwrap()
-        .unwrap();
+        let n = works(&searcher, &w);
+        let p = proximity(&searcher, field, "Men răng có tác dụng gì?", &weights, n);
         let c = p.coverages(&searcher, &docs).unwrap();
         // Only `men răng` of the query's words is in any text, each in all three.
         assert_eq!(c[0].1, 1.0, "{c:?}");
