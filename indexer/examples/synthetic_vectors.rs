@@ -58,7 +58,7 @@ fn main() -> anyhow::Result<()> {
                     let kind = if i == 0 {
                         VectorKind::Meta
                     } else {
-                        VectorKind::Passage
+                        VectorKind::Passage { page: 1 }
                     };
                     (kind, unit(installed.dim))
                 })

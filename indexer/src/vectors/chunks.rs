@@ -72,11 +72,20 @@ impl TokenCount for embed::Model {
     }
 }
 
+/// One window of a document's body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Passage {
+    pub text: String,
+    /// The page it was cut from (1-based, as the index numbers pages): the store keeps it, so
+    /// that search knows which pages the model read of a work longer than its budget.
+    pub page: u32,
+}
+
 /// The texts of one document to embed, and what they cost.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Texts {
     pub meta: Option<String>,
-    pub passages: Vec<String>,
+    pub passages: Vec<Passage>,
     /// Tokens the model will run for all of them (prefixes and specials included).
     pub tokens: usize,
 }
@@ -90,8 +99,8 @@ impl Texts {
     pub fn all(&self) -> impl Iterator<Item = &str> {
         self.meta
             .iter()
-            .chain(self.passages.iter())
             .map(String::as_str)
+            .chain(self.passages.iter().map(|p| p.text.as_str()))
     }
 }
 
@@ -157,7 +166,8 @@ pub fn document_texts<'a>(
             out.meta = Some(text);
         }
     }
-    for page in pages {
+    for (i, page) in pages.into_iter().enumerate() {
+        let page_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
         let left = config.budget_tokens.saturating_sub(out.tokens);
         if left < MIN_WINDOW_TOKENS + overhead {
             break;
@@ -181,7 +191,10 @@ pub fn document_texts<'a>(
                     cut.push_words(&window);
                     if let Some((w, t)) = cut.take_first() {
                         out.tokens += t + overhead;
-                        out.passages.push(w);
+                        out.passages.push(Passage {
+                            text: w,
+                            page: page_no,
+                        });
                     }
                 }
                 return out;
@@ -190,7 +203,10 @@ pub fn document_texts<'a>(
                 continue;
             }
             out.tokens += tokens + overhead;
-            out.passages.push(window);
+            out.passages.push(Passage {
+                text: window,
+                page: page_no,
+            });
         }
     }
     out
@@ -385,6 +401,8 @@ mod tests {
         let body = crate::text::normalize(text);
         let words: std::collections::HashSet<&str> = body.split_whitespace().collect();
         for (i, p) in t.passages.iter().enumerate() {
+            assert_eq!(p.page, 1);
+            let p = &p.text;
             assert!(Words.tokens(p) <= config.chunk_tokens);
             // Never mid-word: every word of a window is a word of the text.
             assert!(p.split_whitespace().all(|w| words.contains(w)), "{p}");
@@ -433,8 +451,45 @@ mod tests {
             t.tokens > BUDGET_TOKENS - CHUNK_TOKENS,
             "the budget is used"
         );
-        assert!(t.passages.iter().all(|p| !p.contains("....")));
-        assert!(t.passages[0].starts_with("Deep learning models"));
+        assert!(t.passages.iter().all(|p| !p.text.contains("....")));
+        assert!(t.passages[0].text.starts_with("Deep learning models"));
+        // The table of contents on page 1 gave no window: the first is page 2's.
+        assert!(t.passages.iter().all(|p| p.page == 2));
+    }
+
+    #[test]
+    fn passages_know_their_pages_and_the_budget_ends_the_reading() {
+        let page = |n: usize| Page {
+            text: format!(
+                "Trang {n} bàn về một chủ đề riêng của luận văn, với đủ câu để thành một cửa sổ. "
+            )
+            .repeat(8),
+            ..Page::default()
+        };
+        let mut pages: Vec<Page> = (1..=40).map(page).collect();
+        pages[2] = Page::default();
+        let doc = Document {
+            pages,
+            metadata: DocMetadata {
+                title: Some("Luận văn".into()),
+                ..DocMetadata::default()
+            },
+            ..Document::default()
+        };
+        let config = EmbedConfig {
+            chunk_tokens: 256,
+            budget_tokens: 1024,
+        };
+        let t = texts_of(&doc, &config, &Words);
+        let read: Vec<u32> = t.passages.iter().map(|p| p.page).collect();
+        // Each window comes from the page it names, an empty page gives none, and pages are
+        // read in order until the budget is spent, long before page 40.
+        for p in &t.passages {
+            assert!(p.text.starts_with(&format!("Trang {} ", p.page)), "{p:?}");
+        }
+        assert!(!read.contains(&3), "{read:?}");
+        assert!(read.windows(2).all(|w| w[0] < w[1]), "{read:?}");
+        assert!(read.len() >= 5 && *read.last().unwrap() < 20, "{read:?}");
     }
 
     #[test]
@@ -491,7 +546,7 @@ mod tests {
         );
         // The passages still cover the text from its start.
         assert!(
-            t.passages[0].starts_with("Học máy là"),
+            t.passages[0].text.starts_with("Học máy là"),
             "{:?}",
             t.passages[0]
         );

@@ -236,8 +236,9 @@ impl Embedder {
             if t.meta.is_some() {
                 v.extend(vectors.next().map(|x| (VectorKind::Meta, x)));
             }
-            for _ in &t.passages {
-                v.extend(vectors.next().map(|x| (VectorKind::Passage, x)));
+            for p in &t.passages {
+                let kind = VectorKind::Passage { page: p.page };
+                v.extend(vectors.next().map(|x| (kind, x)));
             }
             self.stats.documents += 1;
             self.stats.vectors += v.len() as u64;

@@ -4,8 +4,12 @@
 //! header (88 bytes)  "TKVEC\0\0\x01", dim u32, recipe u32, model BLAKE3 (64 hex), crc32 u32, 0 u32
 //! record             body length u32, crc32 of body u32, body:
 //!                      hash length u8, content hash, vector count u16,
-//!                      per vector: kind u8, 3 zero bytes, scale f32, dim × i8
+//!                      per vector: kind u8, page u16, 0 u8, scale f32, dim × i8
 //! ```
+//!
+//! A passage vector's page is the page its window was cut from (1-based); 0 for the meta vector
+//! and in records written before pages were kept (those bytes were zero padding, so such
+//! records read as "pages unknown" and the format did not change its signature).
 //!
 //! All numbers little-endian. A record is written in one `write` and covered by its checksum,
 //! so a record cut by a crash (or holding whatever the disk had there) fails its check; a
@@ -46,9 +50,39 @@ pub type DocVectors = Vec<(VectorKind, Vec<f32>)>;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VectorKind {
     /// Title, keywords and abstract together.
-    Meta = 0,
-    /// A window of the body.
-    Passage = 1,
+    Meta,
+    /// A window of the body, cut from `page` (1-based; 0 when not known).
+    Passage { page: u32 },
+}
+
+impl VectorKind {
+    const META: u8 = 0;
+    const PASSAGE: u8 = 1;
+
+    /// The record's bytes for it: kind, page (u16, saturating), 0.
+    fn encode(self) -> [u8; 4] {
+        match self {
+            VectorKind::Meta => [Self::META, 0, 0, 0],
+            VectorKind::Passage { page } => {
+                let [a, b] = u16::try_from(page).unwrap_or(u16::MAX).to_le_bytes();
+                [Self::PASSAGE, a, b, 0]
+            }
+        }
+    }
+
+    fn decode(head: &[u8]) -> VectorKind {
+        if head[0] == Self::META {
+            VectorKind::Meta
+        } else {
+            VectorKind::Passage {
+                page: u32::from(u16::from_le_bytes([head[1], head[2]])),
+            }
+        }
+    }
+
+    pub fn is_meta(self) -> bool {
+        self == VectorKind::Meta
+    }
 }
 
 /// Best cosines of a query with one document's vectors. A kind the document has no vector of
@@ -61,6 +95,10 @@ pub struct DocScore {
     pub best_passage: f32,
     /// The larger of the two.
     pub best: f32,
+    /// The last page a passage vector was cut from: the model read the work up to there (all
+    /// of it, or as far as the budget allowed). 0 when not known (no passages, or a record
+    /// written before pages were kept).
+    pub last_page: u32,
 }
 
 impl DocScore {
@@ -191,7 +229,7 @@ pub(crate) fn encode_record(
     out.extend_from_slice(&(count as u16).to_le_bytes());
     for (kind, scale, bytes) in &vectors[..count] {
         debug_assert_eq!(bytes.len(), dim);
-        out.extend_from_slice(&[*kind as u8, 0, 0, 0]);
+        out.extend_from_slice(&kind.encode());
         out.extend_from_slice(&scale.to_le_bytes());
         out.extend(bytes.iter().map(|&b| b as u8));
     }
@@ -414,7 +452,7 @@ impl VectorStore {
         let stride = VECTOR_HEAD + self.dim;
         let first = at + 3 + hash_len;
         (0..count).map(|i| first + i * stride).find_map(|v| {
-            (self.bytes[v] == VectorKind::Meta as u8).then(|| MetaRef {
+            (self.bytes[v] == VectorKind::META).then(|| MetaRef {
                 at: v + VECTOR_HEAD,
                 scale: f32_at(&self.bytes[v..v + VECTOR_HEAD], 4),
             })
@@ -433,8 +471,8 @@ impl VectorStore {
         (meta.scale, &self.bytes[meta.at..meta.at + self.dim])
     }
 
-    /// The record of `content_hash`: each vector's kind byte, scale and quantized bytes.
-    fn record(&self, content_hash: &str) -> Option<impl Iterator<Item = (u8, f32, &[u8])>> {
+    /// The record of `content_hash`: each vector's kind, scale and quantized bytes.
+    fn record(&self, content_hash: &str) -> Option<impl Iterator<Item = (VectorKind, f32, &[u8])>> {
         let at = *self.offsets.get(content_hash)? as usize;
         let body = &self.bytes[at + RECORD_HEAD..];
         let hash_len = usize::from(body[0]);
@@ -444,7 +482,7 @@ impl VectorStore {
         Some(
             vectors
                 .chunks_exact(stride)
-                .map(|v| (v[0], f32_at(v, 4), &v[VECTOR_HEAD..])),
+                .map(|v| (VectorKind::decode(v), f32_at(v, 4), &v[VECTOR_HEAD..])),
         )
     }
 
@@ -456,18 +494,22 @@ impl VectorStore {
     ) -> Option<DocScore> {
         let mut meta = -1f32;
         let mut passage = -1f32;
+        let mut last_page = 0;
         for (kind, scale, v) in self.record(content_hash)? {
             let c = score(scale, v);
-            if kind == VectorKind::Meta as u8 {
-                meta = meta.max(c);
-            } else {
-                passage = passage.max(c);
+            match kind {
+                VectorKind::Meta => meta = meta.max(c),
+                VectorKind::Passage { page } => {
+                    passage = passage.max(c);
+                    last_page = last_page.max(page);
+                }
             }
         }
         Some(DocScore {
             meta,
             best_passage: passage,
             best: meta.max(passage),
+            last_page,
         })
     }
 
@@ -477,7 +519,7 @@ impl VectorStore {
     pub fn add_passages(&self, content_hash: &str, sum: &mut [f64]) -> Option<usize> {
         let mut n = 0;
         for (kind, scale, v) in self.record(content_hash)? {
-            if kind == VectorKind::Passage as u8 {
+            if !kind.is_meta() {
                 let scale = f64::from(scale);
                 sum.iter_mut()
                     .zip(v)
@@ -493,11 +535,6 @@ impl VectorStore {
         Some(
             self.record(content_hash)?
                 .map(|(kind, scale, v)| {
-                    let kind = if kind == VectorKind::Meta as u8 {
-                        VectorKind::Meta
-                    } else {
-                        VectorKind::Passage
-                    };
                     (
                         kind,
                         v.iter().map(|&b| f32::from(b as i8) * scale).collect(),

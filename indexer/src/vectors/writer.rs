@@ -225,13 +225,16 @@ mod tests {
                 &hash(0),
                 &[
                     (VectorKind::Meta, vs[0].clone()),
-                    (VectorKind::Passage, vs[1].clone()),
-                    (VectorKind::Passage, vs[2].clone()),
+                    (VectorKind::Passage { page: 3 }, vs[1].clone()),
+                    (VectorKind::Passage { page: 70_000 }, vs[2].clone()),
                 ],
             )
             .unwrap();
-            w.append(&hash(1), &[(VectorKind::Passage, vs[3].clone())])
-                .unwrap();
+            w.append(
+                &hash(1),
+                &[(VectorKind::Passage { page: 1 }, vs[3].clone())],
+            )
+            .unwrap();
             w.append(&hash(2), &[]).unwrap();
             // hash 1 again: the later record wins.
             w.append(&hash(1), &[(VectorKind::Meta, vs[4].clone())])
@@ -250,11 +253,25 @@ mod tests {
             (d1.meta - 1.0).abs() < 0.01 && d1.best_passage == -1.0,
             "{d1:?}"
         );
+        // The pages the passages were cut from come back (a page past u16 saturates), and
+        // the last one is what the model read of the work.
+        assert_eq!(d0.last_page, u32::from(u16::MAX));
+        assert_eq!(d1.last_page, 0, "a meta vector has no page");
         let empty = s.score(&hash(2), &vs[0]).unwrap();
-        assert_eq!((empty.meta, empty.best), (-1.0, -1.0));
+        assert_eq!((empty.meta, empty.best, empty.last_page), (-1.0, -1.0, 0));
         assert!(s.score(&hash(9), &vs[0]).is_none());
         let back = s.vectors(&hash(0)).unwrap();
-        assert_eq!(back.len(), 3);
+        let kinds: Vec<VectorKind> = back.iter().map(|(k, _)| *k).collect();
+        assert_eq!(
+            kinds,
+            [
+                VectorKind::Meta,
+                VectorKind::Passage { page: 3 },
+                VectorKind::Passage {
+                    page: u32::from(u16::MAX)
+                }
+            ]
+        );
         let cos: f32 = back[1].1.iter().zip(&vs[1]).map(|(a, b)| a * b).sum();
         assert!((cos - 1.0).abs() < 0.01);
 
@@ -272,7 +289,7 @@ mod tests {
         {
             let mut w = StoreWriter::open(&data, MODEL, 384).unwrap();
             for (i, v) in vs.iter().enumerate() {
-                w.append(&hash(i), &[(VectorKind::Passage, v.clone())])
+                w.append(&hash(i), &[(VectorKind::Passage { page: 1 }, v.clone())])
                     .unwrap();
             }
             w.sync().unwrap();
@@ -341,18 +358,21 @@ mod tests {
                     hash(0),
                     vec![
                         (VectorKind::Meta, vs[0].clone()),
-                        (VectorKind::Passage, vs[1].clone()),
-                        (VectorKind::Passage, vs[2].clone()),
+                        (VectorKind::Passage { page: 1 }, vs[1].clone()),
+                        (VectorKind::Passage { page: 1 }, vs[2].clone()),
                     ],
                 ),
                 (
                     hash(1),
                     vec![
-                        (VectorKind::Passage, vs[3].clone()),
+                        (VectorKind::Passage { page: 1 }, vs[3].clone()),
                         (VectorKind::Meta, vs[0].clone()),
                     ],
                 ),
-                (hash(2), vec![(VectorKind::Passage, vs[4].clone())]),
+                (
+                    hash(2),
+                    vec![(VectorKind::Passage { page: 1 }, vs[4].clone())],
+                ),
             ],
         );
         let s = VectorStore::open_file(&store_path(&data)).unwrap();
@@ -403,7 +423,7 @@ mod tests {
             .vectors(&hash(0))
             .unwrap()
             .into_iter()
-            .filter(|(k, _)| *k == VectorKind::Passage)
+            .filter(|(k, _)| !k.is_meta())
             .fold(vec![0f64; 384], |mut acc, (_, v)| {
                 acc.iter_mut()
                     .zip(&v)
@@ -500,7 +520,7 @@ mod tests {
                         let kind = if j == 0 {
                             VectorKind::Meta
                         } else {
-                            VectorKind::Passage
+                            VectorKind::Passage { page: 1 }
                         };
                         (kind, vs[(i * 5 + j) % 64].clone())
                     })

@@ -68,8 +68,8 @@ pub fn hybrid(vectors: &Vectors, query: &[f32], query_lang: &str, ranked: &mut [
     if head.len() < 2 {
         return;
     }
-    let addrs: Vec<DocAddress> = head.iter().map(|r| r.addr).collect();
-    let cosines = vectors.cosines(&addrs, query, query_lang);
+    let works: Vec<(DocAddress, Option<u32>)> = head.iter().map(|r| (r.addr, r.page)).collect();
+    let cosines = vectors.cosines(&works, query, query_lang);
     let lexical: Vec<f32> = head.iter().map(|r| r.score).collect();
     // Mixed scores lie in 0..=1; the works below the head keep their order after them.
     let mixed = mix_scaled(&lexical, &cosines, hybrid_weight(query_lang));

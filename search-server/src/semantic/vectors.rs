@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use indexer::data_dir::DataDir;
 use indexer::schema::names;
 use indexer::vectors::quant;
-use indexer::vectors::{Centre, QueryVector, VectorStore};
+use indexer::vectors::{Centre, DocScore, QueryVector, VectorStore};
 use tantivy::collector::{Collector, DocSetCollector, SegmentCollector};
 use tantivy::columnar::StrColumn;
 use tantivy::query::Query;
@@ -343,33 +343,44 @@ impl Vectors {
         }
     }
 
+    fn doc_score(&self, hash: &str, p: &Prepared) -> Option<DocScore> {
+        match &p.centre {
+            Some(c) => self.store.score_centred(hash, &p.query, c),
+            None => self.store.score_query(hash, &p.query),
+        }
+    }
+
     fn score(&self, hash: &str, p: &Prepared) -> Option<f32> {
-        let s = match &p.centre {
-            Some(c) => self.store.score_centred(hash, &p.query, c)?,
-            None => self.store.score_query(hash, &p.query)?,
-        };
-        Some(s.combined(META_WEIGHT))
+        Some(self.doc_score(hash, p)?.combined(META_WEIGHT))
     }
 
     /// The model's similarity of `query` (a unit vector in `query_lang`) to each work of
-    /// `addrs`, each scored against its own language's centre; `None` for a work without
-    /// vectors.
+    /// `works` (its address, and the page of its best passage by the words when one scored),
+    /// each scored against its own language's centre.
+    ///
+    /// `None` for a work without vectors, and for a work whose best passage by the words lies
+    /// past the pages the model read of it (a long thesis beyond its token budget): the model
+    /// never saw what the words found there, so its cosine would count against the work as if
+    /// it were evidence. Someone recalling a table on page 36 of a report found it by the words
+    /// and lost it to short records the model had read whole (bench/relevance/HYBRID.md).
     pub fn cosines(
         &self,
-        addrs: &[DocAddress],
+        works: &[(DocAddress, Option<u32>)],
         query: &[f32],
         query_lang: &str,
     ) -> Vec<Option<f32>> {
         let mut prepared: HashMap<&str, Prepared> = HashMap::new();
-        addrs
+        works
             .iter()
-            .map(|a| {
-                let hash = self.hash(*a)?;
-                let lang = self.langs.of(*a).unwrap_or("");
+            .map(|&(addr, page)| {
+                let hash = self.hash(addr)?;
+                let lang = self.langs.of(addr).unwrap_or("");
                 let p = prepared
                     .entry(lang)
                     .or_insert_with(|| self.prepare(query, query_lang, lang));
-                self.score(hash, p)
+                let s = self.doc_score(hash, p)?;
+                let unread = matches!(page, Some(page) if s.last_page > 0 && page > s.last_page);
+                (!unread).then(|| s.combined(META_WEIGHT))
             })
             .collect()
     }
@@ -530,7 +541,7 @@ mod tests {
                     &h,
                     &[
                         (VectorKind::Meta, meta.clone()),
-                        (VectorKind::Passage, unit()),
+                        (VectorKind::Passage { page: 1 }, unit()),
                     ],
                 )
                 .unwrap();
@@ -539,6 +550,30 @@ mod tests {
         }
         w.sync().unwrap();
         (data, metas)
+    }
+
+    #[test]
+    fn the_model_abstains_where_the_words_matched_past_what_it_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let (data, _) = library(dir.path(), 3);
+        let index = indexer::index::open(&data.index_dir()).unwrap();
+        let searcher = index.index.reader().unwrap().searcher();
+        let v = Vectors::open(&data, &searcher).unwrap().unwrap();
+        let addr = (0..searcher.segment_reader(0).max_doc())
+            .map(|d| DocAddress::new(0, d))
+            .find(|a| v.hash(*a).is_some())
+            .unwrap();
+        let query = v.store.vectors(v.hash(addr).unwrap()).unwrap()[1].1.clone();
+        // Every work's one passage is from page 1: a best passage (by the words) on page 1,
+        // or none (a hit on the abstract or metadata), lets the model judge; one on page 2
+        // is past what it read, and it abstains as it does for a work without vectors.
+        let got = v.cosines(
+            &[(addr, Some(1)), (addr, None), (addr, Some(2))],
+            &query,
+            "vi",
+        );
+        assert!(got[0].is_some() && got[0] == got[1], "{got:?}");
+        assert_eq!(got[2], None);
     }
 
     #[test]
