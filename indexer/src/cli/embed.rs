@@ -82,6 +82,15 @@ pub fn run(data_dir: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
             report.had_vectors,
             report.store_documents
         )?;
+        if let Some(c) = &report.compacted {
+            outln!(
+                "the store was rewritten without the vectors of changed or deleted documents: {} records ({:.1} MB) of {} ({:.1} MB) kept",
+                c.records_after,
+                c.bytes_after as f64 / 1e6,
+                c.records_before,
+                c.bytes_before as f64 / 1e6
+            )?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

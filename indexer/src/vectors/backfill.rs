@@ -15,6 +15,7 @@ use tantivy::TantivyDocument;
 
 use super::chunks::{document_texts, EmbedConfig};
 use super::embedder::{EmbedStats, Embedder};
+use super::writer::Compaction;
 use super::VectorError;
 use crate::data_dir::DataDir;
 use crate::ingest::scan::{for_each_doc, searcher};
@@ -59,7 +60,18 @@ pub struct BackfillReport {
     pub started_again: Option<String>,
     /// Documents (content hashes) the store holds now.
     pub store_documents: u64,
+    /// The store rewritten without the vectors of content no live work has (changed or
+    /// deleted documents), when those were [`ORPHAN_SHARE`] of it or more.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compacted: Option<Compaction>,
 }
+
+/// Share of the store's documents that no live work has, from which `indexer embed` rewrites
+/// the store without them. A changed document leaves its old vectors behind (harmless: nothing
+/// points at them), and a library that re-ingests edited theses would otherwise keep growing
+/// a file the server maps and an offset table it holds; below this share, rewriting the whole
+/// file costs more than the space it frees.
+pub const ORPHAN_SHARE: f64 = 0.25;
 
 /// Embeds every live work of the data directory's index (or of one collection) that has no
 /// vectors, calling `progress` after each batch. [`VectorError::NoModel`] without a model.
@@ -86,7 +98,10 @@ pub fn backfill(
     let mut documents = 0u64;
     let mut had_vectors = 0u64;
     let mut missing: HashSet<String> = HashSet::new();
+    // Every live work's content, whatever the collection: what the store must keep.
+    let mut live: HashSet<String> = HashSet::new();
     for_each_doc(&searcher, |row| {
+        live.insert(row.content_hash.clone());
         if !wanted(&row.collection) {
             return;
         }
@@ -160,6 +175,13 @@ pub fn backfill(
         }
     }
     embedder.sync()?;
+    let store = embedder.store();
+    let orphans = store.len() - live.iter().filter(|h| store.contains(h)).count();
+    let compacted = if orphans > 0 && orphans as f64 >= ORPHAN_SHARE * store.len() as f64 {
+        Some(embedder.compact_store(|h| live.contains(h))?)
+    } else {
+        None
+    };
     let stats = embedder.stats().clone();
     progress(BackfillProgress {
         done: stats.documents,
@@ -177,5 +199,96 @@ pub fn backfill(
         tokens_per_second: stats.tokens_per_second(),
         started_again,
         store_documents: embedder.store().len() as u64,
+        compacted,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::{self, AddOptions};
+    use crate::vectors::writer::StoreWriter;
+    use crate::vectors::VectorKind;
+
+    /// A model description the store is checked against. Nothing here loads the model: every
+    /// live work has vectors, so `backfill` embeds nothing.
+    fn describe_model(data: &DataDir) {
+        std::fs::create_dir_all(data.model_dir()).unwrap();
+        std::fs::write(data.model_dir().join("m.bin"), b"0123").unwrap();
+        let info = crate::model::Installed {
+            file: "m.bin".into(),
+            bytes: 4,
+            sha256: "s".into(),
+            blake3: "b".into(),
+            dim: 8,
+            layers: 12,
+            vocab: 1,
+            max_tokens: 512,
+            known_as: None,
+            imported_from: "test".into(),
+            member: None,
+            imported_at: "2026-12-06T00:00:00Z".into(),
+        };
+        std::fs::write(
+            data.model_dir().join(crate::model::INFO_FILE),
+            serde_json::to_vec(&info).unwrap(),
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn embed_drops_the_vectors_of_content_no_work_has_once_they_are_a_quarter() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = DataDir::new(dir.path().join("data"));
+        let src =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus/records/d2l-vi.jsonl");
+        let text = std::fs::read_to_string(src).unwrap();
+        let file = dir.path().join("r.jsonl");
+        std::fs::write(&file, text.lines().take(6).collect::<Vec<_>>().join("\n")).unwrap();
+        ingest::add(&data, &AddOptions::new("d2l", vec![file])).unwrap();
+        describe_model(&data);
+        let index = crate::index::open(&data.index_dir()).unwrap();
+        let mut live = Vec::new();
+        for_each_doc(&searcher(&index).unwrap(), |row| {
+            live.push(row.content_hash)
+        })
+        .unwrap();
+        assert_eq!(live.len(), 6);
+        let unit = |i: usize| {
+            let mut v = vec![0f32; 8];
+            v[i % 8] = 1.0;
+            v
+        };
+        let write = |hashes: &[String]| {
+            let mut w = StoreWriter::open(&data, "b", 8).unwrap();
+            for (i, h) in hashes.iter().enumerate() {
+                w.append(h, &[(VectorKind::Passage { page: 1 }, unit(i))])
+                    .unwrap();
+            }
+            w.sync().unwrap();
+        };
+        let orphan = |i: usize| format!("orphan-{i}");
+        // One orphan of seven: kept (rewriting the file would free little).
+        write(&live);
+        write(&[orphan(0)]);
+        let opts = BackfillOptions::default();
+        let report = backfill(&data, &opts, |_| {}).unwrap();
+        assert_eq!((report.embedded, report.had_vectors), (0, 6));
+        assert!(report.compacted.is_none(), "{report:?}");
+        assert_eq!(report.store_documents, 7);
+        // Three orphans of nine: the store is rewritten with the six live works' vectors,
+        // whatever collection the run was asked for.
+        write(&[orphan(1), orphan(2)]);
+        let opts = BackfillOptions {
+            collection: Some("another".into()),
+            ..BackfillOptions::default()
+        };
+        let report = backfill(&data, &opts, |_| {}).unwrap();
+        let c = report.compacted.expect("compacted");
+        assert_eq!((c.records_before, c.records_after), (9, 6));
+        assert_eq!(report.store_documents, 6);
+        let store = crate::vectors::VectorStore::open(&data).unwrap().unwrap();
+        assert!(live.iter().all(|h| store.contains(h)));
+        assert!(!store.contains(&orphan(0)) && !store.contains(&orphan(2)));
+    }
 }

@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use super::chunks::{texts_of, EmbedConfig, Texts};
 use super::store::{DocVectors, VectorKind};
-use super::writer::StoreWriter;
+use super::writer::{Compaction, StoreWriter};
 use super::VectorError;
 use crate::data_dir::DataDir;
 use crate::doc::Document;
@@ -192,6 +192,16 @@ impl Embedder {
         let vectors = done.pop().unwrap_or_default();
         self.store.append(&doc.content_hash, &vectors)?;
         Ok(Some(vectors))
+    }
+
+    /// Embeds what is queued, then rewrites the store with only the content hashes `keep`
+    /// accepts ([`StoreWriter::compact`]).
+    pub fn compact_store(
+        &mut self,
+        keep: impl Fn(&str) -> bool,
+    ) -> Result<Compaction, VectorError> {
+        self.flush()?;
+        self.store.compact(keep)
     }
 
     /// Embeds everything queued and appends it (not yet durable).

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use rustc_hash::FxHashSet;
 
 use super::quant::quantize;
-use super::store::{encode_record, map, scan, Header, VectorKind, FILE, HEADER_LEN};
+use super::store::{encode_record, map, scan, Header, VectorKind, FILE, HEADER_LEN, RECORD_HEAD};
 use super::VectorError;
 use crate::data_dir::DataDir;
 
@@ -169,6 +169,50 @@ impl StoreWriter {
         Ok(())
     }
 
+    /// Rewrites the store with only the records whose content hash `keep` accepts (the latest
+    /// record of each), through a new file renamed over the old one: a reader that has the old
+    /// file mapped keeps reading it, the next one opens the new. Every append is made durable
+    /// first. Returns what it dropped.
+    pub fn compact(&mut self, keep: impl Fn(&str) -> bool) -> Result<Compaction, VectorError> {
+        self.sync()?;
+        let dir = self.path.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let bytes = map(&dir, &self.path)?;
+        let found = scan(&bytes, self.dim);
+        let mut kept: Vec<(u64, Box<str>)> = found
+            .offsets
+            .into_iter()
+            .filter(|(h, _)| keep(h))
+            .map(|(h, at)| (at, h))
+            .collect();
+        // File order: the new file reads back as the old one did, less the dropped records.
+        kept.sort_unstable();
+        let mut out = Vec::with_capacity(bytes.len());
+        out.extend_from_slice(&bytes[..HEADER_LEN]);
+        for (at, _) in &kept {
+            let at = *at as usize;
+            let len = RECORD_HEAD
+                + u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes")) as usize;
+            out.extend_from_slice(&bytes[at..at + len]);
+        }
+        let report = Compaction {
+            records_before: found.records,
+            records_after: kept.len() as u64,
+            bytes_before: found.valid_len,
+            bytes_after: out.len() as u64,
+        };
+        drop(bytes);
+        crate::data_dir::write_atomic(&self.path, &out).map_err(VectorError::io(&self.path))?;
+        let mut file = OpenOptions::new()
+            .write(true)
+            .open(&self.path)
+            .map_err(VectorError::io(&self.path))?;
+        file.seek(SeekFrom::End(0))
+            .map_err(VectorError::io(&self.path))?;
+        self.file = file;
+        self.hashes = kept.into_iter().map(|(_, h)| h).collect();
+        Ok(report)
+    }
+
     /// Makes every append so far durable.
     pub fn sync(&mut self) -> Result<(), VectorError> {
         if self.unsynced {
@@ -177,6 +221,16 @@ impl StoreWriter {
         }
         Ok(())
     }
+}
+
+/// What [`StoreWriter::compact`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Compaction {
+    /// Records in the file before (a hash written twice counts twice) and after.
+    pub records_before: u64,
+    pub records_after: u64,
+    pub bytes_before: u64,
+    pub bytes_after: u64,
 }
 
 /// A new store holding only its header, renamed over `path`.
@@ -432,6 +486,52 @@ mod tests {
             });
         assert!(sum.iter().zip(&want).all(|(a, b)| (a - b).abs() < 1e-6));
         assert_eq!(s.add_passages("missing", &mut sum), None);
+    }
+
+    #[test]
+    fn compaction_keeps_the_latest_record_of_each_kept_hash_and_appends_go_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = DataDir::new(dir.path());
+        let vs = unit_vectors(6, 384, 5);
+        let passage = |v: &Vec<f32>, page| (VectorKind::Passage { page }, v.clone());
+        write_store(
+            &data,
+            MODEL,
+            &[
+                (
+                    hash(0),
+                    vec![(VectorKind::Meta, vs[0].clone()), passage(&vs[1], 2)],
+                ),
+                (hash(1), vec![passage(&vs[2], 1)]),
+                (hash(2), vec![passage(&vs[3], 1)]),
+                (hash(1), vec![passage(&vs[4], 4)]),
+            ],
+        );
+        let before = VectorStore::open_file(&store_path(&data)).unwrap();
+        let want0 = before.vectors(&hash(0)).unwrap();
+        let want1 = before.vectors(&hash(1)).unwrap();
+        drop(before);
+        let mut w = StoreWriter::open(&data, MODEL, 384).unwrap();
+        let report = w.compact(|h| h != hash(2)).unwrap();
+        assert_eq!((report.records_before, report.records_after), (4, 2));
+        assert!(report.bytes_after < report.bytes_before);
+        assert_eq!(
+            std::fs::metadata(store_path(&data)).unwrap().len(),
+            report.bytes_after
+        );
+        assert_eq!(w.len(), 2);
+        assert!(!w.contains(&hash(2)));
+        // Appends after a compaction land in the new file.
+        w.append(&hash(3), &[passage(&vs[5], 1)]).unwrap();
+        w.sync().unwrap();
+        drop(w);
+        let after = VectorStore::open_file(&store_path(&data)).unwrap();
+        assert_eq!(after.len(), 3);
+        assert_eq!(after.vectors(&hash(0)).unwrap(), want0);
+        assert_eq!(after.vectors(&hash(1)).unwrap(), want1, "the later record");
+        assert!(!after.contains(&hash(2)) && after.contains(&hash(3)));
+        let w = StoreWriter::open(&data, MODEL, 384).unwrap();
+        assert_eq!((w.len(), w.torn_bytes()), (3, 0));
     }
 
     #[test]
