@@ -18,19 +18,30 @@ use crate::error::AppError;
 use crate::semantic::fuse::{mix_lists, mix_scaled};
 use crate::semantic::vectors::Vectors;
 
-/// How many of the lexical ranking's best works the model re-ranks (40 measured better on
-/// ViMedAQA and ALQAC but cost Known-vi 1.1 points and ViRHE4QA 0.3).
-pub const HYBRID_DEPTH: usize = 20;
+/// How many of the lexical ranking's best works the model re-ranks, by the query's language.
+/// Vietnamese questions gain from a deeper list once the model abstains on pages it did not
+/// read (mixed library, 0.6 model: 20 → 40 lifted ViMedAQA 86.47 → 86.87, Known-vi 97.70 →
+/// 97.82; bench/relevance/HYBRID.md). English known items lost at 40 (98.78 → 98.70, below the
+/// words alone), so English stays at 20.
+pub fn hybrid_depth(query_lang: &str) -> usize {
+    if query_lang == "vi" {
+        40
+    } else {
+        20
+    }
+}
 
 /// The model's share of a hybrid score (both scaled over those works), by the query's
 /// language. English queries lean on the words more: the lexical ranking is strong there and
 /// known-item queries name what they want (at 0.5 English known items fell from 98.66 to
 /// 98.39; at 0.3 they rose to 99.01, NFCorpus from 34.70 to 36.54 nDCG@10 and Cranfield from
-/// 35.60 to 38.10, bench/relevance/HYBRID.md). Vietnamese questions gain most from the model:
-/// ViMedAQA 86.18 at 0.4, 86.96 at 0.5, 87.06 at 0.6, 86.64 at 0.7.
+/// 35.60 to 38.10). Vietnamese questions gain most from the model: at depth 40 in the mixed
+/// library, 0.5 gave ViMedAQA 86.46, ALQAC 96.48, ViRHE4QA 84.28, ViRe4MRC 17.78, Known-vi
+/// 97.42; 0.6 gives 86.87, 96.71, 83.65, 17.50, 97.82 (and one set per index 87.38, 96.93,
+/// 84.22, 18.06 against 87.15, 96.68, 84.85, 17.95).
 pub fn hybrid_weight(query_lang: &str) -> f32 {
     if query_lang == "vi" {
-        0.5
+        0.6
     } else {
         0.3
     }
@@ -61,9 +72,9 @@ pub fn other_language(lang: &str) -> &'static str {
     }
 }
 
-/// Re-ranks the first [`HYBRID_DEPTH`] works of `ranked` with the model.
+/// Re-ranks the first [`hybrid_depth`] works of `ranked` with the model.
 pub fn hybrid(vectors: &Vectors, query: &[f32], query_lang: &str, ranked: &mut [Ranked]) {
-    let n = ranked.len().min(HYBRID_DEPTH);
+    let n = ranked.len().min(hybrid_depth(query_lang));
     let head = &mut ranked[..n];
     if head.len() < 2 {
         return;
@@ -157,6 +168,7 @@ mod tests {
     #[test]
     fn english_leans_on_the_words_more() {
         assert!(hybrid_weight("en") < hybrid_weight("vi"));
+        assert!(hybrid_depth("en") <= hybrid_depth("vi"));
         assert!(hybrid_weight("en") > 0.0 && hybrid_weight("vi") < 1.0);
     }
 }

@@ -291,16 +291,20 @@ fn execute(
     let mut extra = 0;
     let hits = match (sort, &plan.ranking) {
         (Sort::Relevance, Some(ranking)) => {
-            // Re-ranking reorders the first proximity::DEPTH hits, so every page is cut from
-            // the same re-ranked list.
+            // Re-ranking reorders the first proximity::DEPTH hits, and the model the first
+            // blend::hybrid_depth, so every page is cut from the same re-ranked list.
             // A cross-lingual search fuses the lexical ranking's best blend::CROSS_DEPTH.
             // Whether the search crosses languages is known from the request and the query's
             // words, before the model's view is ready.
             let cross = model.started() && crosses_languages(plan, req);
-            let depth =
-                wanted
-                    .max(proximity::DEPTH)
-                    .max(if cross { blend::CROSS_DEPTH } else { 0 });
+            let model_depth = match (model.started(), cross) {
+                (true, true) => blend::CROSS_DEPTH,
+                (true, false) => {
+                    blend::hybrid_depth(blend::query_language(plan.analyzed.vietnamese))
+                }
+                (false, _) => 0,
+            };
+            let depth = wanted.max(proximity::DEPTH).max(model_depth);
             let w = &state.weights;
             let scoring = Scoring {
                 soft_and: if plan.analyzed.is_keywords() {
