@@ -68,6 +68,20 @@ fn crosses_languages(plan: &Plan, req: &SearchRequest) -> bool {
     req.lang.as_deref().is_some_and(|l| l != own)
 }
 
+/// The words the model reads of a query: its positive atoms.
+fn model_text(plan: &Plan) -> String {
+    plan.parsed
+        .positive()
+        .map(query::Atom::text)
+        .collect::<Vec<&str>>()
+        .join(" ")
+}
+
+/// Whether the hybrid re-ranking applies to a query (see [`ModelView::hybrid`]).
+fn hybrid_applies(plan: &Plan) -> bool {
+    !plan.analyzed.vietnamese || has_diacritics(&model_text(plan))
+}
+
 /// The model's view of one search: the documents' vectors (some), the query's vector and
 /// language, and whether the search crosses to another language (`lang=` not the query's).
 struct ModelView {
@@ -97,19 +111,14 @@ impl ModelView {
         if vectors.as_ref().as_ref().is_none_or(Vectors::is_empty) {
             return Ok(None);
         }
-        let text = plan
-            .parsed
-            .positive()
-            .map(query::Atom::text)
-            .collect::<Vec<&str>>()
-            .join(" ");
+        let text = model_text(plan);
         let own = blend::query_language(plan.analyzed.vietnamese);
         Ok(Some(ModelView {
             query: semantic.query_vector(&text)?,
             vectors,
             own,
             cross: crosses_languages(plan, req),
-            hybrid: has_diacritics(&text) || !plan.analyzed.vietnamese,
+            hybrid: hybrid_applies(plan),
         }))
     }
 
@@ -297,12 +306,14 @@ fn execute(
             // Whether the search crosses languages is known from the request and the query's
             // words, before the model's view is ready.
             let cross = model.started() && crosses_languages(plan, req);
+            // Only a search the model re-ranks collects the deeper list (Vietnamese typed
+            // without diacritics is not re-ranked, and its common words match most works).
             let model_depth = match (model.started(), cross) {
                 (true, true) => blend::CROSS_DEPTH,
-                (true, false) => {
+                (true, false) if hybrid_applies(plan) => {
                     blend::hybrid_depth(blend::query_language(plan.analyzed.vietnamese))
                 }
-                (false, _) => 0,
+                _ => 0,
             };
             let depth = wanted.max(proximity::DEPTH).max(model_depth);
             let w = &state.weights;
