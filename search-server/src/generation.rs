@@ -2,10 +2,16 @@
 //! generation and shared until the next: the completion candidates, the BM25 statistics, the
 //! documents' vectors. `crate::warm` builds them while tantivy opens a generation, before it
 //! serves a search; a value it did not build is built on first use.
+//!
+//! A generation is known by its segments and their deletes, not by tantivy's generation id:
+//! every reload gets a new id, and a commit is often reloaded twice (by the reader's own
+//! watcher and by the write route that made it), which would build the same values twice.
 
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-use tantivy::Searcher;
+use tantivy::index::SegmentId;
+use tantivy::{Opstamp, Searcher};
 
 /// Generations whose value is kept: the newest and the one before it. While a new generation
 /// is being prepared, searches still run on the old one; were only one kept, a search on the
@@ -13,11 +19,17 @@ use tantivy::Searcher;
 /// would build the old value again and evict the new one.
 const KEPT: usize = 2;
 
+/// What a generation's values depend on: its segments and the deletes applied to each.
+type Segments = BTreeMap<SegmentId, Option<Opstamp>>;
+
+/// One kept value: the newest generation id it served, its segments, the value.
+type Kept<T> = (u64, Segments, Arc<T>);
+
 /// The values of the newest generations asked for.
 #[derive(Debug)]
 pub struct PerGeneration<T> {
-    /// (generation id, value), newest first.
-    kept: Mutex<Vec<(u64, Arc<T>)>>,
+    /// Newest first.
+    kept: Mutex<Vec<Kept<T>>>,
 }
 
 impl<T> Default for PerGeneration<T> {
@@ -31,10 +43,10 @@ impl<T> Default for PerGeneration<T> {
 impl<T> PerGeneration<T> {
     /// Whether the value of `searcher`'s generation is kept (built and not yet evicted).
     pub fn is_built(&self, searcher: &Searcher) -> bool {
-        let generation = searcher.generation().generation_id();
+        let segments = searcher.generation().segments();
         self.kept
             .lock()
-            .is_ok_and(|kept| kept.iter().any(|(g, _)| *g == generation))
+            .is_ok_and(|kept| kept.iter().any(|(_, s, _)| s == segments))
     }
 
     /// The value of `searcher`'s generation: the one kept, or `build`'s, which is then kept
@@ -45,17 +57,21 @@ impl<T> PerGeneration<T> {
         searcher: &Searcher,
         build: impl FnOnce() -> Result<T, E>,
     ) -> Result<Arc<T>, E> {
-        let generation = searcher.generation().generation_id();
-        if let Ok(kept) = self.kept.lock() {
-            if let Some((_, value)) = kept.iter().find(|(g, _)| *g == generation) {
-                return Ok(value.clone());
+        let generation = searcher.generation();
+        let (id, segments) = (generation.generation_id(), generation.segments());
+        if let Ok(mut kept) = self.kept.lock() {
+            if let Some(entry) = kept.iter_mut().find(|(_, s, _)| s == segments) {
+                entry.0 = entry.0.max(id);
+                let value = entry.2.clone();
+                kept.sort_by_key(|(g, _, _)| std::cmp::Reverse(*g));
+                return Ok(value);
             }
         }
         let built = Arc::new(build()?);
         if let Ok(mut kept) = self.kept.lock() {
-            kept.retain(|(g, _)| *g != generation);
-            kept.push((generation, built.clone()));
-            kept.sort_by_key(|(g, _)| std::cmp::Reverse(*g));
+            kept.retain(|(_, s, _)| s != segments);
+            kept.push((id, segments.clone(), built.clone()));
+            kept.sort_by_key(|(g, _, _)| std::cmp::Reverse(*g));
             kept.truncate(KEPT);
         }
         Ok(built)
@@ -91,6 +107,13 @@ mod tests {
         assert_eq!(*count(&reader.searcher()).unwrap(), 1);
         assert_eq!(*count(&reader.searcher()).unwrap(), 1);
         assert_eq!(builds.get(), 1, "the same generation is built once");
+        // A reload without a commit (the watcher's beside the write route's) is a new
+        // generation id over the same segments: nothing is built again.
+        let before = reader.searcher().generation().generation_id();
+        reader.reload().unwrap();
+        assert_ne!(reader.searcher().generation().generation_id(), before);
+        assert_eq!(*count(&reader.searcher()).unwrap(), 1);
+        assert_eq!(builds.get(), 1, "the same segments are built once");
 
         writer.add_document(doc!(text => "hai")).unwrap();
         writer.commit().unwrap();

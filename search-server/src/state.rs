@@ -65,15 +65,13 @@ pub struct Inner {
     pub doc_cache: DocCache,
     /// Completion candidates of the current generation.
     pub suggest: PerGeneration<Suggestions>,
-    /// BM25 statistics per kind of unit, of the current index generation.
-    stats: Arc<PerGeneration<CorpusStats>>,
     /// How the OAI-PMH provider describes the repository.
     pub oai: Repository,
     /// The sentence-embedding model, when one was imported (`indexer model import`).
     pub semantic: Option<Arc<Semantic>>,
-    /// Prepares each new index generation's statistics and vectors before it is served; the
-    /// reader holds it weakly, so it lives here.
-    _prepare: Arc<Prepare>,
+    /// Each index generation's statistics and vectors, prepared before it is served (the
+    /// reader holds it weakly, so it lives here).
+    prepare: Arc<Prepare>,
     /// What to do about the index, once its files were found damaged: from then on every
     /// request but `/health` gets it as a 503 instead of reading damaged data (tantivy panics
     /// on some damaged files, which would make each search a 500).
@@ -140,10 +138,9 @@ impl AppState {
         weights: Weights,
     ) -> Result<AppState, StateError> {
         let semantic = load_semantic(&data_dir).map(Arc::new);
-        let stats = Arc::new(PerGeneration::default());
         let prepare = Arc::new(Prepare {
             fields: index.fields.clone(),
-            stats: Arc::clone(&stats),
+            stats: PerGeneration::default(),
             semantic: semantic.clone(),
         });
         let warmer: Arc<dyn Warmer> = prepare.clone();
@@ -163,10 +160,9 @@ impl AppState {
             write_lock: std::sync::Arc::new(tokio::sync::Mutex::new(())),
             doc_cache: DocCache::new(512 << 20),
             suggest: PerGeneration::default(),
-            stats,
             oai: Repository::default(),
             semantic,
-            _prepare: prepare,
+            prepare,
             damaged: std::sync::OnceLock::new(),
         })))
     }
@@ -195,12 +191,9 @@ impl AppState {
         self.reader.searcher()
     }
 
-    /// The unit statistics of `searcher`'s generation, counted on first use after a commit
-    /// (a pass over the field norms, a few milliseconds per 100,000 documents).
+    /// The unit statistics of `searcher`'s generation (prepared by [`Prepare`]).
     pub fn corpus_stats(&self, searcher: &Searcher) -> Result<Arc<CorpusStats>, AppError> {
-        self.stats.get_or_build(searcher, || {
-            CorpusStats::compute(searcher, &self.index.fields).map_err(AppError::from)
-        })
+        self.prepare.corpus_stats(searcher).map_err(AppError::from)
     }
 
     /// The completion candidates of the current index generation (built on first use after
@@ -256,7 +249,7 @@ mod tests {
         let state = AppState::new(index, data.clone(), None).unwrap();
         // Opening the reader prepared the statistics its searches use; no search has run.
         let before = state.searcher();
-        assert!(state.stats.is_built(&before));
+        assert!(state.prepare.stats.is_built(&before));
         // A commit by another process (an `indexer add` beside the server): once the reader
         // serves the new generation, its statistics are there already.
         let more = records(dir.path(), "b.jsonl", 3..5);
@@ -267,7 +260,7 @@ mod tests {
             after.generation().generation_id(),
             before.generation().generation_id()
         );
-        assert!(state.stats.is_built(&after));
+        assert!(state.prepare.stats.is_built(&after));
         assert!(after.num_docs() > before.num_docs());
     }
 

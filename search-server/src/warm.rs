@@ -20,8 +20,18 @@ use crate::semantic::Semantic;
 #[derive(Debug)]
 pub struct Prepare {
     pub fields: Fields,
-    pub stats: Arc<PerGeneration<CorpusStats>>,
+    /// BM25 statistics per kind of unit, per generation.
+    pub stats: PerGeneration<CorpusStats>,
     pub semantic: Option<Arc<Semantic>>,
+}
+
+impl Prepare {
+    /// The unit statistics of `searcher`'s generation (prepared, or counted now: a pass over
+    /// the field norms, a few milliseconds per 100,000 documents).
+    pub fn corpus_stats(&self, searcher: &Searcher) -> tantivy::Result<Arc<CorpusStats>> {
+        self.stats
+            .get_or_build(searcher, || CorpusStats::compute(searcher, &self.fields))
+    }
 }
 
 impl Warmer for Prepare {
@@ -30,10 +40,7 @@ impl Warmer for Prepare {
     /// the new generation from being served at all.
     fn warm(&self, searcher: &Searcher) -> tantivy::Result<()> {
         let started = std::time::Instant::now();
-        if let Err(e) = self
-            .stats
-            .get_or_build(searcher, || CorpusStats::compute(searcher, &self.fields))
-        {
+        if let Err(e) = self.corpus_stats(searcher) {
             tracing::warn!(error = %e, "unit statistics not prepared");
         }
         if let Some(semantic) = &self.semantic {

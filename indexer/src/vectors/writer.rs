@@ -14,7 +14,9 @@ use std::path::{Path, PathBuf};
 use rustc_hash::FxHashSet;
 
 use super::quant::quantize;
-use super::store::{encode_record, map, scan, Header, VectorKind, FILE, HEADER_LEN, RECORD_HEAD};
+use super::store::{
+    encode_record, map, scan, u32_at, Header, VectorKind, FILE, HEADER_LEN, RECORD_HEAD,
+};
 use super::VectorError;
 use crate::data_dir::DataDir;
 
@@ -190,8 +192,7 @@ impl StoreWriter {
         out.extend_from_slice(&bytes[..HEADER_LEN]);
         for (at, _) in &kept {
             let at = *at as usize;
-            let len = RECORD_HEAD
-                + u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes")) as usize;
+            let len = RECORD_HEAD + u32_at(&bytes, at) as usize;
             out.extend_from_slice(&bytes[at..at + len]);
         }
         let report = Compaction {
