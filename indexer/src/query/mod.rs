@@ -26,6 +26,7 @@ use std::collections::{HashMap, HashSet};
 pub mod names;
 pub mod question;
 pub mod stats;
+pub mod unmarked;
 
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};

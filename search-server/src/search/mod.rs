@@ -25,6 +25,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Instant;
 
+use indexer::query::unmarked::may_be_unmarked_vietnamese;
 use indexer::schema::{Fields, Unit};
 use indexer::text::fold::has_diacritics;
 use serde::Serialize;
@@ -77,9 +78,20 @@ fn model_text(plan: &Plan) -> String {
         .join(" ")
 }
 
-/// Whether the hybrid re-ranking applies to a query (see [`ModelView::hybrid`]).
-fn hybrid_applies(plan: &Plan) -> bool {
-    !plan.analyzed.vietnamese || has_diacritics(&model_text(plan))
+/// Whether the model reads a query well enough to take part in its search: queries typed with
+/// Vietnamese diacritics and English ones. Not Vietnamese typed without diacritics, which the
+/// model misreads: re-ranked, Known-vi without diacritics fell from 97.17 to 94.93 and ALQAC
+/// from 96.53 to 92.85; across languages (d2l, `lang=en`) the model's fusion took it from the
+/// words' 21.40 to 19.27 (bench/relevance/HYBRID.md, D2L.md). Nor a query read as English that
+/// holds such words (`client server nam tang`, see `indexer::query::unmarked`). Such a search
+/// stays lexical, lists no other-language works, and never waits for the query's embedding.
+fn model_reads(plan: &Plan) -> bool {
+    let text = model_text(plan);
+    if plan.analyzed.vietnamese {
+        has_diacritics(&text)
+    } else {
+        !may_be_unmarked_vietnamese(&text)
+    }
 }
 
 /// The model's view of one search: the documents' vectors (some), the query's vector and
@@ -89,13 +101,6 @@ struct ModelView {
     query: Arc<Vec<f32>>,
     own: &'static str,
     cross: bool,
-    /// Whether the hybrid re-ranking applies: to queries typed with Vietnamese diacritics and
-    /// to English ones, where it measured better (ViMedAQA 83.86 → 86.96, Known-vi 98.41 →
-    /// 98.88; NFCorpus 34.70 → 36.54, Known-en 98.66 → 99.01 with English's own weight, see
-    /// [`blend::hybrid_weight`]), not to Vietnamese typed without diacritics, which the model
-    /// reads poorly (re-ranked, Known-vi without diacritics fell from 97.17 to 94.93, ALQAC
-    /// from 96.53 to 92.85; bench/relevance/HYBRID.md).
-    hybrid: bool,
 }
 
 impl ModelView {
@@ -118,7 +123,6 @@ impl ModelView {
             vectors,
             own,
             cross: crosses_languages(plan, req),
-            hybrid: hybrid_applies(plan),
         }))
     }
 
@@ -149,15 +153,17 @@ impl<'scope> PendingModel<'scope> {
         sort: Sort,
     ) -> PendingModel<'scope> {
         let handle = match (&state.semantic, sort, &plan.ranking) {
-            (Some(semantic), Sort::Relevance, Some(_)) => Some(scope.spawn(move || {
-                ModelView::new(semantic, searcher, plan, req).unwrap_or_else(|e| {
-                    tracing::warn!(
-                        "the model's part of a search failed, lexical only: {}",
-                        crate::error::chain(&e)
-                    );
-                    None
-                })
-            })),
+            (Some(semantic), Sort::Relevance, Some(_)) if model_reads(plan) => {
+                Some(scope.spawn(move || {
+                    ModelView::new(semantic, searcher, plan, req).unwrap_or_else(|e| {
+                        tracing::warn!(
+                            "the model's part of a search failed, lexical only: {}",
+                            crate::error::chain(&e)
+                        );
+                        None
+                    })
+                }))
+            }
             _ => None,
         };
         PendingModel {
@@ -306,11 +312,12 @@ fn execute(
             // Whether the search crosses languages is known from the request and the query's
             // words, before the model's view is ready.
             let cross = model.started() && crosses_languages(plan, req);
-            // Only a search the model re-ranks collects the deeper list (Vietnamese typed
-            // without diacritics is not re-ranked, and its common words match most works).
+            // Only a search the model takes part in collects the deeper list (see
+            // model_reads: Vietnamese typed without diacritics, whose common words match most
+            // works, does not).
             let model_depth = match (model.started(), cross) {
                 (true, true) => blend::CROSS_DEPTH,
-                (true, false) if hybrid_applies(plan) => {
+                (true, false) => {
                     blend::hybrid_depth(blend::query_language(plan.analyzed.vietnamese))
                 }
                 _ => 0,
@@ -354,8 +361,7 @@ fn execute(
                         ranked = fused;
                         extra = added;
                     }
-                    _ if view.hybrid => blend::hybrid(vectors, &view.query, own, &mut ranked),
-                    _ => {}
+                    _ => blend::hybrid(vectors, &view.query, own, &mut ranked),
                 }
             }
             ranked
