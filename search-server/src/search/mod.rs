@@ -94,6 +94,32 @@ fn model_reads(plan: &Plan) -> bool {
     }
 }
 
+/// Whether a search went without the model only because it misreads the query (see
+/// [`model_reads`]) where the model would have looked in the other language: the related
+/// documents of a first page without a `lang` filter, or a `lang` filter of the other language.
+/// The user is told that typing the diacritics brings them.
+fn misread_by_the_model(
+    state: &AppState,
+    searcher: &Searcher,
+    plan: &Plan,
+    req: &SearchRequest,
+    sort: Sort,
+) -> Result<bool, AppError> {
+    let Some(semantic) = &state.semantic else {
+        return Ok(false);
+    };
+    if sort != Sort::Relevance || plan.ranking.is_none() || model_reads(plan) {
+        return Ok(false);
+    }
+    let other_language_wanted =
+        (req.lang.is_none() && req.offset == 0) || req.lang.as_deref() == Some("en");
+    if !other_language_wanted {
+        return Ok(false);
+    }
+    let vectors = semantic.vectors(searcher)?;
+    Ok(vectors.as_ref().as_ref().is_some_and(|v| !v.is_empty()))
+}
+
 /// The model's view of one search: the documents' vectors (some), the query's vector and
 /// language, and whether the search crosses to another language (`lang=` not the query's).
 struct ModelView {
@@ -259,6 +285,9 @@ pub fn run(state: &AppState, req: &SearchRequest) -> Result<SearchResponse, AppE
     })?;
     if found.total > 0 && found.complete == 0 && plan.plain >= 2 {
         plan.parsed.notes.push(Note::NoDocumentHasEveryWord);
+    }
+    if misread_by_the_model(state, &searcher, &plan, req, sort)? {
+        plan.parsed.notes.push(Note::TypeWithDiacritics);
     }
     let counts = found.counts;
     let facets = Facets {

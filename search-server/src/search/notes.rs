@@ -66,6 +66,9 @@ pub enum Note {
     TooManyTerms(usize),
     /// No matching document has every word: the results have some of them.
     NoDocumentHasEveryWord,
+    /// Vietnamese typed without diacritics, with a model imported: the model, which misreads
+    /// such text, stayed out, so no document of the other language was looked for.
+    TypeWithDiacritics,
 }
 
 impl Note {
@@ -107,6 +110,12 @@ impl Note {
             Note::NoDocumentHasEveryWord => {
                 "no document has every word: showing documents with some of them, best first".into()
             }
+            Note::TypeWithDiacritics if vi => {
+                "gõ tiếng Việt có dấu để tìm cả tài liệu tiếng Anh liên quan".into()
+            }
+            Note::TypeWithDiacritics => {
+                "type Vietnamese with its diacritics to find related English documents too".into()
+            }
         }
     }
 }
@@ -145,6 +154,7 @@ mod tests {
             Note::NothingToSearch("!!".into()),
             Note::TooManyTerms(64),
             Note::NoDocumentHasEveryWord,
+            Note::TypeWithDiacritics,
         ];
         for n in &notes {
             let (vi, en) = (n.text(UiLang::Vi), n.text(UiLang::En));

@@ -139,6 +139,14 @@ fn scored(v: &Value) -> Vec<Scored> {
     out
 }
 
+/// Whether a response tells the user to type the diacritics (in Vietnamese, the default).
+fn diacritics_hinted(v: &Value) -> bool {
+    v["notes"].as_array().is_some_and(|n| {
+        n.iter()
+            .any(|n| n.as_str().is_some_and(|s| s.contains("có dấu")))
+    })
+}
+
 /// Mean reciprocal rank of each pair's other-language section for the headings of `from`.
 fn mrr(server: &RunningServer, pairs: &[(Section, Section)], from: &str) -> f64 {
     let to = if from == "vi" { "en" } else { "vi" };
@@ -209,6 +217,7 @@ fn queries_find_the_other_languages_sections_with_the_model_only() {
             r.get("other_language").is_none(),
             "no model, no other_language: {r}"
         );
+        assert!(!diacritics_hinted(&search(&server, &unmarked[0], "")));
         (
             mrr(&server, &pairs, "vi"),
             mrr(&server, &pairs, "en"),
@@ -269,6 +278,17 @@ fn queries_find_the_other_languages_sections_with_the_model_only() {
     // The model stays out of a query typed without diacritics (it misreads them: across
     // languages it ranked below the words alone): the words' own results, no list apart.
     assert_eq!(unmarked_hits(&server), lex_unmarked);
+    // ... and the page says how to bring the other language in.
+    for extra in ["", "&lang=en"] {
+        let r = search(&server, &unmarked[0], extra);
+        assert!(diacritics_hinted(&r), "{extra}: {r}");
+    }
+    assert!(!diacritics_hinted(&search(
+        &server,
+        &unmarked[0],
+        "&lang=vi"
+    )));
+    assert!(!diacritics_hinted(&search(&server, &vi.heading, "")));
 
     // The page shows the list under the results, titled in the page's language.
     if browser_available() {
