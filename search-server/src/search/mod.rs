@@ -33,6 +33,7 @@ use tantivy::Searcher;
 
 use crate::error::AppError;
 use crate::semantic::vectors::Vectors;
+use crate::semantic::Semantic;
 use crate::state::AppState;
 use facets::{facet_list, Facet, FacetCollector, FacetFruit, FACETS};
 use hits::make_hit;
@@ -98,26 +99,31 @@ fn model_reads(plan: &Plan) -> bool {
 /// [`model_reads`]) where the model would have looked in the other language: the related
 /// documents of a first page without a `lang` filter, or a `lang` filter of the other language.
 /// The user is told that typing the diacritics brings them.
+/// A vector store that cannot be read counts as no vectors here, as it does for the model's
+/// part of a search: a hint never fails the search.
 fn misread_by_the_model(
     state: &AppState,
     searcher: &Searcher,
     plan: &Plan,
     req: &SearchRequest,
     sort: Sort,
-) -> Result<bool, AppError> {
-    let Some(semantic) = &state.semantic else {
-        return Ok(false);
-    };
-    if sort != Sort::Relevance || plan.ranking.is_none() || model_reads(plan) {
-        return Ok(false);
-    }
+) -> bool {
     let other_language_wanted =
         (req.lang.is_none() && req.offset == 0) || req.lang.as_deref() == Some("en");
-    if !other_language_wanted {
-        return Ok(false);
+    match model_candidate(state, plan, sort) {
+        Some(semantic) if other_language_wanted && !model_reads(plan) => semantic
+            .vectors(searcher)
+            .is_ok_and(|v| v.as_ref().as_ref().is_some_and(|v| !v.is_empty())),
+        _ => false,
     }
-    let vectors = semantic.vectors(searcher)?;
-    Ok(vectors.as_ref().as_ref().is_some_and(|v| !v.is_empty()))
+}
+
+/// The imported model, when a search could use it at all: ranked by relevance, with words.
+fn model_candidate<'a>(state: &'a AppState, plan: &Plan, sort: Sort) -> Option<&'a Semantic> {
+    match (&state.semantic, sort, &plan.ranking) {
+        (Some(semantic), Sort::Relevance, Some(_)) => Some(semantic),
+        _ => None,
+    }
 }
 
 /// The model's view of one search: the documents' vectors (some), the query's vector and
@@ -133,7 +139,7 @@ impl ModelView {
     /// The view of `plan`'s search, or `None` while no document has vectors (the query is
     /// then not embedded: a search the model cannot help pays nothing for it).
     fn new(
-        semantic: &crate::semantic::Semantic,
+        semantic: &Semantic,
         searcher: &Searcher,
         plan: &Plan,
         req: &SearchRequest,
@@ -178,18 +184,16 @@ impl<'scope> PendingModel<'scope> {
         req: &'env SearchRequest,
         sort: Sort,
     ) -> PendingModel<'scope> {
-        let handle = match (&state.semantic, sort, &plan.ranking) {
-            (Some(semantic), Sort::Relevance, Some(_)) if model_reads(plan) => {
-                Some(scope.spawn(move || {
-                    ModelView::new(semantic, searcher, plan, req).unwrap_or_else(|e| {
-                        tracing::warn!(
-                            "the model's part of a search failed, lexical only: {}",
-                            crate::error::chain(&e)
-                        );
-                        None
-                    })
-                }))
-            }
+        let handle = match model_candidate(state, plan, sort) {
+            Some(semantic) if model_reads(plan) => Some(scope.spawn(move || {
+                ModelView::new(semantic, searcher, plan, req).unwrap_or_else(|e| {
+                    tracing::warn!(
+                        "the model's part of a search failed, lexical only: {}",
+                        crate::error::chain(&e)
+                    );
+                    None
+                })
+            })),
             _ => None,
         };
         PendingModel {
@@ -286,7 +290,7 @@ pub fn run(state: &AppState, req: &SearchRequest) -> Result<SearchResponse, AppE
     if found.total > 0 && found.complete == 0 && plan.plain >= 2 {
         plan.parsed.notes.push(Note::NoDocumentHasEveryWord);
     }
-    if misread_by_the_model(state, &searcher, &plan, req, sort)? {
+    if misread_by_the_model(state, &searcher, &plan, req, sort) {
         plan.parsed.notes.push(Note::TypeWithDiacritics);
     }
     let counts = found.counts;
