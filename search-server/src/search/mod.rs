@@ -29,7 +29,7 @@ use indexer::query::unmarked::may_be_unmarked_vietnamese;
 use indexer::schema::{Fields, Unit};
 use indexer::text::fold::has_diacritics;
 use serde::Serialize;
-use tantivy::Searcher;
+use tantivy::{DocAddress, Searcher};
 
 use crate::error::AppError;
 use crate::semantic::vectors::Vectors;
@@ -108,8 +108,7 @@ fn misread_by_the_model(
     req: &SearchRequest,
     sort: Sort,
 ) -> bool {
-    let other_language_wanted =
-        (req.lang.is_none() && req.offset == 0) || req.lang.as_deref() == Some("en");
+    let other_language_wanted = lists_other_language(req) || req.lang.as_deref() == Some("en");
     match model_candidate(state, plan, sort) {
         Some(semantic) if other_language_wanted && !model_reads(plan) => semantic
             .vectors(searcher)
@@ -127,12 +126,23 @@ fn model_candidate<'a>(state: &'a AppState, plan: &Plan, sort: Sort) -> Option<&
 }
 
 /// The model's view of one search: the documents' vectors (some), the query's vector and
-/// language, and whether the search crosses to another language (`lang=` not the query's).
+/// language, whether the search crosses to another language (`lang=` not the query's), and
+/// the model's nearest works: in the query's language for a free-text query within it (they
+/// may join the hybrid's head, see [`blend::hybrid`]), and in the other language when the
+/// response lists them apart (see [`lists_other_language`]).
 struct ModelView {
     vectors: Arc<Option<Vectors>>,
     query: Arc<Vec<f32>>,
     own: &'static str,
     cross: bool,
+    nearest: Vec<(DocAddress, f32)>,
+    other: Vec<(DocAddress, f32)>,
+}
+
+/// Whether a response lists the other language's nearest works apart: a first page without a
+/// `lang` filter.
+fn lists_other_language(req: &SearchRequest) -> bool {
+    req.lang.is_none() && req.offset == 0
 }
 
 impl ModelView {
@@ -140,6 +150,7 @@ impl ModelView {
     /// then not embedded: a search the model cannot help pays nothing for it).
     fn new(
         semantic: &Semantic,
+        fields: &Fields,
         searcher: &Searcher,
         plan: &Plan,
         req: &SearchRequest,
@@ -150,11 +161,33 @@ impl ModelView {
         }
         let text = model_text(plan);
         let own = blend::query_language(plan.analyzed.vietnamese);
+        let query = semantic.query_vector(&text)?;
+        let cross = crosses_languages(plan, req);
+        // Found here, beside the words' search: a pass over every work of the language.
+        // Works the words missed join only a free-text query: quotes, `title:`, `OR` or
+        // exclusions ask for those words.
+        let (mut nearest, mut other) = (Vec::new(), Vec::new());
+        if let Some(v) = vectors.as_ref().as_ref() {
+            if !cross && plan.is_free_text() {
+                let filter = plan.filter_query(fields, None);
+                nearest = v.nearest(searcher, &*filter, &query, own, own, blend::HYBRID_NEAREST)?;
+            }
+            if lists_other_language(req) {
+                // Enough that the page's own hits, which may be of that language, can be
+                // left out.
+                let k = blend::OTHER_LANGUAGE_HITS + req.limit;
+                let theirs = blend::other_language(own);
+                let filter = plan.filter_query(fields, Some(theirs));
+                other = v.nearest(searcher, &*filter, &query, own, theirs, k)?;
+            }
+        }
         Ok(Some(ModelView {
-            query: semantic.query_vector(&text)?,
+            query,
             vectors,
             own,
-            cross: crosses_languages(plan, req),
+            cross,
+            nearest,
+            other,
         }))
     }
 
@@ -186,13 +219,15 @@ impl<'scope> PendingModel<'scope> {
     ) -> PendingModel<'scope> {
         let handle = match model_candidate(state, plan, sort) {
             Some(semantic) if model_reads(plan) => Some(scope.spawn(move || {
-                ModelView::new(semantic, searcher, plan, req).unwrap_or_else(|e| {
-                    tracing::warn!(
-                        "the model's part of a search failed, lexical only: {}",
-                        crate::error::chain(&e)
-                    );
-                    None
-                })
+                ModelView::new(semantic, &state.index.fields, searcher, plan, req).unwrap_or_else(
+                    |e| {
+                        tracing::warn!(
+                            "the model's part of a search failed, lexical only: {}",
+                            crate::error::chain(&e)
+                        );
+                        None
+                    },
+                )
             })),
             _ => None,
         };
@@ -271,16 +306,8 @@ pub fn run(state: &AppState, req: &SearchRequest) -> Result<SearchResponse, AppE
             out_hits.push(make_hit(&cached, r.score, r.page, &plan.terms));
         }
         let mut other_language = Vec::new();
-        let first_page_unfiltered = req.lang.is_none() && req.offset == 0;
-        if let Some((view, v)) = model
-            .get()
-            .filter(|_| first_page_unfiltered)
-            .and_then(|m| Some((m, m.vectors()?)))
-        {
-            let filter = plan.filter_query(fields, Some(blend::other_language(view.own)));
-            for r in
-                blend::other_language_hits(&searcher, v, &view.query, view.own, &*filter, &listed)?
-            {
+        if let Some(view) = model.get() {
+            for r in blend::other_language_hits(&view.other, &listed) {
                 let cached = state.doc_cache.load(&searcher, fields, r.addr)?;
                 other_language.push(make_hit(&cached, r.score, r.page, &plan.terms));
             }
@@ -335,7 +362,7 @@ fn execute(
     );
     let (matches, mut counts) = searcher.search(&query, &collector)?;
     let wanted = req.offset + req.limit;
-    // Works the model found that the words did not (cross-lingual search).
+    // Works the model found that the words did not.
     let mut extra = 0;
     let hits = match (sort, &plan.ranking) {
         (Sort::Relevance, Some(ranking)) => {
@@ -394,7 +421,16 @@ fn execute(
                         ranked = fused;
                         extra = added;
                     }
-                    _ => blend::hybrid(vectors, &view.query, own, &mut ranked),
+                    _ => {
+                        extra = blend::hybrid(
+                            vectors,
+                            &view.query,
+                            own,
+                            &view.nearest,
+                            &mut ranked,
+                            &matches,
+                        );
+                    }
                 }
             }
             ranked

@@ -314,6 +314,13 @@ fn constraints(b: &Builder<'_>, parsed: &ParsedQuery, analyzed: &AnalyzedQuery) 
 }
 
 impl Plan {
+    /// Whether the query is plain words only: no quotes, `title:`/`author:`, `OR` or
+    /// exclusions, which ask for particular words. The model may then bring works that say it
+    /// in other words.
+    pub(super) fn is_free_text(&self) -> bool {
+        self.parsed.excluded.is_empty() && self.parsed.groups.iter().all(|g| is_plain(g))
+    }
+
     /// Parses and analyses the request once.
     pub(super) fn new(
         state: &AppState,

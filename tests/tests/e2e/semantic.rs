@@ -148,6 +148,10 @@ fn scored(v: &Value) -> Vec<Scored> {
     out
 }
 
+fn total(v: &Value) -> u64 {
+    v["total"].as_u64().expect("a total")
+}
+
 /// Whether a response tells the user to type the diacritics (in Vietnamese, the default).
 fn diacritics_hinted(v: &Value) -> bool {
     v["notes"].as_array().is_some_and(|n| {
@@ -219,7 +223,24 @@ fn queries_find_the_other_languages_sections_with_the_model_only() {
             })
             .collect()
     };
-    let (lex_vi, lex_en, lex_unmarked) = {
+    // Every heading as typed, and quoted (a phrase asks for its words).
+    let headings: Vec<String> = pairs
+        .iter()
+        .flat_map(|(vi, en)| [vi.heading.clone(), en.heading.clone()])
+        .collect();
+    let totals = |server: &RunningServer| -> Vec<(u64, u64)> {
+        headings
+            .iter()
+            .map(|q| {
+                let quoted = format!("\"{}\"", q.replace('"', " "));
+                (
+                    total(&search(server, q, "")),
+                    total(&search(server, &quoted, "")),
+                )
+            })
+            .collect()
+    };
+    let (lex_vi, lex_en, lex_unmarked, lex_totals) = {
         let server = RunningServer::start(&lexical_data, &["--no-ingest"]);
         let r = search(&server, &pairs[0].0.heading, "");
         assert!(
@@ -231,6 +252,7 @@ fn queries_find_the_other_languages_sections_with_the_model_only() {
             mrr(&server, &pairs, "vi"),
             mrr(&server, &pairs, "en"),
             unmarked_hits(&server),
+            totals(&server),
         )
     };
 
@@ -256,6 +278,29 @@ fn queries_find_the_other_languages_sections_with_the_model_only() {
         en_vi >= 0.5 && en_vi > lex_en,
         "en→vi {en_vi:.3} (lexical {lex_en:.3})"
     );
+
+    // Within its language, a query of plain words may gain the model's three nearest works
+    // (they count in the total); a quoted one keeps to the works holding its phrase.
+    let mut gained = 0;
+    for ((q, (free, quoted)), (lex_free, lex_quoted)) in
+        headings.iter().zip(totals(&server)).zip(&lex_totals)
+    {
+        assert!(
+            free >= *lex_free && free <= lex_free + 3,
+            "{q}: {free} works with the model, {lex_free} without"
+        );
+        assert_eq!(quoted, *lex_quoted, "\"{q}\"");
+        gained += usize::from(free > *lex_free);
+    }
+    eprintln!(
+        "{gained} of {} headings gained works the words missed",
+        headings.len()
+    );
+    assert!(gained > 0, "no heading gained a work the words missed");
+    // Words found nowhere get nothing from the model.
+    let r = search(&server, "qzxwvkjh", "");
+    assert_eq!(total(&r), 0, "{r}");
+    assert!(ids(&r, "hits").is_empty(), "{r}");
 
     // Without a filter: the query's own language in the hits, the other one apart.
     let (vi, en) = &pairs[0];
