@@ -1,24 +1,17 @@
 //! Putting two rankings of the same works together: the lexical one and the model's.
 //!
-//! Three ways, each where it measured best (`bench/relevance`, D2L.md):
+//! Two ways, each where it measured best (`bench/relevance`, D2L.md):
 //! - [`mix_scaled`] re-ranks the lexical ranking's best works: both scores min-max scaled over
-//!   those works and mixed. It keeps the lexical candidates and only reorders them, which is
-//!   what a hybrid within one language wants (the model alone ranks worse than BM25 there).
+//!   those works and mixed. It reorders the lexical candidates (and the few of the model's
+//!   nearest that join them), which is what a hybrid within one language wants (the model
+//!   alone ranks worse than BM25 there).
 //! - [`mix_lists`] fuses two scored lists that need not share their works, each scaled over
 //!   its own entries: cross-lingual search mixes the model's nearest works of the target
 //!   language with what lexical search finds there (0.3 / 0.7 measured best on d2l, above
-//!   reciprocal rank fusion).
-//! - [`reciprocal_rank`] fuses two lists that need not share their works (reciprocal rank
-//!   fusion, Cormack et al. 2009): a work's score is the sum of `1 / (k + rank)` over the lists
-//!   it is in. Cross-lingual search fuses the model's nearest works of the target language with
-//!   what lexical search finds there; scores of the two are not comparable, ranks are.
+//!   reciprocal rank fusion, RRF k = 60: 34.5 / 24.4 against 35.9 / 26.8 at 50 / 50).
 
 use std::collections::HashMap;
 use std::hash::Hash;
-
-/// The usual constant of reciprocal rank fusion: a rank-1 work of one list is worth a little
-/// more than a rank-2 work, not twice as much.
-pub const RRF_K: f32 = 60.0;
 
 /// Scales `values` to 0..=1 (min to max); all equal → all 1.
 fn min_max(values: &[f32]) -> Vec<f32> {
@@ -70,25 +63,6 @@ pub fn mix_lists<K: Copy + Eq + Hash>(
                 (0.0, order)
             });
             entry.0 += w * v;
-        }
-    }
-    let mut out: Vec<(K, f32, usize)> = scores.into_iter().map(|(k, (s, o))| (k, s, o)).collect();
-    out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.2.cmp(&b.2)));
-    out.into_iter().map(|(k, s, _)| (k, s)).collect()
-}
-
-/// Reciprocal rank fusion of ranked lists (best first) of keys, each list with its weight:
-/// the keys with their fused scores, best first (ties keep the first list's order).
-pub fn reciprocal_rank<K: Copy + Eq + Hash>(lists: &[(&[K], f32)], k: f32) -> Vec<(K, f32)> {
-    let mut scores: HashMap<K, (f32, usize)> = HashMap::new();
-    let mut order = 0;
-    for (list, weight) in lists {
-        for (rank, key) in list.iter().enumerate() {
-            let entry = scores.entry(*key).or_insert_with(|| {
-                order += 1;
-                (0.0, order)
-            });
-            entry.0 += weight / (k + rank as f32 + 1.0);
         }
     }
     let mut out: Vec<(K, f32, usize)> = scores.into_iter().map(|(k, (s, o))| (k, s, o)).collect();
@@ -148,20 +122,5 @@ mod tests {
             alone.iter().map(|(k, _)| *k).collect::<Vec<_>>(),
             vec!['a', 'b', 'c']
         );
-    }
-
-    #[test]
-    fn reciprocal_rank_fusion() {
-        let lexical = ['a', 'b', 'c'];
-        let model = ['c', 'd', 'a'];
-        let fused = reciprocal_rank(&[(&lexical, 1.0), (&model, 1.0)], RRF_K);
-        let keys: Vec<char> = fused.iter().map(|(k, _)| *k).collect();
-        // a: 1/61 + 1/63; c: 1/63 + 1/61 (tie: lexical order first); b: 1/62; d: 1/62.
-        assert_eq!(keys, vec!['a', 'c', 'b', 'd']);
-        assert!((fused[0].1 - (1.0 / 61.0 + 1.0 / 63.0)).abs() < 1e-6);
-        // A heavier list leads.
-        let fused = reciprocal_rank(&[(&lexical, 1.0), (&model, 2.0)], RRF_K);
-        assert_eq!(fused[0].0, 'c');
-        assert!(reciprocal_rank::<char>(&[], RRF_K).is_empty());
     }
 }
