@@ -629,6 +629,36 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn the_coarse_pass_over_a_larger_language_keeps_the_nearest() {
+        let dir = tempfile::tempdir().unwrap();
+        // More works than the coarse pass keeps for a shortlist of SHORTLIST_MIN.
+        let n = SHORTLIST_MIN * COARSE_PER_SHORTLIST + 200;
+        let (data, metas) = library(dir.path(), n);
+        let index = indexer::index::open(&data.index_dir()).unwrap();
+        let searcher = index.index.reader().unwrap().searcher();
+        let v = Vectors::open(&data, &searcher).unwrap().unwrap();
+        let works = index.fields.works();
+        for (i, pair) in metas.chunks_exact(2).step_by(250).enumerate() {
+            // A query between two works' meta vectors (one weighing more), plus the noise of
+            // a third: the coarse pass by sign codes keeps both, and they come first in the
+            // order the full pass gives them.
+            let q = normalised(
+                pair[0]
+                    .iter()
+                    .zip(&pair[1])
+                    .zip(&metas[(i * 7 + 3) % n])
+                    .map(|((a, b), c)| a + 0.8 * b + 0.3 * c)
+                    .collect(),
+            );
+            let got = v.nearest(&searcher, &works, &q, "vi", "vi", 3).unwrap();
+            let full = v.nearest(&searcher, &AllQuery, &q, "vi", "vi", n).unwrap();
+            let got_top: Vec<DocAddress> = got.iter().take(2).map(|x| x.0).collect();
+            let full_top: Vec<DocAddress> = full.iter().take(2).map(|x| x.0).collect();
+            assert_eq!(got_top, full_top);
+        }
+    }
+
+    #[test]
     fn the_first_pass_over_a_large_language_finds_what_a_full_pass_finds() {
         let dir = tempfile::tempdir().unwrap();
         let n = SHORTLIST_MIN + 100;
