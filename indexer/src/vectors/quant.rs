@@ -95,6 +95,11 @@ pub fn sign_bits(values: impl IntoIterator<Item = f32>, out: &mut Vec<u64>) {
     }
 }
 
+/// Words of the sign code of a vector of `dim` components.
+pub fn sign_words(dim: usize) -> usize {
+    dim.div_ceil(64)
+}
+
 /// How many bits of two sign codes differ.
 #[inline]
 pub fn hamming(a: &[u64], b: &[u64]) -> u32 {
@@ -104,7 +109,7 @@ pub fn hamming(a: &[u64], b: &[u64]) -> u32 {
 impl QueryVector {
     /// The query's sign code (see [`sign_bits`]).
     pub fn sign_code(&self) -> Vec<u64> {
-        let mut out = Vec::with_capacity(self.bytes.len().div_ceil(64));
+        let mut out = Vec::with_capacity(sign_words(self.bytes.len()));
         sign_bits(self.bytes.iter().map(|&b| f32::from(b)), &mut out);
         out
     }

@@ -74,16 +74,9 @@ struct MetaTable {
     inv_norms: Vec<f32>,
     /// The quantized vectors, `dim` bytes each, in the order of `addrs`.
     bytes: Vec<u8>,
-    /// The sign code of each centred vector (`p − m`), [`MetaTable::words`] each, in the order
-    /// of `addrs`: the coarse pass of a large language.
+    /// The sign code of each centred vector (`p − m`), [`quant::sign_words`] each, in the
+    /// order of `addrs`: the coarse pass of a large language.
     codes: Vec<u64>,
-}
-
-impl MetaTable {
-    /// Words of a sign code of `dim` components.
-    fn words(dim: usize) -> usize {
-        dim.div_ceil(64)
-    }
 }
 
 /// Per segment, the documents a filter admits, as bits: what the first pass checks each work
@@ -433,7 +426,7 @@ impl Vectors {
                 let coarse = shortlist.saturating_mul(COARSE_PER_SHORTLIST);
                 if rows.len() > coarse {
                     let code = prepared.query.sign_code();
-                    let words = MetaTable::words(dim);
+                    let words = quant::sign_words(dim);
                     let mut by_bits: Vec<(u32, usize)> = rows
                         .iter()
                         .map(|&i| {
