@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use indexer::data_dir::DataDir;
+use indexer::ingest;
 use indexer::vectors::{backfill, BackfillOptions, BUDGET_TOKENS};
 
 #[derive(Debug, clap::Args)]
@@ -28,6 +29,25 @@ pub struct Args {
 }
 
 pub fn run(data_dir: &DataDir, args: Args) -> anyhow::Result<ExitCode> {
+    if let Some(name) = &args.collection {
+        // A misspelt name would otherwise embed nothing and report success.
+        let index = indexer::index::open(&data_dir.index_dir())?;
+        let known: Vec<String> = ingest::collections(&index)?
+            .into_iter()
+            .map(|c| c.name)
+            .collect();
+        if !known.contains(name) {
+            anyhow::bail!(
+                "no collection named {name:?} in {}; its collections: {} (see `indexer collections`)",
+                data_dir.root().display(),
+                if known.is_empty() {
+                    "none yet".to_string()
+                } else {
+                    known.join(", ")
+                }
+            );
+        }
+    }
     let opts = BackfillOptions {
         collection: args.collection,
         config: super::embed_args::budget(args.budget),

