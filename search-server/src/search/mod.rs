@@ -300,16 +300,24 @@ pub fn run(state: &AppState, req: &SearchRequest) -> Result<SearchResponse, AppE
             &model,
         )?;
         let listed: HashSet<_> = found.hits.iter().map(|r| r.addr).collect();
+        // Works in the other language than the query's are marked only where they share its
+        // words as typed (see snippets::spelled_plainly).
+        let shared = snippets::spelled_plainly(&req.q, &plan.terms);
+        let view = model.get();
+        let hit_terms = match view {
+            Some(v) if v.cross => &shared,
+            _ => &plan.terms,
+        };
         let mut out_hits = Vec::with_capacity(found.hits.len());
         for r in &found.hits {
             let cached = state.doc_cache.load(&searcher, fields, r.addr)?;
-            out_hits.push(make_hit(&cached, r.score, r.page, &plan.terms));
+            out_hits.push(make_hit(&cached, r.score, r.page, hit_terms));
         }
         let mut other_language = Vec::new();
-        if let Some(view) = model.get() {
+        if let Some(view) = view {
             for r in blend::other_language_hits(&view.other, &listed) {
                 let cached = state.doc_cache.load(&searcher, fields, r.addr)?;
-                other_language.push(make_hit(&cached, r.score, r.page, &plan.terms));
+                other_language.push(make_hit(&cached, r.score, r.page, &shared));
             }
         }
         Ok::<_, AppError>((found, out_hits, other_language))

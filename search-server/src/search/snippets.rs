@@ -23,6 +23,23 @@ pub fn query_terms<'a>(texts: impl IntoIterator<Item = &'a str>) -> Vec<String> 
     out
 }
 
+/// The terms (of [`query_terms`]) that `query` spells without diacritics, for marking text in
+/// the other language than the query's: there a folded Vietnamese word would mark an unrelated
+/// one (`nơ` → "no", `mạng` → "mang"), while words both languages write alike (GDP, ARIMA,
+/// random forest) are what the reader looks for.
+pub fn spelled_plainly(query: &str, terms: &[String]) -> Vec<String> {
+    let plain: Vec<String> = analysis::tokens(EXACT, query)
+        .into_iter()
+        .map(|t| t.token.to_lowercase())
+        .filter(|t| fold_lower(t) == *t)
+        .collect();
+    terms
+        .iter()
+        .filter(|t| plain.contains(t))
+        .cloned()
+        .collect()
+}
+
 fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b >= 0x80
 }
@@ -167,6 +184,23 @@ mod tests {
             "Con <mark>đường</mark> và <mark>dương</mark> xỉ &lt;b&gt;"
         );
         assert!(highlight("không có", &terms).is_none());
+    }
+
+    #[test]
+    fn only_words_typed_without_diacritics_mark_the_other_language() {
+        let q = "mạng nơ-ron ARIMA dự báo GDP -lstm";
+        let terms = query_terms(["mạng nơ-ron ARIMA dự báo GDP"]);
+        assert_eq!(spelled_plainly(q, &terms), ["ron", "arima", "gdp"]);
+        let en = "No model: ARIMA forecasts of GDP and the mango harvest";
+        assert_eq!(
+            highlight(en, &spelled_plainly(q, &terms)).unwrap(),
+            "No model: <mark>ARIMA</mark> forecasts of <mark>GDP</mark> and the mango harvest"
+        );
+        // Folded, the Vietnamese words would have marked "No".
+        assert!(highlight(en, &terms).unwrap().contains("<mark>No</mark>"));
+        // An English query keeps every word.
+        let terms = query_terms(["neural network"]);
+        assert_eq!(spelled_plainly("Neural network", &terms), terms);
     }
 
     #[test]

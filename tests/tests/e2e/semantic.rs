@@ -310,6 +310,29 @@ fn queries_find_the_other_languages_sections_with_the_model_only() {
         .expect("other_language with a model");
     assert!(!others.is_empty() && others.len() <= 5, "{r}");
     assert!(others.iter().all(|h| h["lang"] == "en"), "{r}");
+    // Marked in the English works, listed apart or asked for with lang=en: only words the
+    // query spells as they are. Folded, `thế` would mark every English "the", `ăn` every "an".
+    for (q, filter, list) in [
+        (vi.heading.as_str(), "", "other_language"),
+        ("thế giới của học sâu ăn theo dữ liệu", "", "other_language"),
+        ("thế giới của học sâu ăn theo dữ liệu", "&lang=en", "hits"),
+    ] {
+        let r = search(&server, q, filter);
+        let query = q.to_lowercase();
+        let works = r[list].as_array().expect(list);
+        assert!(!works.is_empty(), "{q}{filter}: {r}");
+        for h in works {
+            assert_eq!(h["lang"], "en", "{r}");
+            let snippet = h["snippet"].as_str().unwrap_or("");
+            for marked in snippet.split("<mark>").skip(1) {
+                let word = marked.split("</mark>").next().unwrap().to_lowercase();
+                assert!(
+                    query.contains(&word),
+                    "{word:?} marked for {q:?}: {snippet}"
+                );
+            }
+        }
+    }
     let hits = ids(&r, "hits");
     assert!(
         ids(&r, "other_language")
