@@ -47,6 +47,11 @@ impl QueryVector {
     }
 }
 
+/// The values of a stored vector (`scale`, `bytes` read as `i8`), as [`quantize`] kept them.
+pub fn dequantized(scale: f32, stored: &[u8]) -> impl Iterator<Item = f32> + '_ {
+    stored.iter().map(move |&b| f32::from(b as i8) * scale)
+}
+
 /// Σ a·b over stored bytes (`u8` read as `i8`) and a quantized query. Lanes of 16 with i32
 /// accumulators: written so that the loop vectorizes (sign-extend, `pmaddwd`, add) instead of
 /// running one element at a time.

@@ -29,7 +29,7 @@ use std::path::{Path, PathBuf};
 use rustc_hash::FxHashMap;
 use tantivy::directory::{Directory, MmapDirectory, OwnedBytes};
 
-use super::quant::{cosine, QueryVector};
+use super::quant::{self, cosine, QueryVector};
 use super::VectorError;
 use crate::data_dir::DataDir;
 
@@ -534,12 +534,7 @@ impl VectorStore {
     pub fn vectors(&self, content_hash: &str) -> Option<Vec<(VectorKind, Vec<f32>)>> {
         Some(
             self.record(content_hash)?
-                .map(|(kind, scale, v)| {
-                    (
-                        kind,
-                        v.iter().map(|&b| f32::from(b as i8) * scale).collect(),
-                    )
-                })
+                .map(|(kind, scale, v)| (kind, quant::dequantized(scale, v).collect()))
                 .collect(),
         )
     }

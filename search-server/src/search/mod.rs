@@ -301,11 +301,12 @@ pub fn run(state: &AppState, req: &SearchRequest) -> Result<SearchResponse, AppE
         )?;
         let listed: HashSet<_> = found.hits.iter().map(|r| r.addr).collect();
         // Works in the other language than the query's are marked only where they share its
-        // words as typed (see snippets::spelled_plainly).
-        let shared = snippets::spelled_plainly(&req.q, &plan.terms);
+        // words as typed (see snippets::spelled_plainly); only a search the model took part
+        // in has such works.
         let view = model.get();
-        let hit_terms = match view {
-            Some(v) if v.cross => &shared,
+        let shared = view.map(|_| snippets::spelled_plainly(&req.q, &plan.terms));
+        let hit_terms = match (view, &shared) {
+            (Some(v), Some(shared)) if v.cross => shared,
             _ => &plan.terms,
         };
         let mut out_hits = Vec::with_capacity(found.hits.len());
@@ -314,10 +315,10 @@ pub fn run(state: &AppState, req: &SearchRequest) -> Result<SearchResponse, AppE
             out_hits.push(make_hit(&cached, r.score, r.page, hit_terms));
         }
         let mut other_language = Vec::new();
-        if let Some(view) = view {
+        if let (Some(view), Some(shared)) = (view, &shared) {
             for r in blend::other_language_hits(&view.other, &listed) {
                 let cached = state.doc_cache.load(&searcher, fields, r.addr)?;
-                other_language.push(make_hit(&cached, r.score, r.page, &shared));
+                other_language.push(make_hit(&cached, r.score, r.page, shared));
             }
         }
         Ok::<_, AppError>((found, out_hits, other_language))

@@ -274,11 +274,10 @@ impl Vectors {
                     1.0 / centre.norm_after(self.store.meta_cosine(meta, mean))
                 });
                 let (scale, bytes) = self.store.meta_vector(meta);
-                let mean = self.means.get(lang);
-                let centred = bytes.iter().enumerate().map(|(i, &b)| {
-                    scale * f32::from(b as i8)
-                        - mean.map_or(0.0, |m| m.get(i).copied().unwrap_or(0.0))
-                });
+                let mean = self.means.get(lang).map_or(&[][..], Vec::as_slice);
+                let centred = quant::dequantized(scale, bytes)
+                    .zip(mean.iter().chain(std::iter::repeat(&0.0)))
+                    .map(|(x, m)| x - m);
                 if !tables.contains_key(lang) {
                     tables.insert(lang.to_string(), MetaTable::default());
                 }
