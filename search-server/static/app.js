@@ -142,15 +142,21 @@
   }
 
   // With a language model on the server, the nearest documents in the other language
-  // (other_language): "Tài liệu tiếng Anh liên quan" under a Vietnamese query, and back.
+  // (other_language), headed in the language of the query whatever the page's: "Tài liệu
+  // tiếng Anh liên quan" under a Vietnamese query, "Related Vietnamese documents" under an
+  // English one, since an English-speaking visitor may not read the Vietnamese page.
   function renderRelated(r) {
     var list = r.other_language || [];
     var box = $("related");
     $("related-hits").textContent = "";
     box.hidden = !list.length;
     if (!list.length) { return; }
-    $("related-title").textContent = t(list[0].lang === "en" ? "related_en" : "related_vi");
-    $("related-help").textContent = t("related_help");
+    var theirs = list[0].lang === "en" ? "en" : "vi";
+    var own = theirs === "en" ? "vi" : "en";
+    [["related-title", "related_" + theirs], ["related-help", "related_help"]].forEach(function (e) {
+      $(e[0]).textContent = window.I18N.tIn(own, e[1]);
+      $(e[0]).setAttribute("lang", own);
+    });
     list.forEach(function (h) { $("related-hits").appendChild(renderHit(h)); });
   }
 

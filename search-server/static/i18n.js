@@ -81,8 +81,11 @@
     return l === "en" ? "en" : "vi";
   }
 
-  function t(key, vars) {
-    var s = STRINGS[current()][key];
+  function t(key, vars) { return tIn(current(), key, vars); }
+
+  // A string in a given language whatever the page's: what answers a query speaks its language.
+  function tIn(lang, key, vars) {
+    var s = (STRINGS[lang] || STRINGS.vi)[key];
     if (s === undefined) { s = STRINGS.vi[key]; }
     if (s === undefined) { return key; }
     if (vars) {
@@ -120,7 +123,7 @@
     document.dispatchEvent(new CustomEvent("langchange"));
   }
 
-  window.I18N = { t: t, has: has, apply: apply, lang: current, setLang: setLang };
+  window.I18N = { t: t, tIn: tIn, has: has, apply: apply, lang: current, setLang: setLang };
 
   document.addEventListener("DOMContentLoaded", function () {
     apply(document);

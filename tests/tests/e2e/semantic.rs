@@ -367,7 +367,8 @@ fn queries_find_the_other_languages_sections_with_the_model_only() {
     )));
     assert!(!diacritics_hinted(&search(&server, &vi.heading, "")));
 
-    // The page shows the list under the results, titled in the page's language.
+    // The page shows the list under the results, headed in the query's language whatever
+    // the page's: an English-speaking visitor reads "Related Vietnamese documents".
     if browser_available() {
         let d = Driver::start();
         d.goto(&format!("http://{}/?q={}", server.addr, enc(&vi.heading)));
@@ -381,9 +382,21 @@ fn queries_find_the_other_languages_sections_with_the_model_only() {
         );
         d.goto(&format!("http://{}/?q={}", server.addr, enc(&en.heading)));
         d.wait_for(
-            "document.querySelector('#related-title').textContent === 'Tài liệu tiếng Việt liên quan'",
+            "document.querySelector('#related-title').textContent === 'Related Vietnamese documents'",
             "the related documents in Vietnamese",
         );
+        assert_eq!(
+            d.js("return document.querySelector('#related-title').lang"),
+            "en"
+        );
+        // The page in English does not change the heading of a Vietnamese query's list.
+        d.js("window.I18N.setLang('en'); return 1");
+        d.goto(&format!("http://{}/?q={}", server.addr, enc(&vi.heading)));
+        d.wait_for(
+            "document.querySelector('#related-title').textContent === 'Tài liệu tiếng Anh liên quan'",
+            "the related documents in English, headed in Vietnamese on the English page",
+        );
+        d.js("window.I18N.setLang('vi'); return 1");
     }
     drop(server);
 
