@@ -28,6 +28,7 @@
 //! - [`format`]: the model file's layout, and the reader that checks it completely;
 //! - [`tokenizer`]: the SentencePiece unigram tokenizer over the file's vocabulary;
 //! - `encoder`: the XLM-R encoder (candle, 4-bit matmuls);
+//! - `short`: the layer products of a short input (a query) from the 4-bit blocks;
 //! - [`pool`]: mean pooling, L2 normalisation, cosine;
 //! - `model`: [`Model`], [`Kind`], [`ModelInfo`];
 //! - [`source`]: wheel or bare file;
@@ -38,6 +39,7 @@ mod error;
 pub mod format;
 mod model;
 pub mod pool;
+mod short;
 pub mod source;
 pub mod tokenizer;
 

@@ -91,5 +91,33 @@ fn vectors_match_the_package_on_real_passages_and_queries() {
         // A different count would mean a different cut, which the cosine bound might hide.
         assert!(token_mismatches.is_empty(), "{name} token counts differ");
     }
+    // A search embeds its query alone, and a short input goes through the 4-bit kernel, not
+    // the f32 matmul of a batch: each query again, alone, against the package.
+    let mut alone = Vec::new();
+    for row in rows.iter().filter(|r| r["kind"] == "query") {
+        let text = row["text"].as_str().unwrap();
+        let theirs: Vec<f32> = row["vector"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap() as f32)
+            .collect();
+        let ours = &model.embed(&[text], Kind::Query).unwrap()[0];
+        let c = cosine(ours, &theirs);
+        assert!(c >= 0.99, "query alone: cosine {c:.4} for {text:?}");
+        alone.push((model.count_tokens(text, Kind::Query), c));
+    }
+    let short: Vec<f32> = alone
+        .iter()
+        .filter(|(n, _)| *n <= 24)
+        .map(|a| a.1)
+        .collect();
+    assert!(short.len() >= 10, "{} short queries", short.len());
+    report.push(format!(
+        "queries alone: {} of them, {} of at most 24 tokens, cosine min {:.5}",
+        alone.len(),
+        short.len(),
+        alone.iter().map(|a| a.1).fold(f32::INFINITY, f32::min)
+    ));
     eprintln!("{}", report.join("\n"));
 }
