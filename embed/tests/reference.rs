@@ -19,6 +19,16 @@ fn input(var: &str, default: &str) -> Option<PathBuf> {
     path.exists().then_some(path)
 }
 
+/// The package's vector of a reference row.
+fn theirs(row: &serde_json::Value) -> Vec<f32> {
+    row["vector"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap() as f32)
+        .collect()
+}
+
 #[test]
 fn vectors_match_the_package_on_real_passages_and_queries() {
     let (Some(model_path), Some(reference)) = (
@@ -49,13 +59,7 @@ fn vectors_match_the_package_on_real_passages_and_queries() {
         let mut token_mismatches = Vec::new();
         let mut min_plain = f32::INFINITY;
         for ((row, text), v) in rows.iter().zip(&texts).zip(&ours) {
-            let theirs: Vec<f32> = row["vector"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|x| x.as_f64().unwrap() as f32)
-                .collect();
-            let c = cosine(v, &theirs);
+            let c = cosine(v, &theirs(row));
             assert!(c >= 0.99, "{name} cosine {c:.4} for {text:?}");
             cosines.push(c);
             let tokens = row["tokens"].as_u64().unwrap() as usize;
@@ -96,14 +100,8 @@ fn vectors_match_the_package_on_real_passages_and_queries() {
     let mut alone = Vec::new();
     for row in rows.iter().filter(|r| r["kind"] == "query") {
         let text = row["text"].as_str().unwrap();
-        let theirs: Vec<f32> = row["vector"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|x| x.as_f64().unwrap() as f32)
-            .collect();
         let ours = &model.embed(&[text], Kind::Query).unwrap()[0];
-        let c = cosine(ours, &theirs);
+        let c = cosine(ours, &theirs(row));
         assert!(c >= 0.99, "query alone: cosine {c:.4} for {text:?}");
         alone.push((model.count_tokens(text, Kind::Query), c));
     }
