@@ -110,6 +110,8 @@ impl pulp::WithSimd for RowsTimes<'_> {
             acc.iter_mut().for_each(|a| *a = simd.splat_f32s(0.0));
             for (b, block) in row.chunks_exact(Q4_BLOCK_BYTES).enumerate() {
                 decode(block, &mut w);
+                // A block's 32 weights fill whole vectors of every width pulp offers (1 to 16
+                // lanes): nothing is left over, here or in `x` below.
                 let (ws, _) = S::as_simd_f32s(&w);
                 let at = b * Q4_BLOCK;
                 for (t, a) in acc.iter_mut().enumerate() {
