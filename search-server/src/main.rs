@@ -65,14 +65,6 @@ struct Args {
     oai_page_size: u64,
 }
 
-/// Rebuild advice for an index that cannot be read.
-fn damaged_advice(index_dir: &Path) -> String {
-    format!(
-        "the index in {d} cannot be read (damaged or incomplete files). Rebuild it: stop the server, move {d} aside, run `indexer add` again for each collection (uploads are kept under the data directory's uploads/ folder), then start the server",
-        d = index_dir.display()
-    )
-}
-
 /// Reads every index file and compares it with its checksum, in the background (it reads the
 /// whole index): damage that opening did not notice is logged with what to do, and from then on
 /// requests get that advice (503) while `/health` still answers.
@@ -83,14 +75,14 @@ fn check_index_in_background(state: &AppState) {
         Ok(bad) => {
             let mut names: Vec<String> = bad.iter().map(|p| p.display().to_string()).collect();
             names.sort();
-            let advice = damaged_advice(&state.data_dir.index_dir());
+            let advice = search_server::state::damaged_advice(&state.data_dir.index_dir());
             tracing::error!(files = %names.join(", "), "{advice}");
             state.mark_damaged(format!("{advice} (damaged: {})", names.join(", ")));
         }
         Err(e) => tracing::error!(
             error = %search_server::error::chain(&e),
             "{}",
-            damaged_advice(&state.data_dir.index_dir())
+            search_server::state::damaged_advice(&state.data_dir.index_dir())
         ),
     });
 }
@@ -145,7 +137,7 @@ async fn run(args: Args) -> Result<()> {
             let damaged = matches!(e, indexer::index::IndexError::Tantivy { .. });
             let e = anyhow::Error::new(e);
             if damaged {
-                e.context(damaged_advice(&data_dir.index_dir()))
+                e.context(search_server::state::damaged_advice(&data_dir.index_dir()))
             } else {
                 e
             }
@@ -158,7 +150,9 @@ async fn run(args: Args) -> Result<()> {
         })?;
     let index_dir = data_dir.index_dir();
     let state = AppState::new(index, data_dir, token)
-        .map_err(|e| anyhow::Error::new(e).context(damaged_advice(&index_dir)))
+        .map_err(|e| {
+            anyhow::Error::new(e).context(search_server::state::damaged_advice(&index_dir))
+        })
         .context("cannot start")?
         .with_oai(search_server::oai::Repository {
             name: args.oai_name.clone(),

@@ -75,7 +75,7 @@ pub struct Inner {
     /// What to do about the index, once its files were found damaged: from then on every
     /// request but `/health` gets it as a 503 instead of reading damaged data (tantivy panics
     /// on some damaged files, which would make each search a 500).
-    damaged: std::sync::OnceLock<String>,
+    damaged: Arc<std::sync::OnceLock<String>>,
 }
 
 impl std::fmt::Debug for Inner {
@@ -117,6 +117,14 @@ fn load_semantic(data_dir: &DataDir) -> Option<Semantic> {
     }
 }
 
+/// Rebuild advice for an index that cannot be read.
+pub fn damaged_advice(index_dir: &std::path::Path) -> String {
+    format!(
+        "the index in {d} cannot be read (damaged or incomplete files). Rebuild it: stop the server, move {d} aside, run `indexer add` again for each collection (uploads are kept under the data directory's uploads/ folder), then start the server",
+        d = index_dir.display()
+    )
+}
+
 impl AppState {
     /// State over an opened index. The reader reloads by itself shortly after every commit
     /// (by this server's writes or by an `indexer add` run beside it), so new documents become
@@ -138,10 +146,14 @@ impl AppState {
         weights: Weights,
     ) -> Result<AppState, StateError> {
         let semantic = load_semantic(&data_dir).map(Arc::new);
+        let damaged = Arc::new(std::sync::OnceLock::new());
         let prepare = Arc::new(Prepare {
             fields: index.fields.clone(),
             stats: PerGeneration::default(),
             semantic: semantic.clone(),
+            verified: Default::default(),
+            damaged: damaged.clone(),
+            index_dir: data_dir.index_dir(),
         });
         let warmer: Arc<dyn Warmer> = prepare.clone();
         let reader = index
@@ -163,7 +175,7 @@ impl AppState {
             oai: Repository::default(),
             semantic,
             prepare,
-            damaged: std::sync::OnceLock::new(),
+            damaged,
         })))
     }
 
@@ -262,6 +274,36 @@ mod tests {
         );
         assert!(state.prepare.stats.is_built(&after));
         assert!(after.num_docs() > before.num_docs());
+    }
+
+    #[test]
+    fn damaged_fast_fields_mark_the_index_before_anything_reads_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = DataDir::new(dir.path().join("data"));
+        let file = records(dir.path(), "a.jsonl", 0..3);
+        ingest::add(&data, &AddOptions::new("d2l", vec![file])).unwrap();
+        let fast = std::fs::read_dir(data.index_dir())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|e| e == "fast"))
+            .unwrap();
+        // Bytes inside the data, away from the footer that opening reads: tantivy opens the
+        // index, and would read them as column offsets.
+        let mut bytes = std::fs::read(&fast).unwrap();
+        let mid = bytes.len() / 2;
+        for b in &mut bytes[mid - 8..mid + 8] {
+            *b ^= 0xA5;
+        }
+        std::fs::write(&fast, &bytes).unwrap();
+        let index = indexer::index::open(&data.index_dir()).unwrap();
+        let state = AppState::new(index, data.clone(), None).unwrap();
+        let advice = state.damaged().expect("marked damaged");
+        let name = fast.file_name().unwrap().to_string_lossy().to_string();
+        assert!(
+            advice.contains("Rebuild") && advice.contains(&name),
+            "{advice}"
+        );
+        assert!(!state.prepare.stats.is_built(&state.searcher()));
     }
 
     #[test]
