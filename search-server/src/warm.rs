@@ -48,9 +48,7 @@ impl Prepare {
         self.stats
             .get_or_build(searcher, || CorpusStats::compute(searcher, &self.fields))
     }
-}
 
-impl Prepare {
     /// The fast-field and field-norm files of `searcher`'s segments that do not match their
     /// checksums or cannot be read, by path; each segment is checked once.
     fn damaged_files(&self, searcher: &Searcher) -> Vec<String> {
