@@ -122,12 +122,13 @@ impl Encoder {
         let mut layers = Vec::with_capacity(c.layers);
         for l in 0..c.layers {
             let p = |name: &str| format!("l{l}.{name}");
+            let up = file.q4(&p("fi.w"), f, h)?;
             layers.push(Layer {
                 qkv: linear(&[&p("q"), &p("k"), &p("v")], h, h)?,
                 attn_out: linear(&[&p("ao")], h, h)?,
                 attn_norm: norm(&p("aln"))?,
-                up: dequantized(file.q4(&p("fi.w"), f, h)?, f, h)?,
-                up_q4: Q4Matrix::new(file.q4(&p("fi.w"), f, h)?.to_vec(), f, h),
+                up: dequantized(up, f, h)?,
+                up_q4: Q4Matrix::new(up.to_vec(), f, h),
                 up_bias: file.f32s(&p("fi.b"), f)?,
                 down: linear(&[&p("fo")], h, f)?,
                 out_norm: norm(&p("oln"))?,
@@ -182,14 +183,9 @@ impl Encoder {
         let context = self.attention(&qkv, spans)?;
         let attended = layer.attn_out.forward(&context)?;
         let x = layer.attn_norm.forward(&(x + attended)?, eps)?;
-        let up = if short_input(&x) {
-            let m = x.dim(0)?;
-            let y = layer
-                .up_q4
-                .mul_t(&x.flatten_all()?.to_vec1::<f32>()?, m, None);
-            Tensor::from_vec(y, (m, layer.up_bias.len()), &Device::Cpu)?
-        } else {
-            x.matmul(&layer.up.t()?)?
+        let up = match short_product(&x, &layer.up_q4, None)? {
+            Some(y) => y,
+            None => x.matmul(&layer.up.t()?)?,
         };
         let mid = gelu_rows(&up, &layer.up_bias)?;
         let out = layer.down.forward(&mid)?;
@@ -227,19 +223,22 @@ impl Norm {
 
 impl Linear {
     fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        if short_input(x) {
-            let m = x.dim(0)?;
-            let xs = x.flatten_all()?.to_vec1::<f32>()?;
-            let y = self.q4.mul_t(&xs, m, Some(&self.bias_values));
-            return Tensor::from_vec(y, (m, self.bias_values.len()), &Device::Cpu);
+        match short_product(x, &self.q4, Some(&self.bias_values))? {
+            Some(y) => Ok(y),
+            None => x.matmul(&self.weight.t()?)?.broadcast_add(&self.bias),
         }
-        x.matmul(&self.weight.t()?)?.broadcast_add(&self.bias)
     }
 }
 
-/// Whether `x` (`[tokens, in]`) is short enough for the 4-bit kernel ([`short`]).
-fn short_input(x: &Tensor) -> bool {
-    x.dim(0).is_ok_and(|m| m <= short::MAX_TOKENS)
+/// `x · Wᵀ (+ bias)` by the 4-bit kernel ([`short`]) when `x` (`[tokens, in]`) is short
+/// enough for it; `None` when candle's matmul should do it.
+fn short_product(x: &Tensor, w: &Q4Matrix, bias: Option<&[f32]>) -> Result<Option<Tensor>> {
+    let m = x.dim(0)?;
+    if m > short::MAX_TOKENS {
+        return Ok(None);
+    }
+    let y = w.mul_t(&x.flatten_all()?.to_vec1::<f32>()?, m, bias);
+    Tensor::from_vec(y, (m, w.rows()), &Device::Cpu).map(Some)
 }
 
 /// GELU (the exact, erf form BERT uses) of each row of `x` plus `bias`, on rayon's threads:

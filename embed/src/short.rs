@@ -46,6 +46,11 @@ impl Q4Matrix {
         Q4Matrix { blocks, rows, cols }
     }
 
+    /// Its row count: the length of each output row.
+    pub(crate) fn rows(&self) -> usize {
+        self.rows
+    }
+
     /// `x · Wᵀ (+ bias)`: `x` is `[m, cols]` row-major, the result `[m, rows]` row-major.
     pub(crate) fn mul_t(&self, x: &[f32], m: usize, bias: Option<&[f32]>) -> Vec<f32> {
         debug_assert_eq!(x.len(), m * self.cols);

@@ -75,9 +75,7 @@ fn check_index_in_background(state: &AppState) {
         Ok(bad) => {
             let mut names: Vec<String> = bad.iter().map(|p| p.display().to_string()).collect();
             names.sort();
-            let advice = search_server::state::damaged_advice(&state.data_dir.index_dir());
-            tracing::error!(files = %names.join(", "), "{advice}");
-            state.mark_damaged(format!("{advice} (damaged: {})", names.join(", ")));
+            state.mark_damaged(&names);
         }
         Err(e) => tracing::error!(
             error = %search_server::error::chain(&e),

@@ -72,10 +72,6 @@ pub struct Inner {
     /// Each index generation's statistics and vectors, prepared before it is served (the
     /// reader holds it weakly, so it lives here).
     prepare: Arc<Prepare>,
-    /// What to do about the index, once its files were found damaged: from then on every
-    /// request but `/health` gets it as a 503 instead of reading damaged data (tantivy panics
-    /// on some damaged files, which would make each search a 500).
-    damaged: Arc<std::sync::OnceLock<String>>,
 }
 
 impl std::fmt::Debug for Inner {
@@ -146,13 +142,12 @@ impl AppState {
         weights: Weights,
     ) -> Result<AppState, StateError> {
         let semantic = load_semantic(&data_dir).map(Arc::new);
-        let damaged = Arc::new(std::sync::OnceLock::new());
         let prepare = Arc::new(Prepare {
             fields: index.fields.clone(),
             stats: PerGeneration::default(),
             semantic: semantic.clone(),
             verified: Default::default(),
-            damaged: damaged.clone(),
+            damaged: std::sync::OnceLock::new(),
             index_dir: data_dir.index_dir(),
         });
         let warmer: Arc<dyn Warmer> = prepare.clone();
@@ -175,19 +170,19 @@ impl AppState {
             oai: Repository::default(),
             semantic,
             prepare,
-            damaged,
         })))
     }
 
-    /// Records that the index's files are damaged, with what to do about it (see
-    /// `Inner::damaged`).
-    pub fn mark_damaged(&self, advice: String) {
-        let _ = self.0.damaged.set(advice);
+    /// Records that these index files are damaged: logged with what to do, and from then on
+    /// every request but `/health` gets that advice as a 503 instead of reading damaged data
+    /// (tantivy panics on some damaged files, which would make each search a 500).
+    pub fn mark_damaged(&self, files: &[String]) {
+        self.0.prepare.mark_damaged(files);
     }
 
     /// The advice recorded by [`AppState::mark_damaged`], if any.
     pub fn damaged(&self) -> Option<&str> {
-        self.0.damaged.get().map(String::as_str)
+        self.0.prepare.damaged.get().map(String::as_str)
     }
 
     /// The state with `repository` as the OAI-PMH provider's description; only before the
@@ -251,12 +246,18 @@ mod tests {
         path
     }
 
+    /// A data directory in `dir` holding the first three d2l-vi records.
+    fn library(dir: &std::path::Path) -> DataDir {
+        let data = DataDir::new(dir.join("data"));
+        let first = records(dir, "a.jsonl", 0..3);
+        ingest::add(&data, &AddOptions::new("d2l", vec![first])).unwrap();
+        data
+    }
+
     #[test]
     fn each_generation_is_prepared_before_it_serves_a_search() {
         let dir = tempfile::tempdir().unwrap();
-        let data = DataDir::new(dir.path().join("data"));
-        let first = records(dir.path(), "a.jsonl", 0..3);
-        ingest::add(&data, &AddOptions::new("d2l", vec![first])).unwrap();
+        let data = library(dir.path());
         let index = indexer::index::open(&data.index_dir()).unwrap();
         let state = AppState::new(index, data.clone(), None).unwrap();
         // Opening the reader prepared the statistics its searches use; no search has run.
@@ -279,9 +280,7 @@ mod tests {
     #[test]
     fn damaged_fast_fields_mark_the_index_before_anything_reads_them() {
         let dir = tempfile::tempdir().unwrap();
-        let data = DataDir::new(dir.path().join("data"));
-        let file = records(dir.path(), "a.jsonl", 0..3);
-        ingest::add(&data, &AddOptions::new("d2l", vec![file])).unwrap();
+        let data = library(dir.path());
         let fast = std::fs::read_dir(data.index_dir())
             .unwrap()
             .map(|e| e.unwrap().path())

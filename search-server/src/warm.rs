@@ -36,8 +36,9 @@ pub struct Prepare {
     pub semantic: Option<Arc<Semantic>>,
     /// Segments whose files [`Prepare::damaged_files`] found intact.
     pub verified: Mutex<HashSet<SegmentId>>,
-    /// The rebuild advice, once the index was found damaged (shared with `AppState`).
-    pub damaged: Arc<OnceLock<String>>,
+    /// The rebuild advice with the damaged files, once some were found (see
+    /// `AppState::mark_damaged`).
+    pub damaged: OnceLock<String>,
     pub index_dir: PathBuf,
 }
 
@@ -47,6 +48,16 @@ impl Prepare {
     pub fn corpus_stats(&self, searcher: &Searcher) -> tantivy::Result<Arc<CorpusStats>> {
         self.stats
             .get_or_build(searcher, || CorpusStats::compute(searcher, &self.fields))
+    }
+
+    /// Logs that `files` are damaged, with the rebuild advice, and keeps that advice for
+    /// every request to come.
+    pub fn mark_damaged(&self, files: &[String]) {
+        let advice = crate::state::damaged_advice(&self.index_dir);
+        tracing::error!(files = %files.join(", "), "{advice}");
+        let _ = self
+            .damaged
+            .set(format!("{advice} (damaged: {})", files.join(", ")));
     }
 
     /// The fast-field and field-norm files of `searcher`'s segments that do not match their
@@ -85,11 +96,7 @@ impl Warmer for Prepare {
         let started = std::time::Instant::now();
         let bad = self.damaged_files(searcher);
         if !bad.is_empty() {
-            let advice = crate::state::damaged_advice(&self.index_dir);
-            tracing::error!(files = %bad.join(", "), "{advice}");
-            let _ = self
-                .damaged
-                .set(format!("{advice} (damaged: {})", bad.join(", ")));
+            self.mark_damaged(&bad);
         }
         if self.damaged.get().is_some() {
             return Ok(());
