@@ -145,8 +145,12 @@ fn rerank_head(vectors: &Vectors, query: &[f32], query_lang: &str, head: &mut [R
 }
 
 /// The lexical ranking of the target language fused with the model's nearest works there
-/// (`filter`: the request's filters, the `lang` one included). Returns the fused ranking and
-/// how many of its works the lexical search had not matched (they add to the total).
+/// (`filter`: the request's filters, the `lang` one included). A work that `translated` lists
+/// (the translation of one of the query language's nearest works, with that work's score)
+/// scores the better of its own score and its original's: the model matches a query to a work
+/// of the query's language far better than to one of another (bench/relevance/D2L.md).
+/// Returns the fused ranking and how many of its works the lexical search had not matched
+/// (they add to the total).
 #[allow(clippy::too_many_arguments)]
 pub fn cross_lingual(
     searcher: &Searcher,
@@ -156,9 +160,11 @@ pub fn cross_lingual(
     target: &str,
     filter: &dyn Query,
     lexical: &[Ranked],
+    translated: &[(DocAddress, f32)],
     matches: &Matches,
 ) -> Result<(Vec<Ranked>, usize), AppError> {
-    let nearest = vectors.nearest(searcher, filter, query, query_lang, target, CROSS_DEPTH)?;
+    let mut nearest = vectors.nearest(searcher, filter, query, query_lang, target, CROSS_DEPTH)?;
+    with_translations(&mut nearest, translated);
     let lex: Vec<(DocAddress, f32)> = lexical
         .iter()
         .take(CROSS_DEPTH)
@@ -180,6 +186,22 @@ pub fn cross_lingual(
         })
         .collect();
     Ok((out, added))
+}
+
+/// Raises each work of `translated` in `nearest` (both best first) to its original's score
+/// when that is higher, adding it when absent, and keeps the [`CROSS_DEPTH`] best.
+fn with_translations(nearest: &mut Vec<(DocAddress, f32)>, translated: &[(DocAddress, f32)]) {
+    if translated.is_empty() {
+        return;
+    }
+    for &(addr, score) in translated {
+        match nearest.iter_mut().find(|(a, _)| *a == addr) {
+            Some(entry) => entry.1 = entry.1.max(score),
+            None => nearest.push((addr, score)),
+        }
+    }
+    nearest.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+    nearest.truncate(CROSS_DEPTH);
 }
 
 /// The other language's works to list apart: the model's `nearest` there, leaving out those
@@ -280,6 +302,23 @@ mod tests {
         let mut none = Vec::new();
         assert_eq!(hybrid(&v, &query, "vi", &nearest, &mut none, &matches), 0);
         assert!(none.is_empty());
+    }
+
+    #[test]
+    fn a_translation_scores_at_least_its_original() {
+        let a = |d| DocAddress::new(0, d);
+        let mut nearest: Vec<(DocAddress, f32)> = (0..CROSS_DEPTH as u32)
+            .map(|d| (a(d), 0.5 - d as f32 / 1000.0))
+            .collect();
+        // Work 50 is the translation of a work of the query's language that scored 0.8; work
+        // 7 of one that scored below its own score; work 500, not among the nearest, of one
+        // that scored 0.6.
+        with_translations(&mut nearest, &[(a(50), 0.8), (a(7), 0.1), (a(500), 0.6)]);
+        assert_eq!(nearest.len(), CROSS_DEPTH);
+        assert_eq!(nearest[0], (a(50), 0.8));
+        assert_eq!(nearest[1], (a(500), 0.6));
+        assert!(nearest.contains(&(a(7), 0.5 - 7.0 / 1000.0)));
+        assert!(!nearest.iter().any(|(d, _)| *d == a(CROSS_DEPTH as u32 - 1)));
     }
 
     #[test]

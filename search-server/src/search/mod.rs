@@ -32,6 +32,7 @@ use serde::Serialize;
 use tantivy::{DocAddress, Searcher};
 
 use crate::error::AppError;
+use crate::semantic::translations;
 use crate::semantic::vectors::Vectors;
 use crate::semantic::Semantic;
 use crate::state::AppState;
@@ -137,6 +138,9 @@ struct ModelView {
     cross: bool,
     nearest: Vec<(DocAddress, f32)>,
     other: Vec<(DocAddress, f32)>,
+    /// For a cross-lingual search: the translations, in the target language, of the query
+    /// language's nearest works, each with the score of the work it translates.
+    translated: Vec<(DocAddress, f32)>,
 }
 
 /// Whether a response lists the other language's nearest works apart: a first page without a
@@ -166,8 +170,15 @@ impl ModelView {
         // Found here, beside the words' search: a pass over every work of the language.
         // Works the words missed join only a free-text query: quotes, `title:`, `OR` or
         // exclusions ask for those words.
-        let (mut nearest, mut other) = (Vec::new(), Vec::new());
+        let (mut nearest, mut other, mut translated) = (Vec::new(), Vec::new(), Vec::new());
         if let Some(v) = vectors.as_ref().as_ref() {
+            if let Some(target) = req.lang.as_deref().filter(|_| cross) {
+                let own_filter = plan.filter_query(fields, Some(own));
+                let k = translations::TRANSLATION_PIVOTS;
+                let pivots = v.nearest(searcher, &*own_filter, &query, own, own, k)?;
+                let filter = plan.filter_query(fields, None);
+                translated = v.translated(searcher, &*filter, &pivots, target)?;
+            }
             if !cross && plan.is_free_text() {
                 let filter = plan.filter_query(fields, None);
                 nearest = v.nearest(searcher, &*filter, &query, own, own, blend::HYBRID_NEAREST)?;
@@ -188,6 +199,7 @@ impl ModelView {
             cross,
             nearest,
             other,
+            translated,
         }))
     }
 
@@ -425,6 +437,7 @@ fn execute(
                             target,
                             &*filter,
                             &ranked,
+                            &view.translated,
                             &matches,
                         )?;
                         ranked = fused;

@@ -7,6 +7,8 @@
 //! - [`vectors::Vectors`]: the documents' vectors (`indexer::vectors::VectorStore`) of one index
 //!   generation, with each work's content hash by segment, so a work found by tantivy finds its
 //!   vectors, and [`vectors::Vectors::nearest`] ranks every work a filter admits by the model.
+//! - [`translations`]: which work of one language is the translation of which of the other,
+//!   found from the vectors when a search first asks.
 //! - [`fuse`]: the two ways of putting the model's ranking and the lexical one together.
 //!
 //! How search uses them (`search::run`): within one language the lexical ranking's best works
@@ -16,6 +18,7 @@
 //! the other language.
 
 pub mod fuse;
+pub mod translations;
 pub mod vectors;
 
 use std::num::NonZeroUsize;

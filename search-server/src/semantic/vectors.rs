@@ -13,6 +13,7 @@
 //! best passage's.
 
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 use indexer::data_dir::DataDir;
 use indexer::schema::names;
@@ -37,26 +38,30 @@ const QUERY_CENTRING: f32 = 0.5;
 /// a `lang` filter (which looks for the other language's nearest) at a p99 of 150 ms.
 const SHORTLIST_PER_HIT: usize = 10;
 /// The fewest works the first pass of [`Vectors::nearest`] keeps.
-const SHORTLIST_MIN: usize = 300;
+pub(super) const SHORTLIST_MIN: usize = 300;
 /// Over more admitted works than this many times the shortlist, the first pass is itself
 /// shortlisted by sign codes ([`quant::sign_bits`]): their Hamming distance to the query's
 /// keeps this many times the shortlist for the dot products. At 10⁵ works the dot products
 /// were most of a search's own-language pass (p50 7.5, p90 22 ms on two busy cores).
-const COARSE_PER_SHORTLIST: usize = 8;
+pub(super) const COARSE_PER_SHORTLIST: usize = 8;
 
 /// The vectors of one generation.
 pub struct Vectors {
-    store: VectorStore,
+    pub(super) store: VectorStore,
     /// Per segment (by ordinal): its `content_hash` column, and the hash of each term ordinal
     /// of it, read once per generation.
     hash_columns: Vec<Option<StrColumn>>,
     hashes: Vec<Vec<Box<str>>>,
     /// Each work's language.
-    langs: Languages,
+    pub(super) langs: Languages,
     /// Per language of the library: the mean of its documents' passage vectors.
-    means: HashMap<String, Vec<f32>>,
+    pub(super) means: HashMap<String, Vec<f32>>,
     /// Per language: its live works' meta vectors, for the first pass of [`Vectors::nearest`].
-    metas: HashMap<String, MetaTable>,
+    pub(super) metas: HashMap<String, MetaTable>,
+    /// Each work asked about so far, with the language asked for, and its translation there
+    /// when it has one (`super::translations`): found on first use, then kept for the
+    /// generation.
+    pub(super) translations: Mutex<HashMap<(DocAddress, String), Option<DocAddress>>>,
 }
 
 /// One language's live works with a meta vector (every work with vectors has one: its title,
@@ -67,23 +72,73 @@ pub struct Vectors {
 /// 17 to 60 ms; side by side they take a few. It costs the vector's bytes a work (38 MB at
 /// 10⁵ works of 384 dimensions).
 #[derive(Default)]
-struct MetaTable {
-    addrs: Vec<DocAddress>,
-    scales: Vec<f32>,
+pub(super) struct MetaTable {
+    pub(super) addrs: Vec<DocAddress>,
+    pub(super) scales: Vec<f32>,
     /// 1 / |p − m| (1 without a mean).
     inv_norms: Vec<f32>,
     /// The quantized vectors, `dim` bytes each, in the order of `addrs`.
-    bytes: Vec<u8>,
+    pub(super) bytes: Vec<u8>,
     /// The sign code of each centred vector (`p − m`), [`quant::sign_words`] each, in the
     /// order of `addrs`: the coarse pass of a large language.
     codes: Vec<u64>,
 }
 
+impl MetaTable {
+    /// The `keep` rows of `rows` with the highest centred cosine to `query` (`qm`: its dot
+    /// product with the language's mean), unordered, each with that cosine. Over more than
+    /// `coarse` rows, the sign codes' Hamming distance to the query's first keeps `coarse`.
+    pub(super) fn best(
+        &self,
+        mut rows: Vec<usize>,
+        query: &QueryVector,
+        qm: f32,
+        keep: usize,
+        coarse: usize,
+    ) -> Vec<(f32, usize)> {
+        let dim = query.dim();
+        if rows.len() > coarse && coarse > 0 {
+            let code = query.sign_code();
+            let words = quant::sign_words(dim);
+            let mut by_bits: Vec<(u32, usize)> = rows
+                .iter()
+                .map(|&i| {
+                    (
+                        quant::hamming(&self.codes[i * words..(i + 1) * words], &code),
+                        i,
+                    )
+                })
+                .collect();
+            by_bits.select_nth_unstable(coarse - 1);
+            rows = by_bits[..coarse].iter().map(|&(_, i)| i).collect();
+        }
+        let mut scored: Vec<(f32, usize)> = rows
+            .into_iter()
+            .map(|i| {
+                let v = &self.bytes[i * dim..(i + 1) * dim];
+                let s = (quant::cosine(self.scales[i], v, query) - qm) * self.inv_norms[i];
+                (s, i)
+            })
+            .collect();
+        if keep == 0 {
+            return Vec::new();
+        }
+        if scored.len() > keep {
+            scored.select_nth_unstable_by(keep - 1, |x, y| {
+                y.0.total_cmp(&x.0)
+                    .then(self.addrs[x.1].cmp(&self.addrs[y.1]))
+            });
+            scored.truncate(keep);
+        }
+        scored
+    }
+}
+
 /// Per segment, the documents a filter admits, as bits: what the first pass checks each work
 /// of a language's table against.
-struct Admitted;
+pub(super) struct Admitted;
 
-struct SegmentAdmitted {
+pub(super) struct SegmentAdmitted {
     segment: u32,
     bits: Vec<u64>,
 }
@@ -135,7 +190,7 @@ impl SegmentCollector for SegmentAdmitted {
     }
 }
 
-fn admitted(bits: &[Vec<u64>], addr: DocAddress) -> bool {
+pub(super) fn admitted(bits: &[Vec<u64>], addr: DocAddress) -> bool {
     bits.get(addr.segment_ord as usize)
         .and_then(|b| b.get(addr.doc_id as usize / 64))
         .is_some_and(|w| w & (1 << (addr.doc_id % 64)) != 0)
@@ -162,7 +217,7 @@ fn columns(searcher: &Searcher, name: &str) -> Result<Vec<Option<StrColumn>>, Ap
 /// Each segment's `lang` dictionary, read once: a work's language is then an ordinal looked up,
 /// not a dictionary read and a string made per work (at 10⁵ works that was most of the 0.6 s
 /// a generation's meta tables took).
-struct Languages {
+pub(super) struct Languages {
     columns: Vec<Option<StrColumn>>,
     names: Vec<Vec<String>>,
 }
@@ -186,7 +241,7 @@ impl Languages {
         Ok(Languages { columns, names })
     }
 
-    fn of(&self, addr: DocAddress) -> Option<&str> {
+    pub(super) fn of(&self, addr: DocAddress) -> Option<&str> {
         let seg = addr.segment_ord as usize;
         let ord = self
             .columns
@@ -246,6 +301,7 @@ impl Vectors {
             langs: Languages::new(searcher)?,
             means: HashMap::new(),
             metas: HashMap::new(),
+            translations: Mutex::new(HashMap::new()),
         };
         v.means = v.language_means(searcher);
         v.metas = v.meta_tables(searcher);
@@ -327,7 +383,7 @@ impl Vectors {
         self.store.len() == 0
     }
 
-    fn hash(&self, addr: DocAddress) -> Option<&str> {
+    pub(super) fn hash(&self, addr: DocAddress) -> Option<&str> {
         let seg = addr.segment_ord as usize;
         let ord = self
             .hash_columns
@@ -415,44 +471,19 @@ impl Vectors {
         }
         let prepared = self.prepare(query, query_lang, doc_lang);
         let shortlist = k.saturating_mul(SHORTLIST_PER_HIT).max(SHORTLIST_MIN);
-        let dim = self.store.dim();
         let works: Vec<DocAddress> = match self.metas.get(doc_lang) {
             Some(table) if table.addrs.len() > shortlist => {
                 let bits = searcher.search(filter, &Admitted)?;
-                let mut rows: Vec<usize> = (0..table.addrs.len())
+                let rows: Vec<usize> = (0..table.addrs.len())
                     .filter(|&i| admitted(&bits, table.addrs[i]))
                     .collect();
-                let coarse = shortlist.saturating_mul(COARSE_PER_SHORTLIST);
-                if rows.len() > coarse {
-                    let code = prepared.query.sign_code();
-                    let words = quant::sign_words(dim);
-                    let mut by_bits: Vec<(u32, usize)> = rows
-                        .iter()
-                        .map(|&i| {
-                            let c = &table.codes[i * words..(i + 1) * words];
-                            (quant::hamming(c, &code), i)
-                        })
-                        .collect();
-                    by_bits.select_nth_unstable(coarse - 1);
-                    rows = by_bits[..coarse].iter().map(|&(_, i)| i).collect();
-                }
                 let qm = prepared.centre.as_ref().map_or(0.0, Centre::query_dot_mean);
-                let mut first: Vec<(f32, DocAddress)> = rows
+                let coarse = shortlist.saturating_mul(COARSE_PER_SHORTLIST);
+                table
+                    .best(rows, &prepared.query, qm, shortlist, coarse)
                     .into_iter()
-                    .map(|i| {
-                        let v = &table.bytes[i * dim..(i + 1) * dim];
-                        let s = (quant::cosine(table.scales[i], v, &prepared.query) - qm)
-                            * table.inv_norms[i];
-                        (s, table.addrs[i])
-                    })
-                    .collect();
-                if first.len() > shortlist {
-                    first.select_nth_unstable_by(shortlist - 1, |x, y| {
-                        y.0.total_cmp(&x.0).then(x.1.cmp(&y.1))
-                    });
-                    first.truncate(shortlist);
-                }
-                first.into_iter().map(|(_, a)| a).collect()
+                    .map(|(_, i)| table.addrs[i])
+                    .collect()
             }
             _ => searcher
                 .search(filter, &DocSetCollector)?
@@ -517,28 +548,7 @@ pub(crate) mod tests {
         std::fs::write(&file, records).unwrap();
         let data = DataDir::new(dir.join("data"));
         ingest::add(&data, &AddOptions::new("t", vec![file])).unwrap();
-        // A model description the store can be checked against.
-        std::fs::create_dir_all(data.model_dir()).unwrap();
-        std::fs::write(data.model_dir().join("m.bin"), b"0123").unwrap();
-        let info = indexer::model::Installed {
-            file: "m.bin".into(),
-            bytes: 4,
-            sha256: "s".into(),
-            blake3: "b".into(),
-            dim: 384,
-            layers: 12,
-            vocab: 1,
-            max_tokens: 512,
-            known_as: None,
-            imported_from: "test".into(),
-            member: None,
-            imported_at: "2026-12-05T00:00:00Z".into(),
-        };
-        std::fs::write(
-            data.model_dir().join(indexer::model::INFO_FILE),
-            serde_json::to_vec(&info).unwrap(),
-        )
-        .unwrap();
+        describe_model(&data);
         // Deterministic pseudo-random unit vectors, two a record (meta, passage).
         let mut s = 0x2545_F491_4F6C_DD1Du64;
         let mut unit = || {
@@ -577,6 +587,32 @@ pub(crate) mod tests {
         }
         w.sync().unwrap();
         (data, metas)
+    }
+
+    /// A model description in `data` that a vector store can be checked against (nothing in
+    /// these tests loads the model).
+    pub(crate) fn describe_model(data: &DataDir) {
+        std::fs::create_dir_all(data.model_dir()).unwrap();
+        std::fs::write(data.model_dir().join("m.bin"), b"0123").unwrap();
+        let info = indexer::model::Installed {
+            file: "m.bin".into(),
+            bytes: 4,
+            sha256: "s".into(),
+            blake3: "b".into(),
+            dim: 384,
+            layers: 12,
+            vocab: 1,
+            max_tokens: 512,
+            known_as: None,
+            imported_from: "test".into(),
+            member: None,
+            imported_at: "2026-12-05T00:00:00Z".into(),
+        };
+        std::fs::write(
+            data.model_dir().join(indexer::model::INFO_FILE),
+            serde_json::to_vec(&info).unwrap(),
+        )
+        .unwrap();
     }
 
     /// The vectors of `data` joined to `searcher`.
