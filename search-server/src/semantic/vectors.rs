@@ -38,12 +38,12 @@ const QUERY_CENTRING: f32 = 0.5;
 /// a `lang` filter (which looks for the other language's nearest) at a p99 of 150 ms.
 const SHORTLIST_PER_HIT: usize = 10;
 /// The fewest works the first pass of [`Vectors::nearest`] keeps.
-pub(super) const SHORTLIST_MIN: usize = 300;
+const SHORTLIST_MIN: usize = 300;
 /// Over more admitted works than this many times the shortlist, the first pass is itself
 /// shortlisted by sign codes ([`quant::sign_bits`]): their Hamming distance to the query's
 /// keeps this many times the shortlist for the dot products. At 10⁵ works the dot products
 /// were most of a search's own-language pass (p50 7.5, p90 22 ms on two busy cores).
-pub(super) const COARSE_PER_SHORTLIST: usize = 8;
+const COARSE_PER_SHORTLIST: usize = 8;
 
 /// The vectors of one generation.
 pub struct Vectors {
@@ -85,33 +85,23 @@ pub(super) struct MetaTable {
 }
 
 impl MetaTable {
-    /// The `keep` rows of `rows` with the highest centred cosine to `query` (`qm`: its dot
-    /// product with the language's mean), unordered, each with that cosine. Over more than
-    /// `coarse` rows, the sign codes' Hamming distance to the query's first keeps `coarse`.
+    /// The `keep` rows (of those `bits` admits, or all) with the highest centred cosine to
+    /// `query` (`qm`: its dot product with the language's mean), unordered, each with that
+    /// cosine. Over more than `coarse` rows, the sign codes' Hamming distance to the query's
+    /// first keeps `coarse`.
     pub(super) fn best(
         &self,
-        mut rows: Vec<usize>,
+        bits: Option<&[Vec<u64>]>,
         query: &QueryVector,
         qm: f32,
         keep: usize,
         coarse: usize,
     ) -> Vec<(f32, usize)> {
         let dim = query.dim();
-        if rows.len() > coarse && coarse > 0 {
-            let code = query.sign_code();
-            let words = quant::sign_words(dim);
-            let mut by_bits: Vec<(u32, usize)> = rows
-                .iter()
-                .map(|&i| {
-                    (
-                        quant::hamming(&self.codes[i * words..(i + 1) * words], &code),
-                        i,
-                    )
-                })
-                .collect();
-            by_bits.select_nth_unstable(coarse - 1);
-            rows = by_bits[..coarse].iter().map(|&(_, i)| i).collect();
-        }
+        let admit = |i: usize| bits.is_none_or(|b| admitted(b, self.addrs[i]));
+        let code = query.sign_code();
+        let words = quant::sign_words(dim);
+        let rows = quant::nearest_codes(&self.codes, words, &code, coarse, admit);
         let mut scored: Vec<(f32, usize)> = rows
             .into_iter()
             .map(|i| {
@@ -474,13 +464,10 @@ impl Vectors {
         let works: Vec<DocAddress> = match self.metas.get(doc_lang) {
             Some(table) if table.addrs.len() > shortlist => {
                 let bits = searcher.search(filter, &Admitted)?;
-                let rows: Vec<usize> = (0..table.addrs.len())
-                    .filter(|&i| admitted(&bits, table.addrs[i]))
-                    .collect();
                 let qm = prepared.centre.as_ref().map_or(0.0, Centre::query_dot_mean);
                 let coarse = shortlist.saturating_mul(COARSE_PER_SHORTLIST);
                 table
-                    .best(rows, &prepared.query, qm, shortlist, coarse)
+                    .best(Some(&bits), &prepared.query, qm, shortlist, coarse)
                     .into_iter()
                     .map(|(_, i)| table.addrs[i])
                     .collect()
