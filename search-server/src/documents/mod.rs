@@ -15,6 +15,7 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::error::AppError;
+use crate::semantic::Semantic;
 
 /// The stored fields of one document.
 #[derive(Debug, Clone, Default)]
@@ -154,6 +155,49 @@ pub fn get(searcher: &Searcher, fields: &Fields, id: &str) -> Result<StoredDoc, 
     }
 }
 
+/// A document's translation in the library's other language, as a link names it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Linked {
+    pub id: String,
+    pub title: String,
+    pub lang: String,
+}
+
+/// `d`'s translation in the library's other language (Vietnamese or English), which the
+/// model's vectors link (`semantic::translations`); `None` without a model, for a document in
+/// another language, or when the library holds no translation of it.
+pub fn translation(
+    semantic: Option<&Semantic>,
+    searcher: &Searcher,
+    fields: &Fields,
+    d: &StoredDoc,
+) -> Result<Option<Linked>, AppError> {
+    let Some(semantic) = semantic else {
+        return Ok(None);
+    };
+    let target = match d.lang.as_str() {
+        "vi" => "en",
+        "en" => "vi",
+        _ => return Ok(None),
+    };
+    let vectors = semantic.vectors(searcher)?;
+    let Some(v) = vectors.as_ref().as_ref() else {
+        return Ok(None);
+    };
+    let Some(addr) = find(searcher, fields, &d.id)? else {
+        return Ok(None);
+    };
+    let Some(other) = v.translation(addr, target) else {
+        return Ok(None);
+    };
+    let other = load(searcher, fields, other)?;
+    Ok(Some(Linked {
+        id: other.id.clone(),
+        title: other.display_title(),
+        lang: other.lang.clone(),
+    }))
+}
+
 /// The full metadata of `GET /api/documents/{id}`.
 #[derive(Debug, Serialize)]
 pub struct DocumentJson {
@@ -180,6 +224,10 @@ pub struct DocumentJson {
     /// Pages (from 1) whose text was recognised by OCR.
     pub ocr_pages: Vec<u64>,
     pub ingested_at: String,
+    /// Its translation in the other language, when the library holds one and a model is
+    /// imported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translation: Option<Linked>,
 }
 
 impl From<&StoredDoc> for DocumentJson {
@@ -204,6 +252,7 @@ impl From<&StoredDoc> for DocumentJson {
             needs_ocr: d.needs_ocr,
             ocr_pages: d.ocr_pages.clone(),
             ingested_at: indexer::ingest::scan::rfc3339(d.ingested_at),
+            translation: None,
         }
     }
 }

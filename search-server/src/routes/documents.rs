@@ -24,10 +24,19 @@ pub async fn document(
     id: Result<Path<String>, PathRejection>,
 ) -> Result<Response, AppError> {
     let Path(id) = id?;
-    let d = state
-        .blocking(move |s| documents::get(&s.searcher(), &s.index.fields, &id))
+    let json = state
+        .blocking(move |s| {
+            let searcher = s.searcher();
+            let d = documents::get(&searcher, &s.index.fields, &id)?;
+            let translation =
+                documents::translation(s.semantic.as_deref(), &searcher, &s.index.fields, &d)?;
+            Ok(DocumentJson {
+                translation,
+                ..DocumentJson::from(&d)
+            })
+        })
         .await?;
-    Ok(Json(DocumentJson::from(&d)).into_response())
+    Ok(Json(json).into_response())
 }
 
 pub async fn page(

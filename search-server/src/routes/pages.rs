@@ -45,10 +45,18 @@ pub async fn doc_page(
     };
     let base = super::base_url(&headers);
     let result = state
-        .blocking(move |s| documents::get(&s.searcher(), &s.index.fields, &id))
+        .blocking(move |s| {
+            let searcher = s.searcher();
+            let d = documents::get(&searcher, &s.index.fields, &id)?;
+            let translation =
+                documents::translation(s.semantic.as_deref(), &searcher, &s.index.fields, &d)?;
+            Ok((d, translation))
+        })
         .await;
     match result {
-        Ok(d) => html_response(StatusCode::OK, render_doc(&d, &base)),
+        Ok((d, translation)) => {
+            html_response(StatusCode::OK, render_doc(&d, translation.as_ref(), &base))
+        }
         Err(AppError::NotFound(_)) => not_found_page(),
         Err(e) => {
             let status = e.status();

@@ -2,7 +2,7 @@
 //! definition list, filled into the `doc.html` template in one pass, every value escaped.
 
 use super::assets::DOC_HTML;
-use crate::documents::StoredDoc;
+use crate::documents::{Linked, StoredDoc};
 use crate::text::{escape_html, path_segment};
 
 fn label_doc_type(t: &str) -> &'static str {
@@ -58,8 +58,9 @@ fn fill(template: &str, values: &[(&str, &str)]) -> String {
     out
 }
 
-/// The document page's HTML.
-pub fn render_doc(d: &StoredDoc, base: &str) -> String {
+/// The document page's HTML; `translation`: the document's translation in the other
+/// language, when the library holds one (`documents::translation`).
+pub fn render_doc(d: &StoredDoc, translation: Option<&Linked>, base: &str) -> String {
     let title = d.display_title();
     let seg = path_segment(&d.id);
     let mut head = String::new();
@@ -159,6 +160,19 @@ pub fn render_doc(d: &StoredDoc, base: &str) -> String {
         };
         dl.push_str(&row("link", "Liên kết", &v));
     }
+    if let Some(t) = translation {
+        let value = format!(
+            "<a href=\"/doc/{}\" lang=\"{}\">{}</a>",
+            path_segment(&t.id),
+            escape_html(&t.lang),
+            escape_html(&t.title)
+        );
+        let (key, label) = match t.lang.as_str() {
+            "en" => ("translation_en", "Bản tiếng Anh"),
+            _ => ("translation_vi", "Bản tiếng Việt"),
+        };
+        dl.push_str(&row(key, label, &value));
+    }
     if d.needs_ocr {
         dl.push_str(&row(
             "ocr",
@@ -241,7 +255,7 @@ mod tests {
             lang: "vi".into(),
             ..Default::default()
         };
-        let html = render_doc(&d, "http://h");
+        let html = render_doc(&d, None, "http://h");
         assert!(!html.contains("<img src=x"));
         assert!(html.contains(
             "<meta name=\"citation_title\" content=\"&lt;img src=x onerror=alert(1)&gt; Học sâu\">"
@@ -257,13 +271,33 @@ mod tests {
     }
 
     #[test]
+    fn a_translation_is_linked_by_its_page_and_escaped() {
+        let d = StoredDoc {
+            id: "d2l-vi.x".into(),
+            title: Some("Mạng nơ-ron tích chập".into()),
+            lang: "vi".into(),
+            ..Default::default()
+        };
+        let t = Linked {
+            id: "d2l en/1".into(),
+            title: "Convolutional <Neural> Networks".into(),
+            lang: "en".into(),
+        };
+        let html = render_doc(&d, Some(&t), "http://h");
+        assert!(html.contains(
+            "<dt data-i18n=\"translation_en\">Bản tiếng Anh</dt><dd><a href=\"/doc/d2l%20en%2F1\" lang=\"en\">Convolutional &lt;Neural&gt; Networks</a></dd>"
+        ), "{html}");
+        assert!(!render_doc(&d, None, "http://h").contains("translation_"));
+    }
+
+    #[test]
     fn a_file_name_shown_for_a_missing_title_says_so() {
         let untitled = StoredDoc {
             id: "c~3".into(),
             file_name: Some("bao-cao-2019.pdf".into()),
             ..StoredDoc::default()
         };
-        let html = render_doc(&untitled, "http://x");
+        let html = render_doc(&untitled, None, "http://x");
         assert!(html.contains(">bao-cao-2019.pdf</h1>"));
         assert!(html.contains("data-i18n=\"title_from_file\""));
         let json = serde_json::to_value(crate::documents::DocumentJson::from(&untitled)).unwrap();
@@ -273,7 +307,7 @@ mod tests {
             title: Some("Báo cáo tổng kết".into()),
             ..untitled
         };
-        assert!(!render_doc(&titled, "http://x").contains("title_from_file"));
+        assert!(!render_doc(&titled, None, "http://x").contains("title_from_file"));
         let json = serde_json::to_value(crate::documents::DocumentJson::from(&titled)).unwrap();
         assert!(json.get("title_is_file_name").is_none());
     }
@@ -286,7 +320,7 @@ mod tests {
             abstract_text: Some("{{FILE}}".into()),
             ..Default::default()
         };
-        let html = render_doc(&d, "http://h");
+        let html = render_doc(&d, None, "http://h");
         assert!(
             html.contains("lang=\"\">{{META}} {{DL}} {{ nothing }}</h1>"),
             "{html}"

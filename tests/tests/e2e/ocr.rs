@@ -165,7 +165,7 @@ fn scanned_pdfs_become_searchable_and_a_rerun_recognises_nothing() {
         let json =
             serde_json::to_value(search_server::documents::DocumentJson::from(&doc)).unwrap();
         assert_eq!(json["ocr_pages"], serde_json::json!([1]));
-        let html = search_server::web::render_doc(&doc, "http://127.0.0.1");
+        let html = search_server::web::render_doc(&doc, None, "http://127.0.0.1");
         assert!(html.contains("văn bản nhận dạng tự động (OCR)"));
         if shared.is_some() {
             let figure = id_of(report, "r-cran-seqinr__lncs2004.pdf");

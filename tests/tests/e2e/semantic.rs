@@ -297,6 +297,51 @@ fn queries_find_the_other_languages_sections_with_the_model_only() {
         headings.len()
     );
     assert!(gained > 0, "no heading gained a work the words missed");
+    // Each section and its translation: linked both ways on the documents' metadata and
+    // pages, never to another section. Without the model, no link.
+    let mut linked = 0;
+    for (vi, en) in &pairs {
+        for (from, to) in [("vi", "en"), ("en", "vi")] {
+            let (id, want) = (
+                format!("d2l-{from}-{}", vi.name),
+                format!("d2l-{to}-{}", en.name),
+            );
+            let r = server.get(&format!("/api/documents/{}", enc(&id)));
+            assert_eq!(r.status, 200, "{id}");
+            let doc: Value = r.json();
+            if let Some(t) = doc.get("translation") {
+                assert_eq!(
+                    t["id"],
+                    want.as_str(),
+                    "{id} linked to another section: {doc}"
+                );
+                assert_eq!(t["lang"], to, "{doc}");
+                let page = server.get(&format!("/doc/{}", enc(&id)));
+                let html = String::from_utf8_lossy(&page.body);
+                assert!(
+                    html.contains(&format!("href=\"/doc/{}\"", enc(&want))),
+                    "{html}"
+                );
+                linked += 1;
+            }
+        }
+    }
+    eprintln!(
+        "{linked} of {} sections linked to their translations",
+        2 * pairs.len()
+    );
+    assert!(
+        linked * 4 >= 2 * pairs.len() * 3,
+        "{linked} of {} sections linked",
+        2 * pairs.len()
+    );
+    {
+        let lexical = RunningServer::start(&lexical_data, &["--no-ingest"]);
+        let id = format!("d2l-vi-{}", pairs[0].0.name);
+        let doc: Value = lexical.get(&format!("/api/documents/{}", enc(&id))).json();
+        assert!(doc.get("translation").is_none(), "no model, no link: {doc}");
+    }
+
     // Words found nowhere get nothing from the model.
     let r = search(&server, "qzxwvkjh", "");
     assert_eq!(total(&r), 0, "{r}");
