@@ -24,19 +24,24 @@ pub async fn document(
     id: Result<Path<String>, PathRejection>,
 ) -> Result<Response, AppError> {
     let Path(id) = id?;
-    let json = state
-        .blocking(move |s| {
-            let searcher = s.searcher();
-            let d = documents::get(&searcher, &s.index.fields, &id)?;
-            let translation =
-                documents::translation(s.semantic.as_deref(), &searcher, &s.index.fields, &d)?;
-            Ok(DocumentJson {
-                translation,
-                ..DocumentJson::from(&d)
-            })
-        })
-        .await?;
+    let (d, translation) = state.blocking(move |s| with_translation(s, &id)).await?;
+    let json = DocumentJson {
+        translation,
+        ..DocumentJson::from(&d)
+    };
     Ok(Json(json).into_response())
+}
+
+/// The document with `id` and its translation (what its metadata and its page show).
+pub(super) fn with_translation(
+    s: &AppState,
+    id: &str,
+) -> Result<(documents::StoredDoc, Option<documents::Linked>), AppError> {
+    let searcher = s.searcher();
+    let d = documents::get(&searcher, &s.index.fields, id)?;
+    let translation =
+        documents::translation(s.semantic.as_deref(), &searcher, &s.index.fields, &d)?;
+    Ok((d, translation))
 }
 
 pub async fn page(

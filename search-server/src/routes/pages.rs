@@ -7,7 +7,6 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use crate::documents;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::assets::{ASSETS, INDEX_HTML};
@@ -45,13 +44,7 @@ pub async fn doc_page(
     };
     let base = super::base_url(&headers);
     let result = state
-        .blocking(move |s| {
-            let searcher = s.searcher();
-            let d = documents::get(&searcher, &s.index.fields, &id)?;
-            let translation =
-                documents::translation(s.semantic.as_deref(), &searcher, &s.index.fields, &d)?;
-            Ok((d, translation))
-        })
+        .blocking(move |s| super::documents::with_translation(s, &id))
         .await;
     match result {
         Ok((d, translation)) => {

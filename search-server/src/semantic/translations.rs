@@ -203,36 +203,14 @@ mod tests {
     use std::collections::HashMap;
 
     use super::*;
-    use crate::semantic::vectors::tests::{describe_model, open};
+    use crate::semantic::vectors::tests::{ingested, open, unit, Noise};
     use indexer::data_dir::DataDir;
-    use indexer::ingest::{self, AddOptions};
     use indexer::schema::names;
     use indexer::vectors::writer::StoreWriter;
     use indexer::vectors::VectorKind;
     use tantivy::query::TermQuery;
     use tantivy::schema::{IndexRecordOption, Value};
     use tantivy::{TantivyDocument, Term};
-
-    /// Deterministic pseudo-random vectors.
-    struct Noise(u64);
-
-    impl Noise {
-        fn vector(&mut self) -> Vec<f32> {
-            (0..384)
-                .map(|_| {
-                    self.0 ^= self.0 << 13;
-                    self.0 ^= self.0 >> 7;
-                    self.0 ^= self.0 << 17;
-                    (self.0 >> 11) as f32 / (1u64 << 53) as f32 - 0.5
-                })
-                .collect()
-        }
-    }
-
-    fn unit(v: Vec<f32>) -> Vec<f32> {
-        let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
-        v.into_iter().map(|x| x / n).collect()
-    }
 
     fn sum(parts: &[(f32, &[f32])]) -> Vec<f32> {
         (0..384)
@@ -275,11 +253,7 @@ mod tests {
                 format!("{r}\n")
             })
             .collect();
-        let file = dir.join("records.jsonl");
-        std::fs::write(&file, records).unwrap();
-        let data = DataDir::new(dir.join("data"));
-        ingest::add(&data, &AddOptions::new("t", vec![file])).unwrap();
-        describe_model(&data);
+        let data = ingested(dir, &records);
 
         let mut noise = Noise(0x9E37_79B9_7F4A_7C15);
         let language: HashMap<&str, Vec<f32>> = [("vi", noise.vector()), ("en", noise.vector())]

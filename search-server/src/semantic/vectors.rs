@@ -531,25 +531,10 @@ pub(crate) mod tests {
                 format!("{r}\n")
             })
             .collect();
-        let file = dir.join("records.jsonl");
-        std::fs::write(&file, records).unwrap();
-        let data = DataDir::new(dir.join("data"));
-        ingest::add(&data, &AddOptions::new("t", vec![file])).unwrap();
-        describe_model(&data);
+        let data = ingested(dir, &records);
         // Deterministic pseudo-random unit vectors, two a record (meta, passage).
-        let mut s = 0x2545_F491_4F6C_DD1Du64;
-        let mut unit = || {
-            let v: Vec<f32> = (0..384)
-                .map(|_| {
-                    s ^= s << 13;
-                    s ^= s >> 7;
-                    s ^= s << 17;
-                    (s >> 11) as f32 / (1u64 << 53) as f32 - 0.5
-                })
-                .collect();
-            let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
-            v.into_iter().map(|x| x / norm).collect::<Vec<f32>>()
-        };
+        let mut noise = Noise(0x2545_F491_4F6C_DD1D);
+        let mut unit = || unit(noise.vector());
         let index = indexer::index::open(&data.index_dir()).unwrap();
         let searcher = index.index.reader().unwrap().searcher();
         let mut w = StoreWriter::open(&data, "b", 384).unwrap();
@@ -574,6 +559,39 @@ pub(crate) mod tests {
         }
         w.sync().unwrap();
         (data, metas)
+    }
+
+    /// A data directory under `dir` with `records` (JSON lines) ingested and a model
+    /// described.
+    pub(crate) fn ingested(dir: &std::path::Path, records: &str) -> DataDir {
+        let file = dir.join("records.jsonl");
+        std::fs::write(&file, records).unwrap();
+        let data = DataDir::new(dir.join("data"));
+        ingest::add(&data, &AddOptions::new("t", vec![file])).unwrap();
+        describe_model(&data);
+        data
+    }
+
+    /// Deterministic pseudo-random vectors of 384 components (xorshift).
+    pub(crate) struct Noise(pub(crate) u64);
+
+    impl Noise {
+        pub(crate) fn vector(&mut self) -> Vec<f32> {
+            (0..384)
+                .map(|_| {
+                    self.0 ^= self.0 << 13;
+                    self.0 ^= self.0 >> 7;
+                    self.0 ^= self.0 << 17;
+                    (self.0 >> 11) as f32 / (1u64 << 53) as f32 - 0.5
+                })
+                .collect()
+        }
+    }
+
+    /// `v` scaled to length 1.
+    pub(crate) fn unit(v: Vec<f32>) -> Vec<f32> {
+        let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+        v.into_iter().map(|x| x / n).collect()
     }
 
     /// A model description in `data` that a vector store can be checked against (nothing in
