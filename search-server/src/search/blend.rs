@@ -190,7 +190,10 @@ pub fn cross_lingual(
 
 /// Raises each work of `translated` in `nearest` (both best first) to its original's score
 /// when that is higher, adding it when absent, and keeps the [`CROSS_DEPTH`] best.
-fn with_translations(nearest: &mut Vec<(DocAddress, f32)>, translated: &[(DocAddress, f32)]) {
+pub(super) fn with_translations(
+    nearest: &mut Vec<(DocAddress, f32)>,
+    translated: &[(DocAddress, f32)],
+) {
     if translated.is_empty() {
         return;
     }

@@ -181,7 +181,10 @@ impl ModelView {
             }
             if !cross && plan.is_free_text() {
                 let filter = plan.filter_query(fields, None);
-                nearest = v.nearest(searcher, &*filter, &query, own, own, blend::HYBRID_NEAREST)?;
+                // The hybrid takes the first few; the list of the other language follows
+                // the translations of more (found in the same pass).
+                let k = blend::HYBRID_NEAREST.max(translations::TRANSLATION_PIVOTS);
+                nearest = v.nearest(searcher, &*filter, &query, own, own, k)?;
             }
             if lists_other_language(req) {
                 // Enough that the page's own hits, which may be of that language, can be
@@ -190,6 +193,10 @@ impl ModelView {
                 let theirs = blend::other_language(own);
                 let filter = plan.filter_query(fields, Some(theirs));
                 other = v.nearest(searcher, &*filter, &query, own, theirs, k)?;
+                // The translations of the query language's nearest works lead, as in a search
+                // across languages: the English original of the Vietnamese section found.
+                let translated = v.translated(searcher, &*filter, &nearest, theirs)?;
+                blend::with_translations(&mut other, &translated);
             }
         }
         Ok(Some(ModelView {
