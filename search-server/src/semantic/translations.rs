@@ -34,7 +34,7 @@ use tantivy::{DocAddress, Searcher};
 
 use indexer::vectors::quant::QueryVector;
 
-use super::vectors::{admitted, Admitted, Vectors};
+use super::vectors::{admitted, normalised, Admitted, Vectors};
 use crate::error::AppError;
 
 /// How many nearest works across a link's margin is measured against.
@@ -143,22 +143,15 @@ impl Vectors {
     fn link_vectors(&self, hash: &str, lang: &str) -> Option<(Vec<f32>, Vec<f32>)> {
         let mean = self.means.get(lang)?;
         let stored = self.store.vectors(hash)?;
-        let centred = |v: &[f32]| -> Vec<f32> {
-            let c: Vec<f32> = v.iter().zip(mean).map(|(x, m)| x - m).collect();
-            let norm = c.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-6);
-            c.into_iter().map(|x| x / norm).collect()
-        };
+        let centred = |v: &[f32]| normalised(v.iter().zip(mean).map(|(x, m)| x - m).collect());
         let meta = centred(&stored.iter().find(|(k, _)| k.is_meta())?.1);
         let link = match stored.iter().find(|(k, _)| !k.is_meta()) {
-            Some((_, first)) => {
-                let sum: Vec<f32> = meta
-                    .iter()
+            Some((_, first)) => normalised(
+                meta.iter()
                     .zip(centred(first))
                     .map(|(a, b)| a + b)
-                    .collect();
-                let norm = sum.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-6);
-                sum.into_iter().map(|x| x / norm).collect()
-            }
+                    .collect(),
+            ),
             None => meta.clone(),
         };
         Some((meta, link))

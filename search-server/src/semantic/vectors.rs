@@ -97,6 +97,9 @@ impl MetaTable {
         keep: usize,
         coarse: usize,
     ) -> Vec<(f32, usize)> {
+        if keep == 0 {
+            return Vec::new();
+        }
         let dim = query.dim();
         let admit = |i: usize| bits.is_none_or(|b| admitted(b, self.addrs[i]));
         let code = query.sign_code();
@@ -110,9 +113,6 @@ impl MetaTable {
                 (s, i)
             })
             .collect();
-        if keep == 0 {
-            return Vec::new();
-        }
         if scored.len() > keep {
             scored.select_nth_unstable_by(keep - 1, |x, y| {
                 y.0.total_cmp(&x.0)
@@ -243,7 +243,8 @@ impl Languages {
     }
 }
 
-fn normalised(mut v: Vec<f32>) -> Vec<f32> {
+/// `v` scaled to length 1 (a zero vector stays zero).
+pub(super) fn normalised(mut v: Vec<f32>) -> Vec<f32> {
     let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
     if n > 0.0 {
         v.iter_mut().for_each(|x| *x /= n);
