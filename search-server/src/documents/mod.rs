@@ -187,7 +187,7 @@ pub fn translation(
     let Some(addr) = find(searcher, fields, &d.id)? else {
         return Ok(None);
     };
-    let Some(other) = v.translation(addr, target) else {
+    let Some(other) = v.translation(searcher, addr, target) else {
         return Ok(None);
     };
     let other = load(searcher, fields, other)?;

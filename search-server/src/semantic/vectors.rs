@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use indexer::data_dir::DataDir;
-use indexer::schema::names;
+use indexer::schema::{names, Fields};
 use indexer::vectors::quant;
 use indexer::vectors::{Centre, DocScore, QueryVector, VectorStore};
 use tantivy::collector::{Collector, DocSetCollector, SegmentCollector};
@@ -62,6 +62,8 @@ pub struct Vectors {
     /// when it has one (`super::translations`): found on first use, then kept for the
     /// generation.
     pub(super) translations: Mutex<HashMap<(DocAddress, String), Option<DocAddress>>>,
+    /// The index's fields, for the texts a link may compare.
+    pub(super) fields: Fields,
 }
 
 /// One language's live works with a meta vector (every work with vectors has one: its title,
@@ -293,6 +295,8 @@ impl Vectors {
             means: HashMap::new(),
             metas: HashMap::new(),
             translations: Mutex::new(HashMap::new()),
+            fields: Fields::from_schema(searcher.schema())
+                .map_err(AppError::internal("reading the index's fields"))?,
         };
         v.means = v.language_means(searcher);
         v.metas = v.meta_tables(searcher);
