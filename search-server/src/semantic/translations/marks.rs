@@ -82,6 +82,7 @@ fn is_mark(token: &str) -> bool {
     }
     token.len() >= 3
         && token.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_')
+        && token.bytes().any(|b| b.is_ascii_alphabetic())
         && !is_plausible_folded_syllable(token)
 }
 
@@ -112,8 +113,9 @@ mod tests {
                 "tuyến tụy Langerhans, insulin",
                 vec!["insulin", "langerhans"],
             ),
-            // Single digits and two-letter words say too little.
-            ("x 1 2 3 ab", vec![]),
+            // Single digits, two-letter words and rules of underscores say too little.
+            ("x 1 2 3 ab ____", vec![]),
+            ("def __init__(self):", vec!["__init__", "def", "self"]),
         ] {
             let expected: Vec<String> = expected.into_iter().map(String::from).collect();
             assert_eq!(marks(text), expected, "{text}");
