@@ -151,3 +151,87 @@ mod tests {
         assert_eq!(Marks::of(["a", "softmax 2019"]).len(), 2);
     }
 }
+
+#[cfg(test)]
+mod on_d2l {
+    use std::path::{Path, PathBuf};
+
+    use super::*;
+
+    fn shared() -> Option<PathBuf> {
+        let p = std::env::var_os("SHARED_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
+        p.is_dir().then_some(p)
+    }
+
+    /// Every d2l file translated in `../shared` (the d2l-vi Vietnamese text and its English
+    /// original), by chapter: (Vietnamese text, English text).
+    fn chapters(shared: &Path) -> Vec<Vec<(String, String)>> {
+        let vi = shared.join("vi_text/d2l-vi");
+        let en = shared.join("vi_text/d2l-en-origin");
+        let mut dirs: Vec<PathBuf> = std::fs::read_dir(&en)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_dir())
+            .collect();
+        dirs.sort();
+        dirs.iter()
+            .map(|dir| {
+                let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+                    .unwrap()
+                    .flatten()
+                    .map(|e| e.path())
+                    .collect();
+                files.sort();
+                files
+                    .iter()
+                    .filter_map(|e| {
+                        let stem = e.file_stem()?.to_str()?.strip_suffix("_origin")?;
+                        let v = vi.join(dir.file_name()?).join(format!("{stem}.md"));
+                        Some((
+                            std::fs::read_to_string(v).ok()?,
+                            std::fs::read_to_string(e).ok()?,
+                        ))
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn sections_agree_with_their_translations_not_with_their_siblings() {
+        let Some(shared) = shared() else {
+            eprintln!("skipped: ../shared not found");
+            return;
+        };
+        let (mut pairs, mut twins, mut siblings, mut sibling_agree) = (0, 0, 0, 0);
+        for chapter in chapters(&shared) {
+            let marks: Vec<(Marks, Marks)> = chapter
+                .iter()
+                .map(|(v, e)| (Marks::of([v.as_str()]), Marks::of([e.as_str()])))
+                .collect();
+            for (i, (vi, en)) in marks.iter().enumerate() {
+                pairs += 1;
+                twins += usize::from(vi.agree(en));
+                for (j, (_, other)) in marks.iter().enumerate() {
+                    if j != i {
+                        siblings += 1;
+                        sibling_agree += usize::from(vi.agree(other));
+                    }
+                }
+            }
+        }
+        eprintln!("{twins} of {pairs} translations agree; {sibling_agree} of {siblings} siblings");
+        // Whole files, code blocks and all: siblings share the book's code idioms (`d2l`,
+        // `torch`), so some agree; a link asks the vectors first (mutual nearest works by a
+        // margin), and the marks only tell a translation from the one or two siblings left.
+        assert!(pairs >= 50, "{pairs} translated sections");
+        assert!(twins * 10 >= pairs * 9, "{twins} of {pairs}");
+        assert!(
+            sibling_agree * 10 <= siblings,
+            "{sibling_agree} of {siblings}"
+        );
+    }
+}
