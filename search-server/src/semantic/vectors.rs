@@ -219,15 +219,12 @@ impl Languages {
         let columns = columns(searcher, names::LANG)?;
         let mut names = Vec::with_capacity(columns.len());
         for column in &columns {
-            let mut seg = Vec::new();
-            if let Some(c) = column {
-                for ord in 0..c.num_terms() as u64 {
-                    let mut s = String::new();
-                    c.ord_to_str(ord, &mut s)
-                        .map_err(AppError::internal("reading languages"))?;
-                    seg.push(s);
+            let seg = match column {
+                Some(c) => {
+                    terms(c, |t| t.to_string()).map_err(AppError::internal("reading languages"))?
                 }
-            }
+                None => Vec::new(),
+            };
             names.push(seg);
         }
         Ok(Languages { columns, names })
@@ -243,6 +240,20 @@ impl Languages {
             .next()?;
         self.names.get(seg)?.get(ord as usize).map(String::as_str)
     }
+}
+
+/// Every term of a string column, in the order of their ordinals, each made by `make`: one pass
+/// over the column's dictionary. (`ord_to_str` decodes a term's block from its start, so
+/// asking for each ordinal in turn costs the square of the block's length.)
+fn terms<T>(column: &StrColumn, make: impl Fn(&str) -> T) -> std::io::Result<Vec<T>> {
+    let mut out = Vec::with_capacity(column.num_terms());
+    let mut stream = column.dictionary().stream()?;
+    while stream.advance() {
+        let term = std::str::from_utf8(stream.key())
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        out.push(make(term));
+    }
+    Ok(out)
 }
 
 /// `v` scaled to length 1 (a zero vector stays zero).
@@ -275,16 +286,11 @@ impl Vectors {
         let hash_columns = columns(searcher, names::CONTENT_HASH)?;
         let mut hashes = Vec::new();
         for column in &hash_columns {
-            let mut table = Vec::new();
-            if let Some(col) = column {
-                let mut s = String::new();
-                for ord in 0..col.num_terms() as u64 {
-                    s.clear();
-                    col.ord_to_str(ord, &mut s)
-                        .map_err(AppError::internal("reading content hashes"))?;
-                    table.push(s.as_str().into());
-                }
-            }
+            let table = match column {
+                Some(col) => terms(col, |t| Box::<str>::from(t))
+                    .map_err(AppError::internal("reading content hashes"))?,
+                None => Vec::new(),
+            };
             hashes.push(table);
         }
         let mut v = Vectors {
