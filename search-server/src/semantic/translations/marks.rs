@@ -201,7 +201,7 @@ mod on_d2l {
     }
 
     #[test]
-    fn sections_agree_with_their_translations_not_with_their_siblings() {
+    fn files_agree_with_their_translations_not_with_their_siblings() {
         let Some(shared) = shared() else {
             eprintln!("skipped: ../shared not found");
             return;
@@ -227,7 +227,7 @@ mod on_d2l {
         // Whole files, code blocks and all: siblings share the book's code idioms (`d2l`,
         // `torch`), so some agree; a link asks the vectors first (mutual nearest works by a
         // margin), and the marks only tell a translation from the one or two siblings left.
-        assert!(pairs >= 50, "{pairs} translated sections");
+        assert!(pairs >= 50, "{pairs} translated files");
         assert!(twins * 10 >= pairs * 9, "{twins} of {pairs}");
         assert!(
             sibling_agree * 10 <= siblings,
