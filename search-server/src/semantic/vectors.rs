@@ -552,10 +552,7 @@ pub(crate) mod tests {
         let mut metas = Vec::new();
         for seg in searcher.segment_readers() {
             let col = seg.fast_fields().str(names::CONTENT_HASH).unwrap().unwrap();
-            let mut h = String::new();
-            for ord in 0..col.num_terms() as u64 {
-                h.clear();
-                col.ord_to_str(ord, &mut h).unwrap();
+            for h in terms(&col, |t| t.to_string()).unwrap() {
                 let meta = unit();
                 w.append(
                     &h,
@@ -601,8 +598,7 @@ pub(crate) mod tests {
 
     /// `v` scaled to length 1.
     pub(crate) fn unit(v: Vec<f32>) -> Vec<f32> {
-        let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
-        v.into_iter().map(|x| x / n).collect()
+        super::normalised(v)
     }
 
     /// A model description in `data` that a vector store can be checked against (nothing in

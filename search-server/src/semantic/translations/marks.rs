@@ -66,14 +66,6 @@ impl Marks {
         let shared = small.iter().filter(|m| large.contains(*m)).count();
         shared >= MIN_SHARED && shared as f32 >= MIN_SHARE * small.len() as f32
     }
-
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
 }
 
 fn is_mark(token: &str) -> bool {
@@ -147,8 +139,8 @@ mod tests {
     #[test]
     fn reading_stops_after_its_budget() {
         let long = "chữ ".repeat(READ_CHARS);
-        assert!(Marks::of([long.as_str(), "softmax 2019"]).is_empty());
-        assert_eq!(Marks::of(["a", "softmax 2019"]).len(), 2);
+        assert!(Marks::of([long.as_str(), "softmax 2019"]).0.is_empty());
+        assert_eq!(Marks::of(["a", "softmax 2019"]).0.len(), 2);
     }
 }
 
